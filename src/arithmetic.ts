@@ -1,0 +1,358 @@
+/**
+ * Convolution arithmetic: the one place where effective kernels, padding, output sizes and the
+ * validity of a configuration are worked out. Kernels, layers, the cost model, the receptive-field
+ * code, the notebooks and the site all call it.
+ *
+ * Formulas (PyTorch's docs for nn.Conv*d / nn.ConvTranspose*d / nn.MaxPool*d, and Dumoulin &
+ * Visin, "A guide to convolution arithmetic for deep learning", 2016):
+ *   effective kernel      k_eff = d (k - 1) + 1
+ *   conv output           o = floor((i + p_before + p_after - k_eff) / s) + 1
+ *   transposed output     o = (i - 1) s - p_before - p_after + k_eff + output_padding
+ *   "same" padding        total d (k - 1), floor(total / 2) before, the rest after
+ */
+import { check, ConvError, formatShape } from "./errors.js";
+
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
+export type PaddingString = "same" | "valid";
+export type SpatialRank = 1 | 2 | 3;
+
+/** One number per spatial dimension, as a tuple of the op's rank. */
+export type Tuple<R extends SpatialRank> = R extends 1
+  ? readonly [number]
+  : R extends 2
+    ? readonly [number, number]
+    : readonly [number, number, number];
+/** A size given once for every dimension or per dimension: `3` or `[3, 5]`. */
+export type SizeArg<R extends SpatialRank> = number | Tuple<R>;
+/** Padding: per side, once or per dimension, or a PyTorch padding string. */
+export type PaddingArg<R extends SpatialRank> = SizeArg<R> | PaddingString;
+
+export interface ConvOptions<R extends SpatialRank = SpatialRank> {
+  stride?: SizeArg<R>;
+  padding?: PaddingArg<R>;
+  dilation?: SizeArg<R>;
+  groups?: number;
+  paddingMode?: PaddingMode;
+}
+
+export interface ConvTransposeOptions<R extends SpatialRank = SpatialRank> {
+  stride?: SizeArg<R>;
+  padding?: SizeArg<R>;
+  outputPadding?: SizeArg<R>;
+  dilation?: SizeArg<R>;
+  groups?: number;
+}
+
+/** Everything a kernel or a cost formula needs about one convolution call, computed once. */
+export interface ConvInfo {
+  op: string;
+  transposed: boolean;
+  /** False when the input had no batch dimension (PyTorch's unbatched form). */
+  batched: boolean;
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  groups: number;
+  /** Spatial sizes of the input, the kernel and the output, one entry per dimension. */
+  inSize: number[];
+  kernelSize: number[];
+  outSize: number[];
+  stride: number[];
+  dilation: number[];
+  /** Zero or mode padding added before and after each spatial dimension. */
+  padBefore: number[];
+  padAfter: number[];
+  /** Transposed convolutions only; zeros otherwise. */
+  outputPadding: number[];
+  paddingMode: PaddingMode;
+  inputShape: number[];
+  weightShape: number[];
+  /** Output shape, with the batch dimension when the input had one. */
+  outputShape: number[];
+}
+
+/** The largest element count a Float32Array can hold in V8 (2^32). */
+export const MAX_ELEMENTS = 2 ** 32;
+
+const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
+
+/** k_eff = d (k - 1) + 1: the extent of a kernel of size k with dilation d. */
+export function effectiveKernelSize(kernelSize: number, dilation = 1): number {
+  return dilation * (kernelSize - 1) + 1;
+}
+
+/** PyTorch's padding="same": total d (k - 1), the odd remainder after (right/bottom). */
+export function samePadding(kernelSize: number, dilation = 1): [before: number, after: number] {
+  const total = dilation * (kernelSize - 1);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/**
+ * Output size of a convolution along one dimension:
+ * floor((input + p_before + p_after - d (k - 1) - 1) / stride) + 1.
+ * `padding` is per side (a number) or `[before, after]`. Returns 0 or less when the kernel does
+ * not fit; `convInfo` turns that into an error.
+ */
+export function convOutputSize(
+  inputSize: number,
+  kernelSize: number,
+  { stride = 1, padding = 0, dilation = 1 }: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
+): number {
+  const [before, after] = typeof padding === "number" ? [padding, padding] : padding;
+  return Math.floor((inputSize + before + after - effectiveKernelSize(kernelSize, dilation)) / stride) + 1;
+}
+
+/**
+ * Output size of a transposed convolution along one dimension:
+ * (input - 1) stride - 2 padding + d (k - 1) + outputPadding + 1.
+ */
+export function convTransposeOutputSize(
+  inputSize: number,
+  kernelSize: number,
+  { stride = 1, padding = 0, dilation = 1, outputPadding = 0 }: { stride?: number; padding?: number; dilation?: number; outputPadding?: number } = {},
+): number {
+  return (inputSize - 1) * stride - 2 * padding + effectiveKernelSize(kernelSize, dilation) + outputPadding;
+}
+
+/**
+ * Output size of a pooling window along one dimension (PyTorch's pooling_output_shape): like a
+ * convolution, with ceil instead of floor when ceilMode is set, and the last window dropped if it
+ * would start inside the right padding.
+ */
+export function poolOutputSize(
+  inputSize: number,
+  kernelSize: number,
+  { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false }: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+): number {
+  const span = inputSize + 2 * padding - effectiveKernelSize(kernelSize, dilation);
+  let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceilMode && (out - 1) * stride >= inputSize + padding) out -= 1;
+  return out;
+}
+
+/** Number of elements of a shape. */
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
+export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
+  check(Array.isArray(shape), op, () => `${what} must be an array of sizes, got ${String(shape)}`);
+  for (const s of shape) {
+    check(Number.isInteger(s) && s >= 0, op, () => `${what} ${formatShape(shape)} must hold non-negative integers`);
+  }
+  const n = numel(shape);
+  check(n <= MAX_ELEMENTS, op, () => `${what} ${formatShape(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`);
+}
+
+/** Expands a size option to one positive integer per dimension. */
+export function expandSize(op: string, name: string, value: unknown, rank: number, { min = 1 } = {}): number[] {
+  const values = typeof value === "number" ? new Array<number>(rank).fill(value) : value;
+  check(Array.isArray(values) && values.length === rank, op, () => `${name} must be a number or an array of ${rank}, got ${JSON.stringify(value)}`);
+  for (const v of values as unknown[]) {
+    check(typeof v === "number" && Number.isInteger(v) && v >= min, op, () =>
+      min > 0 ? `${name} must be a positive integer, got ${JSON.stringify(value)}` : `${name} must be a non-negative integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return values as number[];
+}
+
+function checkGroups(op: string, groups: unknown): number {
+  check(typeof groups === "number" && Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${JSON.stringify(groups)}`);
+  return groups;
+}
+
+/** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
+function batchOf(op: string, xShape: readonly number[], rank: number): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+  checkShape(op, xShape, "input");
+  check(xShape.length === rank + 1 || xShape.length === rank + 2, op, () =>
+    `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
+  );
+  const batched = xShape.length === rank + 2;
+  const batch = batched ? xShape[0]! : 1;
+  const channels = xShape[batched ? 1 : 0]!;
+  const spatial = xShape.slice(batched ? 2 : 1);
+  check(channels > 0, op, () => `input ${formatShape(xShape)} has no channels`);
+  for (const s of spatial) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
+  return { batched, batch, channels, spatial };
+}
+
+function checkWeightAndBias(op: string, wShape: readonly number[], biasShape: readonly number[] | null, rank: number, outChannels: () => number, xShape: readonly number[]): void {
+  checkShape(op, wShape, "weight");
+  check(wShape.length === rank + 2, op, () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${formatShape(wShape)}`);
+  for (const k of wShape.slice(2)) check(k >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
+  check(wShape[0]! >= 1 && wShape[1]! >= 1, op, () => `weight ${formatShape(wShape)} has no channels`);
+  if (biasShape) {
+    const out = outChannels();
+    check(biasShape.length === 1 && biasShape[0] === out, op, () =>
+      `bias ${formatShape(biasShape)} must have one entry per output channel (${out}); input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+    );
+  }
+}
+
+/** Validates a convolution call and computes its arithmetic. Throws ConvError before any compute. */
+export function convInfo(
+  op: string,
+  rank: SpatialRank,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+  options: ConvOptions = {},
+): ConvInfo {
+  const { stride: strideArg = 1, padding: paddingArg = 0, dilation: dilationArg = 1, groups: groupsArg = 1, paddingMode = "zeros" } = options;
+  const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
+  checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[0]!, xShape);
+  const stride = expandSize(op, "stride", strideArg, rank);
+  const dilation = expandSize(op, "dilation", dilationArg, rank);
+  const groups = checkGroups(op, groupsArg);
+  check(PADDING_MODES.includes(paddingMode), op, () => `unknown paddingMode ${JSON.stringify(paddingMode)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`);
+  const kernelSize = wShape.slice(2);
+  const outChannels = wShape[0]!;
+
+  check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
+  check(outChannels % groups === 0, op, () => `output channels (${outChannels}) must be divisible by groups (${groups}); weight ${formatShape(wShape)}`);
+  check(wShape[1]! * groups === channels, op, () =>
+    `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
+  );
+
+  let padBefore: number[];
+  let padAfter: number[];
+  if (typeof paddingArg === "string") {
+    if (paddingArg === "valid") {
+      padBefore = new Array<number>(rank).fill(0);
+      padAfter = new Array<number>(rank).fill(0);
+    } else if (paddingArg === "same") {
+      check(stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`);
+      const pads = kernelSize.map((k, i) => samePadding(k, dilation[i]));
+      padBefore = pads.map((p) => p[0]);
+      padAfter = pads.map((p) => p[1]);
+    } else {
+      throw new ConvError(op, `unknown padding ${JSON.stringify(paddingArg)}; expected a number, an array of ${rank}, "same" or "valid"`);
+    }
+  } else {
+    padBefore = expandSize(op, "padding", paddingArg, rank, { min: 0 });
+    padAfter = padBefore.slice();
+  }
+
+  for (let i = 0; i < rank; i++) {
+    const size = spatial[i]!;
+    const widest = Math.max(padBefore[i]!, padAfter[i]!);
+    if (paddingMode === "reflect") {
+      check(widest < size, op, () => `reflect padding (${widest}) must be smaller than the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`);
+    } else if (paddingMode === "circular") {
+      check(widest <= size, op, () => `circular padding (${widest}) must not exceed the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`);
+    }
+    const padded = size + padBefore[i]! + padAfter[i]!;
+    const kEff = effectiveKernelSize(kernelSize[i]!, dilation[i]!);
+    check(kEff <= padded, op, () =>
+      `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+    );
+  }
+  const outSize = spatial.map((size, i) => convOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: [padBefore[i]!, padAfter[i]!], dilation: dilation[i]! }));
+  const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
+  checkShape(op, outputShape, "output");
+  return {
+    op, transposed: false, batched, batch, inChannels: channels, outChannels, groups,
+    inSize: spatial, kernelSize, outSize, stride, dilation, padBefore, padAfter,
+    outputPadding: new Array<number>(rank).fill(0), paddingMode,
+    inputShape: xShape.slice(), weightShape: wShape.slice(), outputShape,
+  };
+}
+
+/** Validates a transposed convolution call and computes its arithmetic. Weight is (in, out/groups, ...k). */
+export function convTransposeInfo(
+  op: string,
+  rank: SpatialRank,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+  options: ConvTransposeOptions = {},
+): ConvInfo {
+  const { stride: strideArg = 1, padding: paddingArg = 0, outputPadding: outputPaddingArg = 0, dilation: dilationArg = 1, groups: groupsArg = 1 } = options;
+  const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
+  const groups = checkGroups(op, groupsArg);
+  checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[1]! * groups, xShape);
+  const stride = expandSize(op, "stride", strideArg, rank);
+  const dilation = expandSize(op, "dilation", dilationArg, rank);
+  check(typeof paddingArg !== "string", op, () => `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${JSON.stringify(paddingArg)}`);
+  const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
+  const outputPadding = expandSize(op, "outputPadding", outputPaddingArg, rank, { min: 0 });
+  const kernelSize = wShape.slice(2);
+  const outChannels = wShape[1]! * groups;
+
+  check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
+  check(wShape[0] === channels, op, () =>
+    `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
+  );
+  for (let i = 0; i < rank; i++) {
+    check(outputPadding[i]! < Math.max(stride[i]!, dilation[i]!), op, () =>
+      `outputPadding (${outputPadding[i]}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in spatial dimension ${i}`,
+    );
+  }
+  const outSize = spatial.map((size, i) =>
+    convTransposeOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, outputPadding: outputPadding[i]! }),
+  );
+  for (let i = 0; i < rank; i++) {
+    check(outSize[i]! >= 1, op, () => `padding (${padding[i]}) is too large: output size would be ${outSize[i]} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`);
+  }
+  const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
+  checkShape(op, outputShape, "output");
+  return {
+    op, transposed: true, batched, batch, inChannels: channels, outChannels, groups,
+    inSize: spatial, kernelSize, outSize, stride, dilation, padBefore: padding, padAfter: padding.slice(),
+    outputPadding, paddingMode: "zeros",
+    inputShape: xShape.slice(), weightShape: wShape.slice(), outputShape,
+  };
+}
+
+export interface PoolOptions<R extends SpatialRank = SpatialRank> {
+  kernelSize: SizeArg<R>;
+  /** Defaults to kernelSize. */
+  stride?: SizeArg<R>;
+  padding?: SizeArg<R>;
+  /** Max pooling only. */
+  dilation?: SizeArg<R>;
+  ceilMode?: boolean;
+}
+
+/** Everything a pooling kernel or a cost formula needs about one pooling call. */
+export interface PoolInfo {
+  op: string;
+  batched: boolean;
+  batch: number;
+  channels: number;
+  inSize: number[];
+  kernelSize: number[];
+  outSize: number[];
+  stride: number[];
+  padding: number[];
+  dilation: number[];
+  ceilMode: boolean;
+  inputShape: number[];
+  outputShape: number[];
+}
+
+/** Validates a pooling call (PyTorch's pool*d_shape_check) and computes its output size. */
+export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[], options: PoolOptions): PoolInfo {
+  check(options !== null && typeof options === "object", op, () => `expected options with a kernelSize, got ${JSON.stringify(options)}`);
+  const { kernelSize: kernelArg, stride: strideArg, padding: paddingArg = 0, dilation: dilationArg = 1, ceilMode = false } = options;
+  const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
+  const kernelSize = expandSize(op, "kernelSize", kernelArg, rank);
+  const stride = strideArg === undefined ? kernelSize.slice() : expandSize(op, "stride", strideArg, rank);
+  const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
+  const dilation = expandSize(op, "dilation", dilationArg, rank);
+  for (let i = 0; i < rank; i++) {
+    check(padding[i]! <= kernelSize[i]! / 2, op, () => `padding (${padding[i]}) must be at most half the kernel size (${kernelSize[i]}) in spatial dimension ${i}`);
+  }
+  const outSize = spatial.map((size, i) => poolOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, ceilMode }));
+  for (let i = 0; i < rank; i++) {
+    check(outSize[i]! >= 1, op, () =>
+      `window (dilated) ${effectiveKernelSize(kernelSize[i]!, dilation[i]!)} exceeds the padded input size ${spatial[i]! + 2 * padding[i]!} in spatial dimension ${i}; input ${formatShape(xShape)}`,
+    );
+  }
+  const outputShape = batched ? [batch, channels, ...outSize] : [channels, ...outSize];
+  return { op, batched, batch, channels, inSize: spatial, kernelSize, outSize, stride, padding, dilation, ceilMode, inputShape: xShape.slice(), outputShape };
+}

@@ -1,0 +1,77 @@
+/**
+ * Functional convolutions with PyTorch's semantics and camelCase options:
+ *   conv1d/2d/3d(x, weight, bias?, {stride, padding, dilation, groups, paddingMode})
+ *   convTranspose1d/2d/3d(x, weight, bias?, {stride, padding, outputPadding, dilation, groups})
+ * x is batched (N, C, ...) or unbatched (C, ...). Weight is (out, in/groups, ...k); transposed
+ * weight is (in, out/groups, ...k). Every call validates first (arithmetic.ts), then runs on the
+ * active backend (backend.ts), or the one named by the `backend` option.
+ *
+ * The tutorial's variants are options of these two ops: grouped is `groups = g`, depthwise is
+ * `groups = in channels`, pointwise is a 1x1 kernel, dilated is `dilation = d`; separable and
+ * GDSConv are compositions (layers.ts).
+ */
+import { convInfo, convTransposeInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type SpatialRank } from "./arithmetic.js";
+import { getBackend } from "./backend.js";
+import { pad } from "./pad.js";
+import { Tensor } from "./tensor.js";
+
+/** Per-call choice of backend ("reference" or a registered fast one). */
+export interface BackendOption {
+  backend?: string;
+}
+
+function convNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvOptions & BackendOption): Tensor {
+  const info = convInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
+  const backend = getBackend(options.backend, op);
+  let input = x.data;
+  let run: ConvInfo = info;
+  const padded = info.padBefore.some((p) => p > 0) || info.padAfter.some((p) => p > 0);
+  if (info.paddingMode !== "zeros" && padded) {
+    // PyTorch: pad in the mode first, then convolve with no padding.
+    const pads = info.padBefore.flatMap((_, i) => {
+      const d = rank - 1 - i; // F.pad lists pairs from the last dimension
+      return [info.padBefore[d]!, info.padAfter[d]!];
+    });
+    input = pad(x, pads, info.paddingMode).data;
+    const inSize = info.inSize.map((s, i) => s + info.padBefore[i]! + info.padAfter[i]!);
+    run = { ...info, inSize, padBefore: inSize.map(() => 0), padAfter: inSize.map(() => 0) };
+  }
+  const y = backend.conv(run, input, weight.data, bias ? bias.data : null);
+  return new Tensor(y, info.outputShape);
+}
+
+function convTransposeNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvTransposeOptions & BackendOption): Tensor {
+  const info = convTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
+  const y = getBackend(options.backend, op).convTranspose(info, x.data, weight.data, bias ? bias.data : null);
+  return new Tensor(y, info.outputShape);
+}
+
+/** x (N, C_in, L) or (C_in, L); weight (C_out, C_in/groups, k); bias (C_out) -> (N, C_out, L_out). */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<1> & BackendOption = {}): Tensor {
+  return convNd("conv1d", 1, x, weight, bias, options);
+}
+
+/** x (N, C_in, H, W) or (C_in, H, W); weight (C_out, C_in/groups, kH, kW); bias (C_out) -> (N, C_out, H_out, W_out). */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<2> & BackendOption = {}): Tensor {
+  return convNd("conv2d", 2, x, weight, bias, options);
+}
+
+/** x (N, C_in, D, H, W) or (C_in, D, H, W); weight (C_out, C_in/groups, kD, kH, kW); bias (C_out). */
+export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<3> & BackendOption = {}): Tensor {
+  return convNd("conv3d", 3, x, weight, bias, options);
+}
+
+/** x (N, C_in, L) or (C_in, L); weight (C_in, C_out/groups, k); bias (C_out) -> (N, C_out, L_out). */
+export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<1> & BackendOption = {}): Tensor {
+  return convTransposeNd("convTranspose1d", 1, x, weight, bias, options);
+}
+
+/** x (N, C_in, H, W) or (C_in, H, W); weight (C_in, C_out/groups, kH, kW); bias (C_out). */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<2> & BackendOption = {}): Tensor {
+  return convTransposeNd("convTranspose2d", 2, x, weight, bias, options);
+}
+
+/** x (N, C_in, D, H, W) or (C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW); bias (C_out). */
+export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<3> & BackendOption = {}): Tensor {
+  return convTransposeNd("convTranspose3d", 3, x, weight, bias, options);
+}

@@ -1,0 +1,319 @@
+/**
+ * A small dense tensor: float32 values in row-major (C) order and a readonly shape. Views are not
+ * shared: every method returns a new tensor with its own storage, so a tensor never changes under
+ * you.
+ */
+import { checkShape, numel } from "./arithmetic.js";
+import { check, formatShape } from "./errors.js";
+
+/** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; use `Tensor.from` to copy and validate. */
+  constructor(data: Float32Array, shape: readonly number[]) {
+    checkShape("Tensor", shape);
+    check(data.length === numel(shape), "Tensor", () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
+    this.data = data;
+    this.shape = Object.freeze(shape.slice());
+  }
+
+  /** A tensor of `shape` holding a float32 copy of `data` (row-major). */
+  static from(data: ArrayLike<number>, shape: readonly number[]): Tensor {
+    checkShape("Tensor.from", shape);
+    check(data.length === numel(shape), "Tensor.from", () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
+    return new Tensor(Float32Array.from(data), shape);
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Row-major strides, in elements. */
+  get strides(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** The same values under another shape with the same element count; one entry may be -1. */
+  reshape(shape: readonly number[]): Tensor {
+    const inferred = shape.indexOf(-1);
+    let target = shape.slice();
+    if (inferred >= 0) {
+      const known = numel(shape.filter((_, i) => i !== inferred));
+      check(known > 0 && this.size % known === 0, "reshape", () => `cannot infer -1 in ${formatShape(shape)} from ${this.size} elements of ${formatShape(this.shape)}`);
+      target[inferred] = this.size / known;
+    }
+    checkShape("reshape", target);
+    check(numel(target) === this.size, "reshape", () => `cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(target)} (${numel(target)} elements)`);
+    return new Tensor(this.data.slice(), target);
+  }
+
+  /** Swaps two dimensions (negative dims count from the end), like torch.transpose. */
+  transpose(dim0: number, dim1: number): Tensor {
+    const order = this.shape.map((_, i) => i);
+    const a = normalizeDim("transpose", dim0, this.rank);
+    const b = normalizeDim("transpose", dim1, this.rank);
+    [order[a], order[b]] = [order[b]!, order[a]!];
+    return this.permute(...order);
+  }
+
+  /** Reorders the dimensions: output dim i is input dim dims[i], like torch.permute. */
+  permute(...dims: number[]): Tensor {
+    check(dims.length === this.rank, "permute", () => `expected ${this.rank} dims for a tensor of shape ${formatShape(this.shape)}, got ${formatShape(dims)}`);
+    const order = dims.map((d) => normalizeDim("permute", d, this.rank));
+    check(new Set(order).size === order.length, "permute", () => `dims ${formatShape(dims)} repeat a dimension`);
+    const inStrides = this.strides;
+    const outShape = order.map((d) => this.shape[d]!);
+    const strideOfOut = order.map((d) => inStrides[d]!);
+    const out = new Float32Array(this.size);
+    const index = new Array<number>(this.rank).fill(0);
+    for (let o = 0; o < out.length; o++) {
+      let src = 0;
+      for (let i = 0; i < index.length; i++) src += index[i]! * strideOfOut[i]!;
+      out[o] = this.data[src]!;
+      for (let i = index.length - 1; i >= 0; i--) {
+        if (++index[i]! < outShape[i]!) break;
+        index[i] = 0;
+      }
+    }
+    return new Tensor(out, outShape);
+  }
+
+  /** Elements start..end-1 along `dim` (end exclusive, negative indices count from the end). */
+  slice(dim: number, start: number, end: number = this.shape[normalizeDim("slice", dim, this.rank)]!): Tensor {
+    const d = normalizeDim("slice", dim, this.rank);
+    const size = this.shape[d]!;
+    const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+    check(Number.isInteger(start) && Number.isInteger(end), "slice", () => `start and end must be integers, got ${start} and ${end}`);
+    const from = clamp(start);
+    const to = Math.max(clamp(end), from);
+    const outer = numel(this.shape.slice(0, d));
+    const inner = numel(this.shape.slice(d + 1));
+    const outShape = this.shape.slice();
+    outShape[d] = to - from;
+    const out = new Float32Array(numel(outShape));
+    const block = (to - from) * inner;
+    for (let o = 0; o < outer; o++) {
+      out.set(this.data.subarray((o * size + from) * inner, (o * size + to) * inner), o * block);
+    }
+    return new Tensor(out, outShape);
+  }
+
+  /** The value at a full index (negative indices count from the end). */
+  get(...index: number[]): number {
+    check(index.length === this.rank, "get", () => `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${formatShape(index)}`);
+    let offset = 0;
+    const strides = this.strides;
+    index.forEach((i, d) => {
+      const size = this.shape[d]!;
+      const j = i < 0 ? i + size : i;
+      check(Number.isInteger(j) && j >= 0 && j < size, "get", () => `index ${i} is out of range for dimension ${d} of size ${size}`);
+      offset += j * strides[d]!;
+    });
+    return this.data[offset]!;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    check(this.size === 1, "item", () => `only a one-element tensor has an item; shape ${formatShape(this.shape)}`);
+    return this.data[0]!;
+  }
+
+  /** Values as nested arrays (a number for a rank-0 tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.rank) return this.data[offset]!;
+      const stride = numel(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** Sum of all elements (accumulated in float64). */
+  sum(): number {
+    let s = 0;
+    for (const v of this.data) s += v;
+    return s;
+  }
+
+  /** A tensor of the same shape with `fn` applied to each element. */
+  map(fn: (value: number, index: number) => number): Tensor {
+    return new Tensor(this.data.map(fn), this.shape);
+  }
+
+  toString(): string {
+    return `Tensor(${formatShape(this.shape)})`;
+  }
+}
+
+/** Row-major strides of a shape, in elements. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+function normalizeDim(op: string, dim: number, rank: number): number {
+  const d = dim < 0 ? dim + rank : dim;
+  check(Number.isInteger(d) && d >= 0 && d < rank, op, () => `dim ${dim} is out of range for a tensor of rank ${rank}`);
+  return d;
+}
+
+/** A tensor from nested arrays, e.g. `tensor([[1, 2], [3, 4]])`; ragged arrays are an error. */
+export function tensor(values: NestedArray): Tensor {
+  const shape: number[] = [];
+  for (let v: NestedArray = values; Array.isArray(v); v = v[0]!) shape.push(v.length);
+  const flat: number[] = [];
+  const walk = (v: NestedArray, dim: number): void => {
+    if (dim === shape.length) {
+      check(typeof v === "number", "tensor", () => `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`);
+      flat.push(v as number);
+      return;
+    }
+    check(Array.isArray(v) && v.length === shape[dim], "tensor", () => `ragged nested array: expected ${shape[dim]} entries at depth ${dim} for shape ${formatShape(shape)}`);
+    for (const w of v as NestedArray[]) walk(w, dim + 1);
+  };
+  walk(values, 0);
+  return Tensor.from(flat, shape);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number): Tensor {
+  checkShape("full", shape);
+  return new Tensor(new Float32Array(numel(shape)).fill(value), shape);
+}
+
+export function zeros(shape: readonly number[]): Tensor {
+  return full(shape, 0);
+}
+
+export function ones(shape: readonly number[]): Tensor {
+  return full(shape, 1);
+}
+
+/** start, start + step, ... below stop, like torch.arange; `arange(n)` is 0..n-1. */
+export function arange(start: number, stop?: number, step = 1): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  check(step !== 0 && Number.isFinite(step), "arange", () => `step must be a finite non-zero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  checkShape("arange", [n]);
+  return new Tensor(Float32Array.from({ length: n }, (_, i) => start + i * step), [n]);
+}
+
+/**
+ * mulberry32, a 32-bit PRNG by Tommy Ettinger (public domain): the state advances by 0x6D2B79F5
+ * and is mixed by two multiply-xorshift rounds; each call returns an integer in [0, 2^32) / 2^32.
+ * Only 32-bit integer arithmetic (Math.imul, >>>), so the same seed gives the same numbers on
+ * every machine and engine.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomOptions {
+  /** Seed of the mulberry32 generator (default 0). */
+  seed?: number;
+}
+
+/** Uniform values in [low, high) from mulberry32(seed). */
+export function rand(shape: readonly number[], { seed = 0, low = 0, high = 1 }: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkShape("rand", shape);
+  const next = mulberry32(seed);
+  const out = new Float32Array(numel(shape));
+  for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * next();
+  return new Tensor(out, shape);
+}
+
+/**
+ * Standard normal values from mulberry32(seed) by the Box-Muller transform: each pair of uniforms
+ * (u1, u2) gives r cos(2 pi u2) and r sin(2 pi u2) with r = sqrt(-2 ln(1 - u1)).
+ */
+export function randn(shape: readonly number[], { seed = 0, mean = 0, std = 1 }: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkShape("randn", shape);
+  const next = mulberry32(seed);
+  const out = new Float32Array(numel(shape));
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - next()));
+    const theta = 2 * Math.PI * next();
+    out[i] = mean + std * r * Math.cos(theta);
+    if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(theta);
+  }
+  return new Tensor(out, shape);
+}
+
+/** Concatenates tensors along `dim`; all other dimensions must agree. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  check(tensors.length > 0, "cat", () => "expected at least one tensor");
+  const first = tensors[0]!;
+  const d = normalizeDim("cat", dim, first.rank);
+  for (const t of tensors) {
+    check(t.rank === first.rank && t.shape.every((s, i) => i === d || s === first.shape[i]), "cat", () =>
+      `shapes ${tensors.map((x) => formatShape(x.shape)).join(", ")} must agree except in dimension ${d}`,
+    );
+  }
+  const outShape = first.shape.slice();
+  outShape[d] = tensors.reduce((s, t) => s + t.shape[d]!, 0);
+  checkShape("cat", outShape, "output");
+  const outer = numel(first.shape.slice(0, d));
+  const inner = numel(first.shape.slice(d + 1));
+  const out = new Float32Array(numel(outShape));
+  let offset = 0;
+  for (let o = 0; o < outer; o++) {
+    for (const t of tensors) {
+      const block = t.shape[d]! * inner;
+      out.set(t.data.subarray(o * block, (o + 1) * block), offset);
+      offset += block;
+    }
+  }
+  return new Tensor(out, outShape);
+}
+
+/** Largest |a - b| over all elements (shapes must match). */
+export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  check(sameShape(a, b), "maxAbsDiff", () => `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
+  let m = 0;
+  for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
+  return m;
+}
+
+function sameShape(a: Tensor, b: Tensor): boolean {
+  return a.rank === b.rank && a.shape.every((s, i) => s === b.shape[i]);
+}
+
+/**
+ * True when shapes match and |a - b| <= atol + rtol |b| everywhere, like torch.allclose
+ * (defaults rtol 1e-5, atol 1e-8). NaNs compare unequal unless `equalNan`.
+ */
+export function allClose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  if (!sameShape(a, b)) return false;
+  for (let i = 0; i < a.size; i++) {
+    const x = a.data[i]!;
+    const y = b.data[i]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      if (!(equalNan && Number.isNaN(x) && Number.isNaN(y))) return false;
+    } else if (x !== y && !(Math.abs(x - y) <= atol + rtol * Math.abs(y))) {
+      return false;
+    }
+  }
+  return true;
+}

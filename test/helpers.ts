@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { Tensor } from "../src/index.js";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The PyTorch cases in ../shared/fixtures (CI lays shared/ beside the clone). Fails if missing. */
+export interface TorchCase {
+  name: string;
+  op: "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d";
+  input_shape: number[];
+  input: number[];
+  weight_shape: number[];
+  weight: number[];
+  bias: number[] | null;
+  stride: number[];
+  padding: number[] | "same" | "valid";
+  dilation: number[];
+  groups: number;
+  padding_mode: "zeros" | "reflect" | "replicate" | "circular";
+  output_padding?: number[];
+  output_shape: number[];
+  output: number[];
+  params: number;
+  macs: number;
+}
+
+export const fixturesPath = resolve(repoRoot, "../shared/fixtures/torch-conv-cases.json");
+
+export function loadTorchCases(): TorchCase[] {
+  if (!existsSync(fixturesPath)) throw new Error(`PyTorch fixtures not found at ${fixturesPath}; they live in ../shared/fixtures beside the repository`);
+  return (JSON.parse(readFileSync(fixturesPath, "utf8")) as { cases: TorchCase[] }).cases;
+}
+
+/** Elementwise |actual - expected| <= atol + rtol |expected|, reporting the worst element. */
+export function expectClose(actual: Tensor | Float32Array | number[], expected: ArrayLike<number>, { rtol = 1e-4, atol = 1e-5 } = {}): void {
+  const a = actual instanceof Tensor ? actual.data : actual;
+  expect(a.length).toBe(expected.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = expected[i]!;
+    if (Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    const excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
+    if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) expect.fail(`element ${worst}: ${a[worst]} differs from ${expected[worst]} beyond rtol ${rtol} + atol ${atol}`);
+}
