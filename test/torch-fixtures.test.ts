@@ -13,12 +13,12 @@ export function runTorchCase(c: TorchCase, backend?: string): Tensor {
     case "conv2d":
     case "conv3d": {
       const f = { conv1d, conv2d, conv3d }[c.op] as typeof conv3d;
-      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as Parameters<typeof conv3d>[3]);
+      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as unknown as Parameters<typeof conv3d>[3]);
     }
     case "conv_transpose1d":
     case "conv_transpose2d": {
       const f = (c.op === "conv_transpose1d" ? convTranspose1d : convTranspose2d) as typeof convTranspose2d;
-      return f(x, w, b, { ...common, padding: c.padding as number[], outputPadding: c.output_padding } as Parameters<typeof convTranspose2d>[3]);
+      return f(x, w, b, { ...common, padding: c.padding as number[], outputPadding: c.output_padding } as unknown as Parameters<typeof convTranspose2d>[3]);
     }
   }
 }
