@@ -49,11 +49,6 @@ export abstract class Module {
   numParameters(): number {
     return this.parameters().reduce((s, p) => s + p.size, 0);
   }
-
-  /** Shorthand for forward. */
-  call(x: Tensor): Tensor {
-    return this.forward(x);
-  }
 }
 
 export interface ConvLayerOptions<R extends SpatialRank> {
