@@ -7,6 +7,7 @@
 import { expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "./arithmetic.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "./conv.js";
 import { check, ConvError, formatShape } from "./errors.js";
+import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "./functional.js";
 import { channelShuffle } from "./pad.js";
 import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, type AvgPoolOptions, type MaxPoolOptions } from "./pool.js";
 import { mulberry32, Tensor } from "./tensor.js";
@@ -406,5 +407,142 @@ export class AvgPool3d extends PoolNd<3, Omit<AvgPoolOptions<3>, "kernelSize">> 
   }
   forward(x: Tensor): Tensor {
     return avgPool3d(x, this.options);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The layers a real network needs beside convolutions and pooling (functional ops in functional.ts).
+
+/**
+ * Fully connected layer, like torch.nn.Linear: x (*, inFeatures) -> (*, outFeatures), y = x W^T + b.
+ * Weight (out, in) and bias (out) start U(-1/sqrt(in), 1/sqrt(in)), as in PyTorch.
+ */
+export class Linear extends Module {
+  readonly type: string = "Linear";
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Tensor;
+  bias: Tensor | null;
+  constructor(inFeatures: number, outFeatures: number, { bias = true, seed }: { bias?: boolean; seed?: number } = {}) {
+    super();
+    checkChannels("Linear", "inFeatures", inFeatures);
+    checkChannels("Linear", "outFeatures", outFeatures);
+    check(typeof bias === "boolean", "Linear", () => `bias must be true or false, got ${JSON.stringify(bias)}`);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const bound = 1 / Math.sqrt(inFeatures);
+    const next = seed === undefined ? initStream : mulberry32(seed);
+    this.weight = uniform([outFeatures, inFeatures], bound, next);
+    this.bias = bias ? uniform([outFeatures], bound, next) : null;
+  }
+  override ownParameters(): Tensor[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}
+
+/** Merges dimensions startDim..endDim (default 1..-1: everything but the batch), like torch.nn.Flatten. */
+export class Flatten extends Module {
+  readonly type: string = "Flatten";
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+    check(Number.isInteger(startDim) && Number.isInteger(endDim), "Flatten", () => `startDim and endDim must be integers, got ${JSON.stringify(startDim)} and ${JSON.stringify(endDim)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+/** max(x, 0) elementwise, like torch.nn.ReLU. */
+export class ReLU extends Module {
+  readonly type: string = "ReLU";
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+export interface BatchNormLayerOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Kept for PyTorch parity; unused, since convkit runs batch norm in inference mode only. */
+  momentum?: number;
+  /** Learnable gamma and beta (default true). */
+  affine?: boolean;
+}
+
+/**
+ * Batch norm over the channels of (N, C, H, W) input, in inference mode (PyTorch's eval()):
+ * y = (x - runningMean) / sqrt(runningVar + eps) * weight + bias. Starts as PyTorch does: mean 0,
+ * var 1, weight 1, bias 0; set the tensors to load trained statistics.
+ */
+export class BatchNorm2d extends Module {
+  readonly type: string = "BatchNorm2d";
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+  runningMean: Tensor;
+  runningVar: Tensor;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true }: BatchNormLayerOptions = {}) {
+    super();
+    const op = "BatchNorm2d";
+    checkChannels(op, "numFeatures", numFeatures);
+    check(typeof eps === "number" && eps >= 0, op, () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`);
+    check(typeof momentum === "number" && momentum >= 0 && momentum <= 1, op, () => `momentum must be a number in [0, 1], got ${JSON.stringify(momentum)}`);
+    check(typeof affine === "boolean", op, () => `affine must be true or false, got ${JSON.stringify(affine)}`);
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.runningMean = new Tensor(new Float32Array(numFeatures), [numFeatures]);
+    this.runningVar = new Tensor(new Float32Array(numFeatures).fill(1), [numFeatures]);
+    this.weight = affine ? new Tensor(new Float32Array(numFeatures).fill(1), [numFeatures]) : null;
+    this.bias = affine ? new Tensor(new Float32Array(numFeatures), [numFeatures]) : null;
+  }
+  override ownParameters(): Tensor[] {
+    return this.weight && this.bias ? [this.weight, this.bias] : [];
+  }
+  forward(x: Tensor): Tensor {
+    check(x.rank === 4, "BatchNorm2d", () => `expected 4D input (N, C, H, W), got ${formatShape(x.shape)}`);
+    check(x.shape[1] === this.numFeatures, "BatchNorm2d", () => `input ${formatShape(x.shape)} has ${x.shape[1]} channels but the layer expects ${this.numFeatures}`);
+    return batchNorm(x, this.runningMean, this.runningVar, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+}
+
+/** Average pooling to a fixed output size, like torch.nn.AdaptiveAvgPool2d (e.g. 1 for global pooling). */
+export class AdaptiveAvgPool2d extends Module {
+  readonly type: string = "AdaptiveAvgPool2d";
+  constructor(readonly outputSize: AdaptiveSize<2>) {
+    super();
+    adaptivePoolInfo("AdaptiveAvgPool2d", 2, [1, 1, 1], outputSize); // validates outputSize alone
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+/**
+ * Sequential with named layers, like torch.nn.Sequential(OrderedDict(...)): the names show in
+ * summaries (`conv1_1` instead of `0`). Model files load into one.
+ */
+export class NamedSequential extends Sequential {
+  readonly names: string[];
+  constructor(entries: readonly (readonly [string, Module])[]) {
+    super(...entries.map(([, layer]) => layer));
+    const names = entries.map(([name]) => String(name));
+    const seen = new Set<string>();
+    for (const name of names) {
+      check(name.length > 0 && !name.includes("."), "NamedSequential", () => `layer names must be non-empty and contain no ".", got ${JSON.stringify(name)}`);
+      check(!seen.has(name), "NamedSequential", () => `duplicate layer name ${JSON.stringify(name)}`);
+      seen.add(name);
+    }
+    this.names = names;
+  }
+  override children(): [string, Module][] {
+    return this.layers.map((layer, i) => [this.names[i]!, layer]);
   }
 }
