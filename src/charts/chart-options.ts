@@ -1,0 +1,55 @@
+/**
+ * What every chart in convkit/charts shares: the options it accepts and how they meet Plot's.
+ * Charts are pure functions `(data, options) => Chart` built with Observable Plot; pass
+ * `document` (e.g. linkedom's `parseHTML(...).document`) to render outside a browser.
+ */
+import * as Plot from "@observablehq/plot";
+
+/** What a chart returns: Plot's SVG, or a figure/div wrapping it (title, caption, several panels). */
+export type Chart = SVGSVGElement | HTMLElement;
+
+/**
+ * Plot's top-level options (document, width, height, margins, title, caption, style, className,
+ * and scale options such as `x: {label}`), applied over the chart's own: scale options are merged
+ * key by key, everything else replaces the chart's value. `marks` belong to the chart.
+ */
+export type ChartOptions = Omit<Plot.PlotOptions, "marks">;
+
+const SCALES = ["x", "y", "fx", "fy", "color", "opacity", "r", "symbol", "length"] as const;
+
+/** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
+export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
+  const options: Plot.PlotOptions = { ...own, ...overrides };
+  const merged = options as Record<string, unknown>;
+  for (const scale of SCALES) {
+    const a = (own as Record<string, unknown>)[scale];
+    const b = (overrides as Record<string, unknown>)[scale];
+    if (isObject(a) && isObject(b)) merged[scale] = { ...a, ...b };
+  }
+  return Plot.plot(options) as Chart;
+}
+
+/** Wraps several charts side by side in one element of the same document. */
+export function panels(charts: readonly Chart[], document: Document | undefined): Chart {
+  if (charts.length === 1) return charts[0]!;
+  const doc = document ?? charts[0]!.ownerDocument;
+  const div = doc.createElement("div");
+  div.setAttribute("class", "convkit-panels");
+  div.setAttribute("style", "display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start;");
+  for (const chart of charts) div.appendChild(chart);
+  return div;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An axis tick label for a count: rounded to 3 decimals (log scales give 7.999...), grouped. */
+export function formatTick(n: number): string {
+  return formatCount(Math.round(n * 1000) / 1000);
+}
+
+/** 12345 -> "12,345" (en-US grouping, deterministic everywhere). */
+export function formatCount(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 3 });
+}

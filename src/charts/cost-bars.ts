@@ -1,0 +1,62 @@
+/**
+ * Cost bars: parameters, MACs or any other count per variant, one horizontal bar per variant and
+ * one panel per metric (metrics differ by orders of magnitude, so they do not share an axis).
+ * With a baseline, each bar is labelled with its ratio to the baseline's value.
+ */
+import * as Plot from "@observablehq/plot";
+import { check } from "../errors.js";
+import { formatCount, panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+
+/** One variant: a name and its counts, e.g. `{name: "grouped g=2", params: 190, macs: 1620}`. */
+export interface CostDatum {
+  name: string;
+  [metric: string]: string | number;
+}
+
+export interface CostBarsOptions extends ChartOptions {
+  /** The numeric fields to draw, one panel each (default ["params", "macs"]). */
+  metrics?: readonly string[];
+  /** Axis labels per metric (default: the metric's name). */
+  labels?: Readonly<Record<string, string>>;
+  /** The name of the variant the others are compared with (labels show "value (x ratio)"). */
+  baseline?: string;
+}
+
+const DEFAULT_LABELS: Record<string, string> = { params: "parameters", macs: "multiply-accumulates (MACs)", flops: "FLOPs" };
+
+/** One bar chart per metric of `data`; a single metric returns the SVG, several a row of panels. */
+export function costBars(data: readonly CostDatum[], { metrics = ["params", "macs"], labels = {}, baseline, ...options }: CostBarsOptions = {}): Chart {
+  const op = "costBars";
+  check(data.length > 0, op, () => "expected at least one variant");
+  check(metrics.length > 0, op, () => "expected at least one metric");
+  const base = baseline === undefined ? undefined : data.find((d) => d.name === baseline);
+  check(baseline === undefined || base !== undefined, op, () => `baseline ${JSON.stringify(baseline)} is not one of the variants ${JSON.stringify(data.map((d) => d.name))}`);
+  const names = data.map((d) => d.name);
+  const width = options.width ?? (metrics.length > 1 ? 420 : 640);
+  const charts = metrics.map((metric) => {
+    const rows = data.map((d) => {
+      const value = d[metric];
+      check(typeof value === "number" && Number.isFinite(value), op, () => `variant ${JSON.stringify(d.name)} has no numeric ${JSON.stringify(metric)}: ${JSON.stringify(value)}`);
+      const ratio = base === undefined ? undefined : value / (base[metric] as number);
+      const label = ratio === undefined || d === base ? formatCount(value) : `${formatCount(value)} (×${formatCount(Math.round(ratio * 1000) / 1000)})`;
+      return { name: d.name, value, label };
+    });
+    return plotChart(
+      {
+        width,
+        height: 50 + 28 * rows.length,
+        marginLeft: Math.min(200, 12 + 6.2 * Math.max(...names.map((n) => n.length))),
+        marginRight: 110,
+        x: { label: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, grid: true, nice: true },
+        y: { domain: names, label: null },
+        marks: [
+          Plot.barX(rows, { x: "value", y: "name", fill: (d: { name: string }) => (d.name === baseline ? "#9a9a9a" : "#4269d0") }),
+          Plot.text(rows, { x: "value", y: "name", text: "label", textAnchor: "start", dx: 4 }),
+          Plot.ruleX([0]),
+        ],
+      },
+      { ...options, width },
+    );
+  });
+  return panels(charts, options.document);
+}

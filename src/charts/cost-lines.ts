@@ -1,0 +1,63 @@
+/**
+ * Cost against one parameter of a layer (groups, dilation, kernel size, ...): one line with dots
+ * per metric, labelled at its end, on a linear or log scale. Lines share the y axis, so put
+ * metrics of different units in separate charts, or use a log scale to compare slopes.
+ */
+import * as Plot from "@observablehq/plot";
+import { check } from "../errors.js";
+import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+
+/** One configuration: the parameter and the metrics, e.g. `{groups: 4, params: 18432, macs: ...}`. */
+export type CostPoint = Readonly<Record<string, number>>;
+
+export interface CostLinesOptions extends ChartOptions {
+  /** The field on the x axis, e.g. "groups" or "dilation". Required. */
+  param: string;
+  /** The fields drawn as lines (default ["params", "macs"]). */
+  metrics?: readonly string[];
+  /** Line labels per field (default: the field's name). */
+  labels?: Readonly<Record<string, string>>;
+  /** Scale types: "log" helps when a count halves with each doubling of groups. */
+  xType?: "linear" | "log";
+  yType?: "linear" | "log";
+  /** Write each point's value beside it (default false). */
+  values?: boolean;
+}
+
+const DEFAULT_LABELS: Record<string, string> = { params: "parameters", macs: "MACs", flops: "FLOPs" };
+
+/** Lines of the `metrics` fields of `data` against its `param` field. */
+export function costLines(data: readonly CostPoint[], { param: x, metrics: y = ["params", "macs"], labels = {}, xType = "linear", yType = "linear", values = false, ...options }: CostLinesOptions): Chart {
+  const op = "costLines";
+  check(data.length > 0, op, () => "expected at least one point");
+  check(typeof x === "string", op, () => `param must name a field, got ${JSON.stringify(x)}`);
+  const points = y.flatMap((metric) =>
+    data.map((d) => {
+      const xv = d[x];
+      const yv = d[metric];
+      check(typeof xv === "number" && Number.isFinite(xv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(x)}`);
+      check(typeof yv === "number" && Number.isFinite(yv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(metric)}`);
+      check((xType !== "log" || xv > 0) && (yType !== "log" || yv > 0), op, () => `a log scale needs positive values; ${JSON.stringify(d)}`);
+      return { metric: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
+    }),
+  );
+  const xs = [...new Set(data.map((d) => d[x]!))].sort((a, b) => a - b);
+  return plotChart(
+    {
+      width: 640,
+      height: 360,
+      marginRight: 90,
+      marginLeft: 70,
+      x: { type: xType, label: labels[x] ?? x, ticks: xs.length <= 16 ? xs : undefined, tickFormat: formatTick, grid: true },
+      y: { type: yType, label: null, grid: true, tickFormat: "~s" },
+      color: { type: "categorical", scheme: "tableau10" },
+      marks: [
+        Plot.line(points, { x: "x", y: "y", stroke: "metric", z: "metric" }),
+        Plot.dot(points, { x: "x", y: "y", fill: "metric", r: 3 }),
+        Plot.text(points, Plot.selectLast({ x: "x", y: "y", z: "metric", text: "metric", fill: "metric", textAnchor: "start", dx: 6 })),
+        ...(values ? [Plot.text(points, { x: "x", y: "y", text: (d: { y: number }) => formatCount(d.y), dy: -9, fontSize: 9 })] : []),
+      ],
+    },
+    options,
+  );
+}
