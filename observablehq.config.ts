@@ -1,0 +1,34 @@
+// Observable Framework configuration for the convkit site (docs/ -> dist/).
+// Built offline by scripts/build-site.mjs: no CDN globals, no npm: imports, no Google Fonts, no
+// external footer (see ../shared/notes/platform.md, "Observable Framework 1.13.4, built offline").
+export default {
+  root: "docs",
+  title: "convkit",
+  // Replaces the default stylesheets, which pull Google Fonts, and restores the Inputs styling.
+  globalStylesheets: ["observablehq:stdlib/inputs.css"],
+  // Framework's default theme plus the site's few classes (docs/style.css imports the theme).
+  style: "style.css",
+  // The default footer links to an external site.
+  footer: "",
+  pages: [
+    {
+      name: "Convolution variants",
+      open: true,
+      pages: [
+        { name: "Regular", path: "/variants/regular" },
+        { name: "Grouped", path: "/variants/grouped" },
+        { name: "Depthwise", path: "/variants/depthwise" },
+        { name: "Pointwise", path: "/variants/pointwise" },
+        { name: "Depthwise-separable", path: "/variants/depthwise-separable" },
+        { name: "Grouped depthwise-separable (GDSConv)", path: "/variants/gdsconv" },
+        { name: "Dilated", path: "/variants/dilated" },
+        { name: "Transposed", path: "/variants/transposed" },
+      ],
+    },
+    {
+      name: "Tools",
+      open: true,
+      pages: [{ name: "Explorer", path: "/explorer" }],
+    },
+  ],
+};

@@ -1,0 +1,291 @@
+/**
+ * Browser tests of the built site (dist/): Debian's Chromium driven by playwright-core, pages served
+ * by scripts/serve.mjs on 127.0.0.1 (random port). The site is built once per run, and only when
+ * its inputs changed (scripts/build-site.mjs --if-stale). Screenshots go to build/screenshots/.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import config from "../observablehq.config.js";
+import {
+  Conv2d, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, convInfo, formatShape, zeros,
+  type Module,
+} from "../src/index.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const screenshots = join(root, "build", "screenshots");
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync",
+];
+
+let server: ChildProcess | undefined;
+let origin = "";
+let context: BrowserContext | undefined;
+let profile = "";
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Site pages: every HTML file Framework wrote (the copied notebook reports apart), as URL paths. */
+function sitePages(): string[] {
+  return [...walk(dist)]
+    .filter((f) => f.endsWith(".html") && !relative(dist, f).startsWith("reports"))
+    .map((f) => "/" + relative(dist, f).replace(/\\/g, "/").replace(/(index)?\.html$/, ""))
+    .sort();
+}
+
+/** The page paths the config's sidebar lists, plus the home page. */
+function configPages(): string[] {
+  type Entry = { path?: string; pages?: Entry[] };
+  const visit = (entries: Entry[]): string[] => entries.flatMap((e) => [...(e.path ? [e.path] : []), ...visit(e.pages ?? [])]);
+  return ["/", ...visit(config.pages as Entry[])].sort();
+}
+
+function startServer(): Promise<{ process: ChildProcess; origin: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(root, "scripts", "serve.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ process: child, origin: match[0] });
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+interface Visit {
+  page: Page;
+  problems: string[];
+  /** Milliseconds from navigation to the first chart (an svg) in the page's main column. */
+  firstChartMs: number | null;
+}
+
+/** Opens a page, records every console error, page error, failed, external or >= 400 request. */
+async function visit(path: string, { waitForChart = false } = {}): Promise<Visit> {
+  const page = await context!.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (req) => {
+    if (!problems.some((p) => p.includes(req.url()))) problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin === origin || url.protocol === "data:" || url.protocol === "blob:") return route.continue();
+    problems.push(`external request: ${url.href}`);
+    return route.abort("blockedbyclient");
+  });
+  const start = Date.now();
+  await page.goto(origin + path, { waitUntil: waitForChart ? "commit" : "load" });
+  let firstChartMs: number | null = null;
+  if (waitForChart) {
+    await page.waitForSelector("#observablehq-main svg", { timeout: 20_000 });
+    firstChartMs = Date.now() - start;
+  }
+  await settle(page);
+  return { page, problems, firstChartMs };
+}
+
+/** Waits until the network is idle and every Framework cell has displayed (no loading placeholder). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, { timeout: 20_000 });
+  await page.waitForTimeout(50);
+}
+
+function screenshotName(path: string): string {
+  return (path === "/" ? "index" : path.slice(1).replace(/\//g, "-")) + ".png";
+}
+
+/** Shapes and cell counts of every tensor grid on the page, in page order. */
+async function tensorGrids(page: Page): Promise<{ shape: string; cells: number }[]> {
+  return page.$$eval('svg[data-chart="tensor-grid"]', (svgs) =>
+    svgs.map((svg) => ({ shape: svg.getAttribute("data-shape") ?? "", cells: svg.querySelectorAll('g[aria-label="cell"] rect').length })),
+  );
+}
+
+const shapeOf = (layer: Module, input: number[]) => [...layer.forward(zeros(input)).shape];
+const key = (shape: readonly number[]) => shape.join("x");
+
+/**
+ * What each page shows at its default settings, computed here with convkit: the shapes of its
+ * tensor grids (each must draw one cell per element), and texts its readouts must contain.
+ */
+function expectations(): Record<string, { grids: number[][]; texts: [selector: string, text: string][] }> {
+  const regular = new Conv2d(4, 10, 3);
+  const grouped = new Conv2d(4, 10, 3, { groups: 2 });
+  const depthwise = new DepthwiseConv2d(4, 3);
+  const pointwise = new PointwiseConv2d(4, 10);
+  const separable = new SeparableConv2d(4, 10, 3);
+  const gds = new GroupedSeparableConv2d(4, 10, 3, { groups: 2 });
+  const dilated = new Conv2d(4, 10, 3, { dilation: 2 });
+  const transposed = new ConvTranspose2d(4, 2, 3, { stride: 2 });
+  return {
+    "/": { grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])], texts: [["#home-output", `${regular.numParameters()} parameters`]] },
+    "/variants/regular": {
+      grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])],
+      texts: [["#regular-readout", `${formatShape(shapeOf(regular, [4, 5, 5]))}`], ["#regular-readout", `${regular.numParameters()} parameters`]],
+    },
+    "/variants/grouped": {
+      grids: [shapeOf(grouped, [4, 5, 5])],
+      texts: [
+        ["#grouped-readout", `${grouped.numParameters()} parameters`],
+        ["#grouped-readout", `against ${regular.numParameters()} for the regular`],
+        ["#grouped-reach", "changed output channels 0-4"],
+        ["#shuffle-order", "[0, 4, 1, 5, 2, 6, 3, 7]"],
+      ],
+    },
+    "/variants/depthwise": {
+      grids: [shapeOf(depthwise, [4, 5, 5])],
+      texts: [["#depthwise-readout", `${depthwise.numParameters()} parameters`], ["#depthwise-reach", "changed output channels 1 only"]],
+    },
+    "/variants/pointwise": {
+      grids: [[4, 3, 3], shapeOf(pointwise, [4, 3, 3])],
+      texts: [["#pointwise-readout", `${pointwise.numParameters()} parameters`]],
+    },
+    "/variants/depthwise-separable": {
+      grids: [[4, 3, 3], shapeOf(separable, [4, 5, 5])],
+      texts: [["#separable-readout", `= ${separable.numParameters()},`], ["#separable-check", "= 0"]],
+    },
+    "/variants/gdsconv": {
+      grids: [shapeOf(gds, [4, 5, 5])],
+      texts: [["#gdsconv-readout", `= ${gds.numParameters()},`], ["#gdsconv-check", "= 0"]],
+    },
+    "/variants/dilated": { grids: [shapeOf(dilated, [4, 5, 5])], texts: [["#dilated-readout", formatShape(shapeOf(dilated, [4, 5, 5]))]] },
+    "/variants/transposed": {
+      grids: [shapeOf(transposed, [4, 3, 3])],
+      texts: [["#transposed-readout", `${transposed.numParameters()} parameters`], ["#transposed-readout", formatShape(shapeOf(transposed, [4, 3, 3]))]],
+    },
+    "/explorer": {
+      grids: [],
+      texts: [["#explorer-shape", formatShape(convInfo("Conv2d", 2, [1, 4, 7, 7], [8, 4, 3, 3], [8], { padding: 1 }).outputShape)]],
+    },
+  };
+}
+
+beforeAll(async () => {
+  const start = performance.now();
+  // `npm test` builds lib/ first; the site is rebuilt only when lib/, docs/ or its config changed.
+  execFileSync(process.execPath, [join(root, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: root, stdio: "pipe" });
+  console.log(`site: build step ${((performance.now() - start) / 1000).toFixed(1)} s (skipped when dist/ is current)`);
+  ({ process: server, origin } = await startServer());
+  profile = mkdtempSync(join(tmpdir(), "convkit-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+  mkdirSync(screenshots, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (server && server.exitCode === null) server.kill("SIGTERM");
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe("the built site", () => {
+  it("has every page the sidebar lists, and no page it does not", () => {
+    expect(sitePages()).toEqual(configPages());
+  });
+
+  it("references no external host in any file of dist/", () => {
+    const found = new Map<string, string[]>();
+    for (const file of walk(dist)) {
+      if (!/\.(html|js|css|json|svg|txt|map)$/.test(file)) continue;
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?/gi)) {
+        const host = match[1]!.toLowerCase();
+        const absolute = match[0].startsWith("http");
+        // SVG/XHTML namespace names are identifiers, never fetched.
+        if (host === "www.w3.org" || (!absolute && !/(src|href)\s*=\s*["']?$/i.test(text.slice(Math.max(0, match.index! - 8), match.index)))) continue;
+        found.set(host, [...(found.get(host) ?? []), relative(dist, file)]);
+      }
+    }
+    expect(Object.fromEntries(found)).toEqual({});
+  });
+
+  it("prints the total size of dist/", () => {
+    let bytes = 0;
+    let files = 0;
+    for (const file of walk(dist)) {
+      bytes += statSync(file).size;
+      files++;
+    }
+    console.log(`site: dist/ holds ${files} files, ${(bytes / 1e6).toFixed(2)} MB`);
+    expect(bytes).toBeGreaterThan(0);
+  });
+});
+
+describe("scripts/serve.mjs", () => {
+  const get = (path: string) =>
+    new Promise<number>((resolvePromise, reject) => {
+      const url = new URL(origin);
+      const req = request({ host: url.hostname, port: url.port, path, method: "GET" }, (res) => {
+        res.resume();
+        resolvePromise(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("serves pages without their .html extension and refuses paths outside dist/", async () => {
+    expect(await get("/explorer")).toBe(200);
+    expect(await get("/variants/grouped")).toBe(200);
+    expect(await get("/no-such-page")).toBe(404);
+    expect(await get("/../package.json")).toBe(404);
+    expect(await get("/%2e%2e/package.json")).toBe(404);
+  });
+});
+
+describe("every page in Chromium", () => {
+  const expected = expectations();
+
+  it("covers every page with expectations", () => {
+    expect(Object.keys(expected).sort()).toEqual(sitePages());
+  });
+
+  for (const path of Object.keys(expected)) {
+    it(`${path} loads without errors, failed or external requests, and draws what its data implies`, async () => {
+      const { page, problems } = await visit(path);
+      try {
+        await page.screenshot({ path: join(screenshots, screenshotName(path)), fullPage: true });
+        expect(problems).toEqual([]);
+        expect(await page.locator(".observablehq--error").count()).toBe(0);
+        const grids = await tensorGrids(page);
+        expect(grids.map((g) => g.shape)).toEqual(expected[path]!.grids.map(key));
+        for (const grid of grids) expect(grid.cells).toBe(grid.shape.split("x").reduce((a, b) => a * Number(b), 1));
+        for (const [selector, text] of expected[path]!.texts) expect(await page.locator(selector).innerText()).toContain(text);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it("the home page shows its first chart (time printed, not asserted)", async () => {
+    const { page, problems, firstChartMs } = await visit("/", { waitForChart: true });
+    await page.close();
+    console.log(`site: home page time to first chart ${firstChartMs} ms`);
+    expect(problems).toEqual([]);
+  });
+});
