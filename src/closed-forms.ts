@@ -1,0 +1,172 @@
+/**
+ * Closed forms for plotting: how cost moves with one design knob, as formulas rather than
+ * per-layer counts (each is checked against layerStats in test/cost-closed-forms.test.ts).
+ *
+ *   groups g      params(g) = C_out C_in K / g + C_out (bias),  MACs(g) = N P C_out C_in K / g
+ *                 (K = prod(kernel), P = output positions, which g leaves alone)
+ *   dilation d    k_eff = d (k - 1) + 1; output o = floor((i + 2p - k_eff) / s) + 1; parameters
+ *                 fixed, MACs = N prod(o) C_out (C_in / g) K shrink as the output does
+ *   MobileNet     depthwise-separable / standard cost = 1/N + 1/k^2 (Howard et al., "MobileNets",
+ *                 2017, eq. 5: (k^2 M F^2 + M N F^2) / (k^2 M N F^2), M in, N out channels)
+ *   ShuffleNet V2 memory access cost of a 1x1 conv with g groups on h x w,
+ *                 MAC = h w (c1 + c2) + c1 c2 / g (Ma et al., "ShuffleNet V2", 2018, guideline
+ *                 G2, eq. 2); for fixed FLOPs B = h w c1 c2 (g = 1), MAC >= 2 sqrt(h w B) + B / (h w),
+ *                 equal when c1 = c2 (guideline G1, eq. 1). In elements, not bytes.
+ */
+import { convOutputSize, effectiveKernelSize, samePadding } from "./arithmetic.js";
+import { check } from "./errors.js";
+
+/** The positive divisors of n, ascending. */
+export function divisors(n: number): number[] {
+  check(Number.isInteger(n) && n >= 1, "divisors", () => `n must be a positive integer, got ${JSON.stringify(n)}`);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d === 0) {
+      small.push(d);
+      if (d * d !== n) large.unshift(n / d);
+    }
+  }
+  return [...small, ...large];
+}
+
+export interface ConvShapeOptions {
+  inChannels: number;
+  outChannels: number;
+  /** One size for every dimension, or one per dimension. */
+  kernelSize: number | readonly number[];
+  /** Spatial input size, e.g. 56 or [56, 56]. */
+  inputSize: number | readonly number[];
+  stride?: number;
+  /** Per side; "same" as in PyTorch (stride 1). */
+  padding?: number | "same";
+  dilation?: number;
+  batch?: number;
+  bias?: boolean;
+}
+
+function expand(op: string, name: string, value: number | readonly number[], rank: number): number[] {
+  const values = typeof value === "number" ? new Array<number>(rank).fill(value) : value.slice();
+  check(values.length === rank && values.every((v) => Number.isInteger(v) && v >= 1), op, () => `${name} must be a positive integer or an array of ${rank}, got ${JSON.stringify(value)}`);
+  return values;
+}
+
+function positive(op: string, name: string, value: unknown): number {
+  check(typeof value === "number" && Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kernel: number[]; out: number[] } {
+  // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
+  const rank = typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
+  const kernel = expand(op, "kernelSize", o.kernelSize, rank);
+  const input = expand(op, "inputSize", o.inputSize, rank);
+  const stride = positive(op, "stride", o.stride ?? 1);
+  const padding = o.padding ?? 0;
+  check(padding === "same" ? stride === 1 : Number.isInteger(padding) && padding >= 0, op, () => `padding must be a non-negative integer, or "same" with stride 1, got ${JSON.stringify(padding)}`);
+  const out = input.map((size, i) =>
+    Math.max(0, convOutputSize(size, kernel[i]!, { stride, dilation, padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding })),
+  );
+  return { kernel, out };
+}
+
+/** One point of costVsGroups. */
+export interface GroupsPoint {
+  groups: number;
+  params: number;
+  weightParams: number;
+  macs: number;
+  /** Each output channel sees C_in / g input channels. */
+  inputsPerFilter: number;
+}
+
+/**
+ * Parameters and MACs of a convolution for every groups value that divides both channel
+ * counts (1 = regular ... C_in = depthwise when C_out is a multiple of C_in).
+ */
+export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
+  const op = "costVsGroups";
+  const cin = positive(op, "inChannels", options.inChannels);
+  const cout = positive(op, "outChannels", options.outChannels);
+  const N = positive(op, "batch", options.batch ?? 1);
+  const { kernel, out } = outputSizes(op, options, positive(op, "dilation", options.dilation ?? 1));
+  const K = kernel.reduce((a, b) => a * b, 1);
+  const P = out.reduce((a, b) => a * b, 1);
+  const bias = options.bias ?? true;
+  return divisors(cin).filter((g) => cout % g === 0).map((g) => {
+    const weightParams = (cout * cin * K) / g;
+    return { groups: g, weightParams, params: weightParams + (bias ? cout : 0), macs: N * P * weightParams, inputsPerFilter: cin / g };
+  });
+}
+
+/** One point of costVsDilation. */
+export interface DilationPoint {
+  dilation: number;
+  /** k_eff = d (k - 1) + 1 per dimension. */
+  effectiveKernel: number[];
+  /** Output size per dimension (0 where the dilated kernel no longer fits). */
+  outputSize: number[];
+  fits: boolean;
+  params: number;
+  macs: number;
+}
+
+/**
+ * Output size and cost of a convolution as the dilation grows: parameters stay, the kernel's
+ * reach k_eff = d (k - 1) + 1 grows, and without padding the output (hence the MACs) shrinks.
+ */
+export function costVsDilation({ dilations, groups = 1, ...options }: ConvShapeOptions & { dilations: readonly number[]; groups?: number }): DilationPoint[] {
+  const op = "costVsDilation";
+  const cin = positive(op, "inChannels", options.inChannels);
+  const cout = positive(op, "outChannels", options.outChannels);
+  const g = positive(op, "groups", groups);
+  check(cin % g === 0 && cout % g === 0, op, () => `groups (${g}) must divide inChannels (${cin}) and outChannels (${cout})`);
+  const N = positive(op, "batch", options.batch ?? 1);
+  const bias = options.bias ?? true;
+  return dilations.map((d) => {
+    positive(op, "dilation", d);
+    const { kernel, out } = outputSizes(op, options, d);
+    const K = kernel.reduce((a, b) => a * b, 1);
+    const P = out.reduce((a, b) => a * b, 1);
+    const weightParams = cout * (cin / g) * K;
+    return {
+      dilation: d, effectiveKernel: kernel.map((k) => effectiveKernelSize(k, d)), outputSize: out, fits: P > 0,
+      params: weightParams + (bias ? cout : 0), macs: N * P * weightParams,
+    };
+  });
+}
+
+/**
+ * MobileNet's cost ratio of a depthwise-separable convolution (k x k depthwise, then 1x1 to N
+ * channels) to a standard k x k convolution to N channels: 1/N + 1/k^2. Exact for MACs when both
+ * produce the same output size; e.g. N = 256, k = 3: 0.115 (8.7x fewer MACs).
+ */
+export function mobileNetCostRatio(outChannels: number, kernelSize: number): number {
+  positive("mobileNetCostRatio", "outChannels", outChannels);
+  positive("mobileNetCostRatio", "kernelSize", kernelSize);
+  return 1 / outChannels + 1 / (kernelSize * kernelSize);
+}
+
+/**
+ * ShuffleNet V2's memory access cost (elements) of a 1x1 convolution from c1 to c2 channels with
+ * g groups on an h x w map: h w (c1 + c2) (read input, write output) + c1 c2 / g (read weights).
+ */
+export function shuffleNetMAC({ height, width, inChannels, outChannels, groups = 1 }: { height: number; width: number; inChannels: number; outChannels: number; groups?: number }): number {
+  const op = "shuffleNetMAC";
+  const [h, w, c1, c2, g] = [["height", height], ["width", width], ["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]].map(([n, v]) => positive(op, n as string, v));
+  check(c1! % g! === 0 && c2! % g! === 0, op, () => `groups (${g}) must divide inChannels (${c1}) and outChannels (${c2})`);
+  return h! * w! * (c1! + c2!) + (c1! * c2!) / g!;
+}
+
+/**
+ * ShuffleNet V2's lower bound (guideline G1) on the memory access cost of an ungrouped 1x1 conv
+ * with FLOPs B = h w c1 c2 on an h x w map: 2 sqrt(h w B) + B / (h w), reached when c1 = c2.
+ */
+export function shuffleNetMinMAC({ height, width, flops }: { height: number; width: number; flops: number }): number {
+  const op = "shuffleNetMinMAC";
+  positive(op, "height", height);
+  positive(op, "width", width);
+  check(typeof flops === "number" && flops > 0, op, () => `flops must be a positive number, got ${JSON.stringify(flops)}`);
+  const hw = height * width;
+  return 2 * Math.sqrt(hw * flops) + flops / hw;
+}

@@ -1,0 +1,131 @@
+/**
+ * Networks as data: a JSON file with the input shape and the list of layers, so a report is
+ * reproducible from a file (`npx convkit report examples/vgg16.json`).
+ *
+ *   {
+ *     "name": "small CNN",
+ *     "description": "...", "source": "...",          (optional)
+ *     "inputShape": [7, 1, 28, 28],
+ *     "layers": [
+ *       {"type": "Conv2d", "name": "conv1", "inChannels": 1, "outChannels": 10, "kernelSize": 5},
+ *       {"type": "MaxPool2d", "kernelSize": 2},
+ *       {"type": "ReLU"},
+ *       ...
+ *     ]
+ *   }
+ *
+ * Layer objects are LayerSpecs (layer-spec.ts): a "type", an optional "name", and the layer
+ * constructor's options by name. `parseModel` validates a file completely from shapes (no weights
+ * are allocated): every option, and that each layer accepts the previous layer's output.
+ * `loadModel` also builds the network as a NamedSequential.
+ */
+import { ConvError, check } from "./errors.js";
+import { checkShape } from "./arithmetic.js";
+import { resolvedLayerStats } from "./cost.js";
+import { buildLayer, describeLayer, layerSpec, resolveSpec, withContext, type LayerSpec, type ResolvedLayer } from "./layer-spec.js";
+import { Module, NamedSequential } from "./layers.js";
+
+/** The file format. */
+export interface ModelJSON {
+  name?: string;
+  description?: string;
+  /** Where the architecture comes from (paper, repository). */
+  source?: string;
+  /** Input shape, batch first, e.g. [1, 3, 224, 224]. */
+  inputShape: number[];
+  layers: LayerSpec[];
+}
+
+/** A validated model file. */
+export interface ModelDescription {
+  name: string;
+  description: string;
+  source: string;
+  inputShape: number[];
+  /** Output shape of the last layer. */
+  outputShape: number[];
+  layers: LayerSpec[];
+}
+
+const TOP_LEVEL = ["name", "description", "source", "inputShape", "layers"];
+
+/**
+ * Validates a model file (its text, or the parsed object) without allocating weights. Throws
+ * ConvError("model", ...) naming the field, or the layer (index, name, type), its input shape
+ * and why, e.g. `model: layer 4 "conv2_1" (Conv2d) on input [1, 64, 112, 112]: Conv2d: ...`.
+ */
+export function parseModel(source: string | unknown): ModelDescription {
+  const op = "model";
+  let json: unknown = source;
+  if (typeof source === "string") {
+    try {
+      json = JSON.parse(source);
+    } catch (error) {
+      throw new ConvError(op, `not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  check(json !== null && typeof json === "object" && !Array.isArray(json), op, () => `expected an object with "inputShape" and "layers", got ${JSON.stringify(json)?.slice(0, 80)}`);
+  const m = json as Record<string, unknown>;
+  for (const key of Object.keys(m)) check(TOP_LEVEL.includes(key), op, () => `unknown field ${JSON.stringify(key)}; a model file has ${TOP_LEVEL.join(", ")}`);
+  for (const key of ["name", "description", "source"]) {
+    check(m[key] === undefined || typeof m[key] === "string", op, () => `${key} must be a string, got ${JSON.stringify(m[key])}`);
+  }
+  check(Array.isArray(m.inputShape) && m.inputShape.length > 0, op, () => `inputShape must be a non-empty array of sizes, e.g. [1, 3, 224, 224], got ${JSON.stringify(m.inputShape)}`);
+  const inputShape = m.inputShape as number[];
+  checkShape(op, inputShape, "inputShape");
+  check(inputShape.every((s) => s > 0), op, () => `inputShape [${inputShape.join(", ")}] must hold positive sizes`);
+  check(Array.isArray(m.layers) && m.layers.length > 0, op, () => `layers must be a non-empty array of layer objects, got ${JSON.stringify(m.layers)?.slice(0, 80)}`);
+  const layers = m.layers as LayerSpec[];
+  const names = new Set<string>();
+  const children = layers.map((layer, i): [string, ResolvedLayer] => {
+    const raw = layer !== null && typeof layer === "object" ? (layer as { name?: unknown }).name : undefined;
+    const name = typeof raw === "string" ? raw : String(i);
+    const where = describeLayer(i, typeof raw === "string" ? raw : undefined);
+    const resolved = withContext(op, where, () => resolveSpec(layer));
+    check(!names.has(name), op, () => `${where}: duplicate layer name ${JSON.stringify(name)}`);
+    names.add(name);
+    return [name, resolved];
+  });
+  const stats = resolvedLayerStats({ kind: "sequence", type: op, children }, inputShape);
+  return {
+    name: typeof m.name === "string" ? m.name : "model",
+    description: typeof m.description === "string" ? m.description : "",
+    source: typeof m.source === "string" ? m.source : "",
+    inputShape: inputShape.slice(),
+    outputShape: stats.outputShape,
+    layers,
+  };
+}
+
+/** A model file built into modules: the description plus a NamedSequential with fresh weights. */
+export interface LoadedModel extends ModelDescription {
+  model: NamedSequential;
+}
+
+/**
+ * Validates a model file and builds it (allocating every weight: VGG-16 holds 138 million).
+ * Layers are named by their "name" or their index. `seed` makes the initial weights reproducible.
+ */
+export function loadModel(source: string | unknown, { seed }: { seed?: number } = {}): LoadedModel {
+  const description = parseModel(source);
+  const entries = description.layers.map((spec, i): [string, Module] => [spec.name ?? String(i), buildLayer(spec, seed === undefined ? {} : { seed: seed + 1000 * i })]);
+  return { ...description, model: new NamedSequential(entries) };
+}
+
+/**
+ * The model file of a module (a Sequential's layers, or a single layer) on `inputShape`: what
+ * `loadModel` reads back. Parameter values are not saved, only the architecture.
+ */
+export function modelToJSON(model: Module, inputShape: readonly number[], { name, description, source }: { name?: string; description?: string; source?: string } = {}): ModelJSON {
+  const spec = layerSpec(model);
+  const layers = spec.type === "Sequential" ? spec.layers : [spec];
+  const json: ModelJSON = {
+    ...(name === undefined ? {} : { name }),
+    ...(description === undefined ? {} : { description }),
+    ...(source === undefined ? {} : { source }),
+    inputShape: inputShape.slice(),
+    layers,
+  };
+  parseModel(json); // the layers must accept the input
+  return json;
+}

@@ -1,0 +1,188 @@
+/**
+ * Receptive fields of a sequential stack, per layer and per spatial dimension, by the recurrences
+ * of Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional Neural Networks",
+ * Distill 2019 (https://distill.pub/2019/computing-receptive-fields/). Walking from the input,
+ * with r = 1, S = 1, P = 0 before the first layer and, for a layer with effective kernel
+ * k_eff = d (k - 1) + 1, stride s and padding p (before):
+ *
+ *   r <- r + (k_eff - 1) S      receptive-field size, in input pixels
+ *   P <- P + p S                effective padding
+ *   S <- S s                    effective stride (the "jump" between neighbouring outputs)
+ *
+ * and output 0 sees input pixels -P .. -P + r - 1, so its center is at -P + (r - 1) / 2. Output i
+ * sees -P + i S .. -P + i S + r - 1. Pooling is a window like any other; 1x1 convs, ReLU and
+ * batch norm leave everything unchanged.
+ *
+ * Transposed convolutions have a fractional stride 1/s: they insert s - 1 zeros between input
+ * values and run a stride-1 convolution padded by k_eff - 1 - p. So S <- S / s,
+ * r <- r + (k_eff - 1) S / s, P <- P + (k_eff - 1 - p) S / s, and r, P and the center may be
+ * fractions: a window's span is measured on the zero-inserted grid, and the input values an
+ * output depends on lie inside it (for a single transposed layer, exactly the integer positions
+ * inside it; after several layers the span is an outer bound). E.g. ConvTranspose(k=2, s=2):
+ * r = 1.5, output 0 spans [-0.5, 0], so it sees input 0 only; output 1 spans [0, 0.5], input 0 again.
+ *
+ * The tutorial's formula, r = sum_i d_i (k_i - 1), is this recurrence with S frozen at 1 and the
+ * +1 for the output pixel itself left out: for stacks of stride-1 layers it is exactly r - 1 (off
+ * by one); once a stride or a pooling layer scales S, later layers add (k_eff - 1) S where the
+ * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
+ */
+import { check, ConvError } from "./errors.js";
+import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
+import { resolveLayer, type LayerSpec } from "./layer-spec.js";
+import type { Module } from "./layers.js";
+
+/** Receptive field after a layer, one entry per spatial dimension, in input pixels. */
+export interface ReceptiveField {
+  /** r: how many input pixels (along each dimension) one output pixel depends on. */
+  size: number[];
+  /** S: the distance in input pixels between neighbouring outputs (the "jump"). */
+  stride: number[];
+  /** P: effective padding, so output 0 starts at input coordinate -P. */
+  padding: number[];
+  /** Input coordinate of the center of output 0's receptive field: -P + (r - 1) / 2. */
+  center: number[];
+}
+
+/** The recurrence's state: r, S and P per spatial dimension. */
+export interface ReceptiveFieldState {
+  size: number[];
+  stride: number[];
+  padding: number[];
+}
+
+/** Before the first layer: every output is its own input pixel (r = 1, S = 1, P = 0). */
+export function initialReceptiveField(rank: number): ReceptiveFieldState {
+  return { size: new Array<number>(rank).fill(1), stride: new Array<number>(rank).fill(1), padding: new Array<number>(rank).fill(0) };
+}
+
+/**
+ * One step of the recurrence through a layer's window. Returns null once spatial positions are
+ * gone (Linear, Flatten: every output then sees the whole input).
+ */
+export function nextReceptiveField(state: ReceptiveFieldState | null, window: LayerWindow): ReceptiveFieldState | null {
+  if (state === null || window.kind === "global") return null;
+  if (window.kind === "pointwise" || window.kind === "sequence") return state;
+  const { kernel, stride, padding, transposed } = window;
+  check(kernel.length === state.size.length, "receptiveField", () =>
+    `a layer with a ${kernel.length}-D window follows ${state.size.length}-D layers; a stack mixes spatial ranks`,
+  );
+  const size = state.size.slice();
+  const jump = state.stride.slice();
+  const pad = state.padding.slice();
+  for (let i = 0; i < kernel.length; i++) {
+    const k = kernel[i]!;
+    if (transposed) {
+      const S = jump[i]! / stride[i]!; // fractional stride 1/s: the zero-inserted grid
+      size[i] = size[i]! + (k - 1) * S;
+      pad[i] = pad[i]! + (k - 1 - padding[i]!) * S;
+      jump[i] = S;
+    } else {
+      size[i] = size[i]! + (k - 1) * jump[i]!;
+      pad[i] = pad[i]! + padding[i]! * jump[i]!;
+      jump[i] = jump[i]! * stride[i]!;
+    }
+  }
+  return { size, stride: jump, padding: pad };
+}
+
+/** The public view of a state, with the center of output 0. */
+export function describeReceptiveField(state: ReceptiveFieldState): ReceptiveField {
+  return {
+    size: state.size.slice(),
+    stride: state.stride.slice(),
+    padding: state.padding.slice(),
+    center: state.size.map((r, i) => -state.padding[i]! + (r - 1) / 2),
+  };
+}
+
+/** One leaf layer's receptive field, beside the tutorial's formula. */
+export interface ReceptiveFieldStep {
+  /** Dotted path in the model, e.g. "3" or "block1.depthwise". */
+  name: string;
+  type: string;
+  outputShape: number[];
+  /** Null after a Linear or Flatten layer: the whole input. */
+  receptiveField: ReceptiveField | null;
+  /** The tutorial's sum of d_i (k_i - 1) so far, per dimension (null with receptiveField). */
+  tutorialSize: number[] | null;
+  /** r minus the tutorial's value: 1 while every stride so far is 1, growing after. */
+  tutorialGap: number[] | null;
+}
+
+/** Leaves of a stats tree, depth first, with dotted names. */
+export function statsLeaves(stats: LayerStats, prefix = ""): { name: string; stats: LayerStats }[] {
+  if (stats.children.length === 0) return [{ name: prefix, stats }];
+  return stats.children.flatMap((c) => statsLeaves(c.stats, prefix ? `${prefix}.${c.name}` : c.name));
+}
+
+/** Spatial rank of a stack: that of its first sliding window, else of its input (batched). */
+export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape: readonly number[]): number {
+  for (const { stats } of leaves) if (stats.window.kind === "sliding") return stats.window.kernel.length;
+  return Math.max(inputShape.length - 2, 0);
+}
+
+/**
+ * The receptive field after every layer of a sequential model (composites expanded), by the
+ * Distill recurrences, with the tutorial's formula beside it. Needs the input shape because
+ * shapes decide "same" padding and adaptive pooling windows; validates like layerStats.
+ *
+ * @example receptiveField(vgg16, [1, 3, 224, 224]).at(-1).receptiveField // {size: [212, 212], stride: [32, 32], padding: [90, 90], ...}
+ */
+export function receptiveField(model: Module | LayerSpec | readonly (Module | LayerSpec)[], inputShape: readonly number[]): ReceptiveFieldStep[] {
+  const layers = Array.isArray(model) ? (model as readonly (Module | LayerSpec)[]) : [model as Module | LayerSpec];
+  const resolved = layers.map((l, i): [string, ReturnType<typeof resolveLayer>] => [String(i), resolveLayer(l)]);
+  const root = resolved.length === 1 && !Array.isArray(model) ? resolved[0]![1] : { kind: "sequence" as const, type: "Sequential", children: resolved };
+  const stats = resolvedLayerStats(root, inputShape);
+  const leaves = statsLeaves(stats);
+  const rank = spatialRank(leaves, inputShape);
+  let state: ReceptiveFieldState | null = initialReceptiveField(rank);
+  let tutorial: number[] | null = new Array<number>(rank).fill(0);
+  return leaves.map(({ name, stats: s }) => {
+    state = nextReceptiveField(state, s.window);
+    if (state === null) tutorial = null;
+    else if (s.window.kind === "sliding" && tutorial) tutorial = tutorial.map((t, i) => t + (s.window as { kernel: number[] }).kernel[i]! - 1);
+    const rf = state ? describeReceptiveField(state) : null;
+    return {
+      name, type: s.type, outputShape: s.outputShape, receptiveField: rf,
+      tutorialSize: tutorial ? tutorial.slice() : null,
+      tutorialGap: rf && tutorial ? rf.size.map((r, i) => r - tutorial![i]!) : null,
+    };
+  });
+}
+
+/** One layer of a stack given by its numbers, for receptiveFieldOfStack. */
+export interface StackLayer {
+  kernelSize: number;
+  stride?: number;
+  /** Padding before (left/top). */
+  padding?: number;
+  dilation?: number;
+  /** A transposed convolution (fractional stride 1 / stride). */
+  transposed?: boolean;
+}
+
+/**
+ * The recurrence along one dimension for a stack given by numbers only, e.g.
+ * `receptiveFieldOfStack([{kernelSize: 3, padding: 1}, {kernelSize: 2, stride: 2}])`: per layer
+ * r, S, P, center, the tutorial's sum of d (k - 1), and r minus it.
+ */
+export function receptiveFieldOfStack(stack: readonly StackLayer[]): { size: number; stride: number; padding: number; center: number; tutorialSize: number; tutorialGap: number }[] {
+  let state: ReceptiveFieldState | null = initialReceptiveField(1);
+  let tutorial = 0;
+  return stack.map((layer, i) => {
+    const { kernelSize: k, stride = 1, padding = 0, dilation = 1, transposed = false } = layer;
+    for (const [name, v, min] of [["kernelSize", k, 1], ["stride", stride, 1], ["padding", padding, 0], ["dilation", dilation, 1]] as const) {
+      if (!(Number.isInteger(v) && v >= min)) throw new ConvError("receptiveFieldOfStack", `layer ${i}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    }
+    const kEff = dilation * (k - 1) + 1;
+    state = nextReceptiveField(state, { kind: "sliding", kernel: [kEff], stride: [stride], padding: [padding], transposed, exact: true })!;
+    tutorial += kEff - 1;
+    const rf = describeReceptiveField(state);
+    return { size: rf.size[0]!, stride: rf.stride[0]!, padding: rf.padding[0]!, center: rf.center[0]!, tutorialSize: tutorial, tutorialGap: rf.size[0]! - tutorial };
+  });
+}
+
+/** The tutorial's receptive field of a stack of (kernel, dilation) layers: sum of d_i (k_i - 1). */
+export function tutorialReceptiveField(stack: readonly { kernelSize: number; dilation?: number }[]): number {
+  return stack.reduce((sum, { kernelSize: k, dilation = 1 }) => sum + dilation * (k - 1), 0);
+}
