@@ -1,11 +1,16 @@
 /**
  * Backends: who runs the convolution loops. Every functional op validates its arguments and
  * computes a ConvInfo first (arithmetic.ts), then hands flat float32 arrays to the active backend.
- * "reference" is the readable direct-loop oracle (kernels/reference.ts).
+ * "reference" is the readable direct-loop oracle (kernels/reference.ts); "wasm" runs the
+ * WebAssembly SIMD kernels (kernels/wasm.ts) and is the default wherever WebAssembly SIMD exists
+ * and the kernels are built, with the reference as the fallback.
  */
 import type { ConvInfo } from "./arithmetic.js";
 import { ConvError } from "./errors.js";
 import { convReference, convTransposeReference } from "./kernels/reference.js";
+import { convTransposeWasm, convWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
+
+export { wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
 
 export interface ConvBackend {
   readonly name: string;
@@ -15,7 +20,7 @@ export interface ConvBackend {
   convTranspose(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array;
 }
 
-export type BackendName = "reference";
+export type BackendName = "reference" | "wasm";
 
 export const referenceBackend: ConvBackend = {
   name: "reference",
@@ -23,8 +28,23 @@ export const referenceBackend: ConvBackend = {
   convTranspose: convTransposeReference,
 };
 
-const backends = new Map<string, ConvBackend>([["reference", referenceBackend]]);
-let active: ConvBackend = referenceBackend;
+export const wasmBackend: ConvBackend = {
+  name: "wasm",
+  conv: convWasm,
+  convTranspose: convTransposeWasm,
+};
+
+const backends = new Map<string, ConvBackend>([
+  ["reference", referenceBackend],
+  ["wasm", wasmBackend],
+]);
+/** Undefined until the first call picks the default: wasm where it can run, else reference. */
+let active: ConvBackend | undefined;
+
+function activeBackend(): ConvBackend {
+  if (!active) active = wasmAvailable() ? wasmBackend : referenceBackend;
+  return active;
+}
 
 /** Registers a backend under its name (used by optional fast engines). */
 export function registerBackend(backend: ConvBackend): void {
@@ -33,17 +53,19 @@ export function registerBackend(backend: ConvBackend): void {
 
 /** Selects the backend every op uses unless a call names another. */
 export function setBackend(name: BackendName | (string & {})): void {
-  active = getBackend(name, "setBackend");
+  const backend = getBackend(name, "setBackend");
+  if (backend === wasmBackend && !wasmAvailable()) throw new ConvError("setBackend", `the wasm backend is unavailable: ${wasmUnavailableReason()}`);
+  active = backend;
 }
 
 /** The name of the active backend. */
 export function getBackendName(): string {
-  return active.name;
+  return activeBackend().name;
 }
 
 /** The backend called `name`, or the active one. */
 export function getBackend(name?: string, op = "getBackend"): ConvBackend {
-  if (name === undefined) return active;
+  if (name === undefined) return activeBackend();
   const backend = backends.get(name);
   if (!backend) throw new ConvError(op, `unknown backend ${JSON.stringify(name)}; available: ${[...backends.keys()].map((n) => `"${n}"`).join(", ")}`);
   return backend;

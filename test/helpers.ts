@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { Tensor } from "../src/index.js";
+import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, Tensor } from "../src/index.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -51,4 +51,25 @@ export function expectClose(actual: Tensor | Float32Array | number[], expected: 
     }
   }
   if (worst >= 0) expect.fail(`element ${worst}: ${a[worst]} differs from ${expected[worst]} beyond rtol ${rtol} + atol ${atol}`);
+}
+
+/** Runs one PyTorch case through convkit's functional op, on the active backend or the one named. */
+export function runTorchCase(c: TorchCase, backend?: string): Tensor {
+  const x = Tensor.from(c.input, c.input_shape);
+  const w = Tensor.from(c.weight, c.weight_shape);
+  const b = c.bias ? Tensor.from(c.bias, [c.bias.length]) : null;
+  const common = { stride: c.stride, dilation: c.dilation, groups: c.groups, ...(backend ? { backend } : {}) } as const;
+  switch (c.op) {
+    case "conv1d":
+    case "conv2d":
+    case "conv3d": {
+      const f = { conv1d, conv2d, conv3d }[c.op] as typeof conv3d;
+      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as unknown as Parameters<typeof conv3d>[3]);
+    }
+    case "conv_transpose1d":
+    case "conv_transpose2d": {
+      const f = (c.op === "conv_transpose1d" ? convTranspose1d : convTranspose2d) as typeof convTranspose2d;
+      return f(x, w, b, { ...common, padding: c.padding as number[], outputPadding: c.output_padding } as unknown as Parameters<typeof convTranspose2d>[3]);
+    }
+  }
 }

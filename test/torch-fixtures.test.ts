@@ -1,27 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Conv1d, conv1d, Conv2d, conv2d, Conv3d, conv3d, ConvTranspose1d, convTranspose1d, ConvTranspose2d, convTranspose2d, Tensor, type Module } from "../src/index.js";
-import { expectClose, loadTorchCases, type TorchCase } from "./helpers.js";
-
-/** Runs one PyTorch case through convkit's functional op. */
-export function runTorchCase(c: TorchCase, backend?: string): Tensor {
-  const x = Tensor.from(c.input, c.input_shape);
-  const w = Tensor.from(c.weight, c.weight_shape);
-  const b = c.bias ? Tensor.from(c.bias, [c.bias.length]) : null;
-  const common = { stride: c.stride, dilation: c.dilation, groups: c.groups, ...(backend ? { backend } : {}) } as const;
-  switch (c.op) {
-    case "conv1d":
-    case "conv2d":
-    case "conv3d": {
-      const f = { conv1d, conv2d, conv3d }[c.op] as typeof conv3d;
-      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as unknown as Parameters<typeof conv3d>[3]);
-    }
-    case "conv_transpose1d":
-    case "conv_transpose2d": {
-      const f = (c.op === "conv_transpose1d" ? convTranspose1d : convTranspose2d) as typeof convTranspose2d;
-      return f(x, w, b, { ...common, padding: c.padding as number[], outputPadding: c.output_padding } as unknown as Parameters<typeof convTranspose2d>[3]);
-    }
-  }
-}
+import { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, type Module } from "../src/index.js";
+import { expectClose, loadTorchCases, runTorchCase, type TorchCase } from "./helpers.js";
 
 /** The layer PyTorch would build for the case's weight, to count its parameters. */
 function layerFor(c: TorchCase): Module {
@@ -42,7 +21,7 @@ describe("PyTorch 1.13 fixtures (../shared/fixtures/torch-conv-cases.json)", () 
   });
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
-    const y = runTorchCase(c);
+    const y = runTorchCase(c, "reference"); // the oracle; test/wasm-fixtures.test.ts runs the wasm backend
     expect(y.shape).toEqual(c.output_shape);
     expectClose(y, c.output, { rtol: 1e-4, atol: 1e-5 });
     expect(layerFor(c).numParameters()).toBe(c.params);

@@ -1,0 +1,402 @@
+/**
+ * convkit's WebAssembly SIMD kernels (AssemblyScript, compiled by scripts/build-wasm.mjs).
+ *
+ * One algorithm covers every convolution the library runs (1-D, 2-D, 3-D, strided, dilated,
+ * grouped, depthwise, transposed): an implicit GEMM over a "prepped" input.
+ *
+ *   prep:  x (N, C, D, H, W) -> xp (N, C, sD, sH, sW, Dq, Hq, Wq)
+ *          the zero-padded input, split by stride phase, so that for every kernel tap
+ *          (c, kd, kh, kw) the values one output row needs are contiguous:
+ *            x[n, c, od*sD + kd*dD - pD, oh*sH + kh*dH - pH, ow*sW + kw*dW - pW]
+ *          = xp[n, c, (kd*dD) % sD, (kh*dH) % sH, (kw*dW) % sW, od + (kd*dD)/sD, oh + (kh*dH)/sH, ow + (kw*dW)/sW]
+ *          Transposed convolutions are convolutions of a zero-inserted input (input dilation =
+ *          stride, padding d(k-1) - p, possibly negative = cropped) with the flipped kernel.
+ *   pack:  weight -> ap (G, panels, K, MR): MR output channels interleaved per reduction index
+ *          k = (c, kd, kh, kw), zero rows past the group's last channel.
+ *   gemm:  for one depth slice od, output positions are flattened over the prepped grid,
+ *          j = oh * Wq + ow (columns ow >= OW are computed and dropped), so
+ *            y[f, j] = bias[f] + sum_k ap[f, k] * xp[off[k] + j]
+ *          with off[k] the tap's offset in xp. A micro-kernel keeps MR x NR accumulators in
+ *          registers (f32x4 mul + add) and stores the valid columns straight into y.
+ *
+ * All pointers are byte offsets into the (imported) memory; the host lays the buffers out and
+ * writes the call's parameters as i32s at `P` (see src/kernels/wasm.ts, Param).
+ */
+
+// Parameter slots (i32 index into the block at P); keep in sync with src/kernels/wasm.ts.
+const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
+const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
+const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, TMP = 24, X = 25, ID = 26, IH = 27, IW = 28;
+const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39;
+
+@inline function p(P: usize, slot: i32): i32 {
+  return load<i32>(P + (<usize>slot << 2));
+}
+
+/** Floats per input channel in xp (all phases). */
+@inline function channelStride(P: usize): i32 {
+  return p(P, SD) * p(P, SH) * p(P, SW) * p(P, DQ) * p(P, HQ) * p(P, WQ);
+}
+
+/** Zeroes n floats at dst. */
+@inline function zero(dst: usize, n: i32): void {
+  const end = dst + (<usize>n << 2);
+  const z = f32x4.splat(0);
+  while (dst + 16 <= end) { v128.store(dst, z); dst += 16; }
+  while (dst < end) { store<f32>(dst, 0); dst += 4; }
+}
+
+/** Copies n floats from src to dst (no overlap). */
+@inline function copy(dst: usize, src: usize, n: i32): void {
+  const end = dst + (<usize>n << 2);
+  while (dst + 16 <= end) { v128.store(dst, v128.load(src)); dst += 16; src += 16; }
+  while (dst < end) { store<f32>(dst, load<f32>(src)); dst += 4; src += 4; }
+}
+
+/**
+ * Writes the prepped input xp from x (N, C, ID, IH, IW): target coordinate t = pad + i * u
+ * (u = input dilation), phase t % s, position t / s; everything else is zero.
+ */
+export function prep(P: usize): void {
+  const n = p(P, N), C = p(P, G) * p(P, CG);
+  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
+  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
+  const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
+  const uD = p(P, UD), uH = p(P, UH), uW = p(P, UW);
+  const pD = p(P, PD), pH = p(P, PH), pW = p(P, PW);
+  const x = <usize>p(P, X), xp = <usize>p(P, XP);
+  const cs = channelStride(P);
+  const phaseStride = Dq * Hq * Wq;
+  const tWmax = sW * Wq;
+  // the input columns that land inside the prepped width
+  let iw0 = 0;
+  while (iw0 < iW && pW + iw0 * uW < 0) iw0++;
+  let iw1 = iW;
+  while (iw1 > iw0 && pW + (iw1 - 1) * uW >= tWmax) iw1--;
+  const inPlane = iD * iH * iW;
+  if (sW == 1 && uW == 1) {
+    // rows are contiguous: one pass over the prepped rows writes every float once
+    const left = pW + iw0, count = iw1 - iw0, right = Wq - left - count;
+    for (let nc = 0; nc < n * C; nc++) {
+      const src = x + (<usize>(nc * inPlane) << 2);
+      let dst = xp + (<usize>(nc * cs) << 2);
+      // prepped rows in order (phd, phh, qd, qh): target depth td = qd sD + phd, row th = qh sH + phh
+      for (let phd = 0; phd < sD; phd++) {
+        for (let phh = 0; phh < sH; phh++) {
+          for (let qd = 0; qd < Dq; qd++) {
+            const td = qd * sD + phd - pD;
+            const id = td / uD;
+            const dOk = td >= 0 && td - id * uD == 0 && id < iD;
+            for (let qh = 0; qh < Hq; qh++) {
+              const th = qh * sH + phh - pH;
+              const ih = th / uH;
+              if (count > 0 && dOk && th >= 0 && th - ih * uH == 0 && ih < iH) {
+                zero(dst, left);
+                copy(dst + (<usize>left << 2), src + (<usize>((id * iH + ih) * iW + iw0) << 2), count);
+                zero(dst + (<usize>(left + count) << 2), right);
+              } else {
+                zero(dst, Wq);
+              }
+              dst += <usize>Wq << 2;
+            }
+          }
+        }
+      }
+    }
+    zero(xp + (<usize>(n * C * cs) << 2), 64);
+    return;
+  }
+  memory.fill(xp, 0, <usize>(n * C * cs + 64) << 2);
+  const tDmax = sD * Dq, tHmax = sH * Hq;
+  for (let nc = 0; nc < n * C; nc++) {
+    const src = x + (<usize>(nc * inPlane) << 2);
+    const dst = xp + (<usize>(nc * cs) << 2);
+    for (let id = 0; id < iD; id++) {
+      const td = pD + id * uD;
+      if (td < 0 || td >= tDmax) continue;
+      for (let ih = 0; ih < iH; ih++) {
+        const th = pH + ih * uH;
+        if (th < 0 || th >= tHmax) continue;
+        const rowSrc = src + (<usize>((id * iH + ih) * iW) << 2);
+        const phase = ((td % sD) * sH + th % sH) * sW;
+        const rowDst = dst + (<usize>((phase * Dq + td / sD) * Hq + th / sH) * Wq << 2);
+        if (sW == 2 && uW == 1) {
+          // even and odd target columns go to the two phase planes
+          const odd = (pW + iw0) & 1;
+          let a = rowDst + (<usize>(odd ? phaseStride : 0) << 2) + (<usize>((pW + iw0) >> 1) << 2);
+          let b = rowDst + (<usize>(odd ? 0 : phaseStride) << 2) + (<usize>((pW + iw0 + 1) >> 1) << 2);
+          let iw = iw0;
+          let q = rowSrc + (<usize>iw << 2);
+          while (iw + 8 <= iw1) {
+            const v0 = v128.load(q), v1 = v128.load(q, 16);
+            v128.store(a, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
+            v128.store(b, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7));
+            a += 16; b += 16; q += 32; iw += 8;
+          }
+          while (iw < iw1) {
+            store<f32>(a, load<f32>(q)); q += 4; iw++; a += 4;
+            if (iw < iw1) { store<f32>(b, load<f32>(q)); q += 4; iw++; b += 4; }
+          }
+        } else {
+          for (let iw = iw0; iw < iw1; iw++) {
+            const tw = pW + iw * uW;
+            store<f32>(rowDst + (<usize>((tw % sW) * phaseStride + tw / sW) << 2), load<f32>(rowSrc + (<usize>iw << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs the weights into ap (G, panels, K, MR) and the tap offsets into off (K, bytes).
+ * Convolution weight: (F, Cg, kvol). Transposed weight: (C, Fg, kvol), read flipped, which turns
+ * it into the equivalent convolution's (F, Cg, kvol).
+ */
+export function pack(P: usize): void {
+  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), mr = p(P, MR);
+  const kD = p(P, KD), kH = p(P, KH), kW = p(P, KW);
+  const kv = kD * kH * kW, K = Cg * kv;
+  const w = <usize>p(P, WPTR), ap = <usize>p(P, AP);
+  const transposed = p(P, TRANSPOSED) != 0;
+  const panels = (Fg + mr - 1) / mr;
+  let dst = ap;
+  for (let gi = 0; gi < g; gi++) {
+    for (let pan = 0; pan < panels; pan++) {
+      for (let r = 0; r < mr; r++) {
+        const f = pan * mr + r;
+        let a = dst + (<usize>r << 2);
+        if (f >= Fg) {
+          for (let k = 0; k < K; k++) { store<f32>(a, 0); a += <usize>mr << 2; }
+        } else if (!transposed) {
+          // weight (F, Cg, kvol): filter f's K values are contiguous
+          let src = w + (<usize>((gi * Fg + f) * K) << 2);
+          for (let k = 0; k < K; k++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src += 4; }
+        } else {
+          // weight (C, Fg, kvol), flipped: value (c, t) is at ((gi Cg + c) Fg + f) kvol + kvol - 1 - t
+          for (let c = 0; c < Cg; c++) {
+            let src = w + (<usize>(((gi * Cg + c) * Fg + f) * kv + kv - 1) << 2);
+            for (let t = 0; t < kv; t++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src -= 4; }
+          }
+        }
+      }
+      dst += <usize>(K * mr) << 2;
+    }
+  }
+  // tap offsets, in bytes, relative to the group's first channel and the slice's first row
+  const dD = p(P, DD), dH = p(P, DH), dW = p(P, DW);
+  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
+  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
+  const cs = channelStride(P);
+  const off = <usize>p(P, OFF);
+  let k = 0;
+  for (let c = 0; c < Cg; c++) {
+    for (let a = 0; a < kD; a++) {
+      for (let b = 0; b < kH; b++) {
+        for (let e = 0; e < kW; e++) {
+          const td = a * dD, th = b * dH, tw = e * dW;
+          const phase = ((td % sD) * sH + th % sH) * sW + tw % sW;
+          const o = c * cs + ((phase * Dq + td / sD) * Hq + th / sH) * Wq + tw / sW;
+          store<i32>(off + (<usize>k << 2), o << 2);
+          k++;
+        }
+      }
+    }
+  }
+  // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
+  if (p(P, IDENTITY) == 0) prep(P);
+}
+
+/**
+ * Stores one accumulator vector (4 consecutive flattened positions j, starting at row oh,
+ * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
+ * positions are valid columns of one row, else lane by lane.
+ */
+@inline function put(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+  if (ow + 4 <= OW && oh < OH) v128.store(y + (<usize>(oh * OW + ow) << 2), v);
+  else putLanes(y, v, oh, ow, Wq, OW, OH);
+}
+
+function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+  for (let l = 0; l < 4; l++) {
+    while (ow >= Wq) { ow -= Wq; oh++; }
+    if (oh < OH && ow < OW) {
+      const value = l == 0 ? f32x4.extract_lane(v, 0) : l == 1 ? f32x4.extract_lane(v, 1) : l == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+      store<f32>(y + (<usize>(oh * OW + ow) << 2), value);
+    }
+    ow++;
+  }
+}
+
+/** Row and column of flattened position j + 4 given those of j. */
+@inline function nextRow(oh: i32, ow: i32, Wq: i32): i32 {
+  ow += 4;
+  while (ow >= Wq) { ow -= Wq; oh++; }
+  return oh;
+}
+@inline function nextCol(ow: i32, Wq: i32): i32 {
+  ow += 4;
+  while (ow >= Wq) ow -= Wq;
+  return ow;
+}
+
+/**
+ * MR = 4 output channels x NR = 8 positions (8 accumulators + 2 loads + 1 splat + 1 product fit
+ * the 16 vector registers). B rows come from the prepped input through the tap offsets
+ * (`packed` false: row k at b + off[k]) or from a packed strip (row k at b + 32 k).
+ */
+@inline function kernel4x8(packed: bool, a: usize, b: usize, off: usize, K: i32, bias: usize, rows: i32, y: usize, fStride: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+  let c00: v128 = v128.load32_splat(bias), c01: v128 = c00;
+  let c10: v128 = v128.load32_splat(bias, 4), c11: v128 = c10;
+  let c20: v128 = v128.load32_splat(bias, 8), c21: v128 = c20;
+  let c30: v128 = v128.load32_splat(bias, 12), c31: v128 = c30;
+  if (packed) {
+    const end = b + (<usize>K << 5);
+    while (b < end) {
+      const b0 = v128.load(b), b1 = v128.load(b, 16);
+      let s: v128 = v128.load32_splat(a);
+      c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 4);
+      c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 8);
+      c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 12);
+      c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+      a += 16;
+      b += 32;
+    }
+  } else {
+    const end = off + (<usize>K << 2);
+    while (off < end) {
+      const q = b + <usize>load<i32>(off);
+      const b0 = v128.load(q), b1 = v128.load(q, 16);
+      let s: v128 = v128.load32_splat(a);
+      c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 4);
+      c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 8);
+      c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+      s = v128.load32_splat(a, 12);
+      c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+      a += 16;
+      off += 4;
+    }
+  }
+  const oh1 = nextRow(oh, ow, Wq), ow1 = nextCol(ow, Wq);
+  put(y, c00, oh, ow, Wq, OW, OH); put(y, c01, oh1, ow1, Wq, OW, OH);
+  if (rows > 1) { y += fStride; put(y, c10, oh, ow, Wq, OW, OH); put(y, c11, oh1, ow1, Wq, OW, OH); }
+  if (rows > 2) { y += fStride; put(y, c20, oh, ow, Wq, OW, OH); put(y, c21, oh1, ow1, Wq, OW, OH); }
+  if (rows > 3) { y += fStride; put(y, c30, oh, ow, Wq, OW, OH); put(y, c31, oh1, ow1, Wq, OW, OH); }
+}
+
+/** MR = 1 output channel x NR = 16 positions: the direct kernel for depthwise convs. */
+@inline function kernel1x16(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+  let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
+  const end = off + (<usize>K << 2);
+  while (off < end) {
+    const q = b + <usize>load<i32>(off);
+    const s = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(q)));
+    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
+    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
+    a += 4;
+    off += 4;
+  }
+  put(y, c0, oh, ow, Wq, OW, OH);
+  let oh1 = nextRow(oh, ow, Wq), ow1 = nextCol(ow, Wq);
+  put(y, c1, oh1, ow1, Wq, OW, OH);
+  const oh2 = nextRow(oh1, ow1, Wq), ow2 = nextCol(ow1, Wq);
+  put(y, c2, oh2, ow2, Wq, OW, OH);
+  oh1 = nextRow(oh2, ow2, Wq); ow1 = nextCol(ow2, Wq);
+  put(y, c3, oh1, ow1, Wq, OW, OH);
+}
+
+/** Positions per strip for a panel height. */
+@inline function stripWidth(mr: i32): i32 {
+  return mr == 4 ? 8 : 16;
+}
+
+/**
+ * Work units. Implicit B (PACKB = 0): a unit is (n, od, g, block of BLOCK_STRIPS strips, panel).
+ * Packed B (PACKB = 1): a unit is (n, od, g, strip) and runs every panel of the group over the
+ * strip packed once into the thread's buffer (K x 8 floats, contiguous: stays in L1).
+ */
+const BLOCK_STRIPS = 8;
+
+/** Number of work units gemm(P, u0, u1, buf) splits over threads. */
+export function units(P: usize): i32 {
+  const mr = p(P, MR), nr = stripWidth(mr);
+  const L = (p(P, OH) - 1) * p(P, WQ) + p(P, OW);
+  const strips = (L + nr - 1) / nr;
+  const outer = p(P, N) * p(P, OD) * p(P, G);
+  if (p(P, PACKB) != 0) return outer * strips;
+  const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
+  const panels = (p(P, FG) + mr - 1) / mr;
+  return outer * blocks * panels;
+}
+
+/** Runs work units [u0, u1) of the convolution; buf is the calling thread's strip buffer (K x 8 floats). */
+export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
+  const mr = p(P, MR), nr = stripWidth(mr);
+  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), F = g * Fg;
+  const K = Cg * p(P, KD) * p(P, KH) * p(P, KW);
+  const ODv = p(P, OD), OHv = p(P, OH), OWv = p(P, OW), Hq = p(P, HQ), Wq = p(P, WQ);
+  const L = (OHv - 1) * Wq + OWv;
+  const strips = (L + nr - 1) / nr;
+  const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
+  const panels = (Fg + mr - 1) / mr;
+  const packB = p(P, PACKB) != 0;
+  // a depth slice of one phase plane is Hq * Wq floats (with the identity prep xp is x itself)
+  const cs = channelStride(P);
+  const xp = <usize>p(P, XP), ap = <usize>p(P, AP), bias = <usize>p(P, BIAS), y = <usize>p(P, Y), off = <usize>p(P, OFF);
+  const plane = ODv * OHv * OWv;
+  const fStride = <usize>plane << 2;
+  for (let u = u0; u < u1; u++) {
+    let r = u, pan0 = 0, pan1 = panels, s0 = 0, s1 = 0;
+    if (packB) {
+      s0 = r % strips; s1 = s0 + 1; r /= strips;
+    } else {
+      pan0 = r % panels; pan1 = pan0 + 1; r /= panels;
+      const blk = r % blocks; r /= blocks;
+      s0 = blk * BLOCK_STRIPS; s1 = min(strips, s0 + BLOCK_STRIPS);
+    }
+    const gi = r % g; r /= g;
+    const od = r % ODv;
+    const n = r / ODv;
+    const xb = xp + (<usize>((n * g + gi) * Cg * cs + od * Hq * Wq) << 2);
+    const yb = y + (<usize>(n * F * plane + od * OHv * OWv) << 2);
+    if (packB) {
+      // im2col of one strip: row k = the 8 positions' values for tap k
+      const b = xb + (<usize>(s0 * nr) << 2);
+      for (let k = 0; k < K; k++) {
+        const q = b + <usize>load<i32>(off + (<usize>k << 2));
+        v128.store(buf + (<usize>k << 5), v128.load(q));
+        v128.store(buf + (<usize>k << 5), v128.load(q, 16), 16);
+      }
+    }
+    for (let pan = pan0; pan < pan1; pan++) {
+      const f0 = gi * Fg + pan * mr;
+      const rows = min(mr, Fg - pan * mr);
+      const a = ap + (<usize>((gi * panels + pan) * K * mr) << 2);
+      const yf = yb + (<usize>f0 * fStride);
+      const bb = bias + (<usize>f0 << 2);
+      for (let s = s0; s < s1; s++) {
+        const j0 = s * nr;
+        const oh = j0 / Wq, ow = j0 - oh * Wq;
+        if (mr == 4) {
+          if (packB) kernel4x8(true, a, buf, off, K, bb, rows, yf, fStride, oh, ow, Wq, OWv, OHv);
+          else kernel4x8(false, a, xb + (<usize>j0 << 2), off, K, bb, rows, yf, fStride, oh, ow, Wq, OWv, OHv);
+        } else {
+          kernel1x16(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv);
+        }
+      }
+    }
+  }
+}
+
+/** One whole convolution on the calling thread. */
+export function conv(P: usize, buf: usize): void {
+  pack(P);
+  gemm(P, 0, units(P), buf);
+}

@@ -1,0 +1,245 @@
+/**
+ * The "wasm" backend: convkit's WebAssembly SIMD kernels (assembly/convkit.ts) driven from JS.
+ *
+ * Per call the host copies x, the weights and the bias into the module's memory, writes the call's
+ * parameters, and runs pack (weights into MR-row panels, tap offsets, the prepped input) then
+ * gemm (the micro-kernels) on one or more threads; the output is the one allocation: a copy out of
+ * the memory. The memory is reused across calls and grows on demand (wasmMemoryBytes()).
+ *
+ * Layout of the memory (bytes):
+ *   [0, 256)          unused
+ *   [256, 512)        parameters of the current call (i32 slots, Param below)
+ *   [1024, 2048)      thread control words (wasm-threads.ts)
+ *   [65536, ...)      x | weight | bias | packed weights | tap offsets | prepped input | y |
+ *                     one strip buffer (K x 8 floats) per thread
+ */
+import type { ConvInfo } from "../arithmetic.js";
+import { ConvError } from "../errors.js";
+import { dims3 } from "./reference.js";
+import { wasmBinary } from "./wasm-binary.js";
+
+/** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
+export const Param = { N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9, SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18, XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25, ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34, WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39 } as const;
+
+export const PARAMS_OFFSET = 256;
+export const CONTROL_OFFSET = 1024;
+export const MAX_THREADS = 60;
+const DATA_OFFSET = 65536;
+const PAGE = 65536;
+/** Largest memory the kernels address (their offsets are 32-bit signed). */
+export const MAX_MEMORY_BYTES = 2 ** 31 - PAGE;
+/** Floats of slack after x and xp: a strip may read up to 16 positions past the last valid one. */
+const SLACK = 64;
+
+/** The exports of assembly/convkit.ts. */
+export interface KernelExports {
+  pack(params: number): void;
+  units(params: number): number;
+  gemm(params: number, u0: number, u1: number, buf: number): void;
+  conv(params: number, buf: number): void;
+}
+
+/** A compiled, instantiated kernel module and its memory. */
+export interface WasmEngine {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly shared: boolean;
+}
+
+/** True where WebAssembly SIMD128 is available (validates a 1-function module using i8x16.popcnt). */
+export function wasmSimdSupported(): boolean {
+  try {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.validate !== "function") return false;
+    // (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)
+    return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+  } catch {
+    return false;
+  }
+}
+
+/** Shared memory is used where worker threads can share it: Node (and cross-origin isolated pages). */
+function wantsSharedMemory(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === "function" && (g.process?.versions?.node !== undefined || g.crossOriginIsolated === true);
+}
+
+let engine: WasmEngine | null | undefined;
+let loadError = "";
+
+function createEngine(): WasmEngine | null {
+  if (!wasmSimdSupported()) {
+    loadError = "this runtime has no WebAssembly SIMD";
+    return null;
+  }
+  const shared = wantsSharedMemory();
+  const bytes = wasmBinary(shared);
+  if (!bytes) {
+    loadError = "the kernels are not built (run `npm run build:lib`, which compiles assembly/ into lib/kernels/)";
+    return null;
+  }
+  const module = new WebAssembly.Module(bytes as BufferSource);
+  const maximum = MAX_MEMORY_BYTES / PAGE + 1;
+  const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum, shared: true } : { initial: 2, maximum });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as KernelExports, shared };
+}
+
+/** The engine, compiled and instantiated on first use; null where it cannot run. */
+export function wasmEngine(): WasmEngine | null {
+  if (engine === undefined) engine = createEngine();
+  return engine;
+}
+
+/** Whether the wasm backend can run here (SIMD present and the kernels built). */
+export function wasmAvailable(): boolean {
+  return wasmEngine() !== null;
+}
+
+/** Why the wasm backend cannot run here ("" when it can). */
+export function wasmUnavailableReason(): string {
+  return wasmEngine() ? "" : loadError;
+}
+
+/** Bytes of WebAssembly memory the engine holds (0 before its first call). It only grows. */
+export function wasmMemoryBytes(): number {
+  return engine ? engine.memory.buffer.byteLength : 0;
+}
+
+// Views over the memory, refreshed when it grows (growing replaces the buffer).
+let f32 = new Float32Array(0);
+let i32 = new Int32Array(0);
+
+function views(e: WasmEngine): void {
+  if (f32.buffer !== e.memory.buffer) {
+    f32 = new Float32Array(e.memory.buffer);
+    i32 = new Int32Array(e.memory.buffer);
+  }
+}
+
+function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
+  if (bytes > MAX_MEMORY_BYTES) {
+    throw new ConvError(op, `the wasm backend needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for this call, more than its ${MAX_MEMORY_BYTES / 2 ** 20} MiB limit; run it with { backend: "reference" }`);
+  }
+  const have = e.memory.buffer.byteLength;
+  if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
+  views(e);
+}
+
+/** Runs gemm units over a pool of threads (wasm-threads.ts); buffers hold one strip buffer per thread. */
+export type ParallelRunner = (e: WasmEngine, units: number, buffers: number, bufferBytes: number) => void;
+let parallel: ParallelRunner | null = null;
+let parallelThreads = 1;
+let parallelMinMacs = Infinity;
+
+/** Installs the runner that spreads gemm work over `threads` threads for calls of at least minMacs MACs. */
+export function setParallelRunner(runner: ParallelRunner | null, threads: number, minMacs: number): void {
+  parallel = runner;
+  parallelThreads = runner ? threads : 1;
+  parallelMinMacs = minMacs;
+}
+
+/** Rows of the micro-kernel for a group of `fg` output channels: 1 (depthwise-like) or 4. */
+function panelRows(fg: number): number {
+  return fg <= 2 ? 1 : 4;
+}
+
+/**
+ * Lays one call out in memory, runs it and copies the output out.
+ * For a transposed call, the equivalent convolution is run: input dilated by the stride,
+ * padded by d (k - 1) - p before and that plus outputPadding after, kernel flipped.
+ */
+function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+  const op = info.op;
+  const e = wasmEngine();
+  if (!e) throw new ConvError(op, `the wasm backend is unavailable: ${loadError}`);
+  const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
+  const d3 = dims3(info);
+  const padAfter = [0, 0, 0];
+  for (let i = 0; i < info.padAfter.length; i++) padAfter[3 - info.padAfter.length + i] = info.padAfter[i]!;
+  const outputPadding = [0, 0, 0];
+  for (let i = 0; i < info.outputPadding.length; i++) outputPadding[3 - info.outputPadding.length + i] = info.outputPadding[i]!;
+
+  // Per dimension: conv stride s, input dilation u, prep padding before, prepped extent per phase q.
+  const s = [1, 1, 1], u = [1, 1, 1], pb = [0, 0, 0], q = [0, 0, 0];
+  let identity = !transposed;
+  for (let i = 0; i < 3; i++) {
+    const reach = d3.dilation[i]! * (d3.kernelSize[i]! - 1); // d (k - 1)
+    if (transposed) {
+      u[i] = d3.stride[i]!;
+      pb[i] = reach - d3.padBefore[i]!;
+      q[i] = d3.outSize[i]! + reach; // padded extent, convolved with stride 1
+    } else {
+      s[i] = d3.stride[i]!;
+      pb[i] = d3.padBefore[i]!;
+      q[i] = Math.ceil((d3.padBefore[i]! + d3.inSize[i]! + padAfter[i]!) / s[i]!);
+      if (s[i] !== 1 || pb[i] !== 0 || padAfter[i] !== 0) identity = false;
+    }
+  }
+  const cg = c / g, fg = f / g;
+  const kvol = d3.kernelSize[0] * d3.kernelSize[1] * d3.kernelSize[2];
+  const k = cg * kvol;
+  const mr = panelRows(fg);
+  const panels = Math.ceil(fg / mr);
+  const inLen = x.length, outLen = n * f * d3.outSize[0] * d3.outSize[1] * d3.outSize[2];
+  const channelStride = s[0]! * s[1]! * s[2]! * q[0]! * q[1]! * q[2]!;
+
+  // Buffers, in floats from DATA_OFFSET (each 16-byte aligned).
+  const align = (v: number) => (v + 3) & ~3;
+  let at = DATA_OFFSET / 4;
+  const xAt = at; at = align(at + inLen + SLACK);
+  const wAt = at; at = align(at + weight.length);
+  const biasAt = at; at = align(at + f + 8);
+  const apAt = at; at = align(at + g * panels * k * mr);
+  const offAt = at; at = align(at + k);
+  const xpAt = identity ? xAt : at;
+  if (!identity) at = align(at + n * c * channelStride + SLACK);
+  const yAt = at; at = align(at + outLen);
+  const macs = outLen * k;
+  const threads = parallel && macs >= parallelMinMacs ? parallelThreads : 1;
+  const bufFloats = align(k * 8 + 16);
+  const bufAt = at; at += threads * bufFloats;
+  ensureBytes(op, e, at * 4);
+
+  f32.set(x, xAt);
+  f32.set(weight, wAt);
+  if (bias) f32.set(bias, biasAt);
+  f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
+
+  const P = PARAMS_OFFSET / 4;
+  i32[P + Param.N] = n; i32[P + Param.G] = g; i32[P + Param.CG] = cg; i32[P + Param.FG] = fg;
+  i32[P + Param.KD] = d3.kernelSize[0]; i32[P + Param.KH] = d3.kernelSize[1]; i32[P + Param.KW] = d3.kernelSize[2];
+  i32[P + Param.DD] = d3.dilation[0]; i32[P + Param.DH] = d3.dilation[1]; i32[P + Param.DW] = d3.dilation[2];
+  i32[P + Param.SD] = s[0]!; i32[P + Param.SH] = s[1]!; i32[P + Param.SW] = s[2]!;
+  i32[P + Param.OD] = d3.outSize[0]; i32[P + Param.OH] = d3.outSize[1]; i32[P + Param.OW] = d3.outSize[2];
+  i32[P + Param.DQ] = identity ? d3.inSize[0] : q[0]!;
+  i32[P + Param.HQ] = identity ? d3.inSize[1] : q[1]!;
+  i32[P + Param.WQ] = identity ? d3.inSize[2] : q[2]!;
+  i32[P + Param.XP] = xpAt * 4; i32[P + Param.AP] = apAt * 4; i32[P + Param.BIAS] = biasAt * 4; i32[P + Param.Y] = yAt * 4;
+  i32[P + Param.OFF] = offAt * 4; i32[P + Param.BUF] = bufAt * 4; i32[P + Param.X] = xAt * 4;
+  i32[P + Param.ID] = d3.inSize[0]; i32[P + Param.IH] = d3.inSize[1]; i32[P + Param.IW] = d3.inSize[2];
+  i32[P + Param.UD] = u[0]!; i32[P + Param.UH] = u[1]!; i32[P + Param.UW] = u[2]!;
+  i32[P + Param.PD] = pb[0]!; i32[P + Param.PH] = pb[1]!; i32[P + Param.PW] = pb[2]!;
+  i32[P + Param.WPTR] = wAt * 4; i32[P + Param.TRANSPOSED] = transposed ? 1 : 0; i32[P + Param.MR] = mr;
+  i32[P + Param.IDENTITY] = identity ? 1 : 0;
+  // pack strips of B when enough panels reuse them (dense convs); grouped/depthwise read xp directly
+  i32[P + Param.PACKB] = mr === 4 && panels >= 4 ? 1 : 0;
+
+  if (threads > 1) {
+    e.exports.pack(PARAMS_OFFSET);
+    parallel!(e, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4);
+  } else {
+    e.exports.conv(PARAMS_OFFSET, bufAt * 4);
+  }
+  return f32.slice(yAt, yAt + outLen);
+}
+
+/** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
+export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+  return run(info, x, weight, bias);
+}
+
+/** x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out). */
+export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+  return run(info, x, weight, bias);
+}

@@ -1,0 +1,69 @@
+/** The wasm backend against PyTorch 1.13's outputs (../shared/fixtures), and the backend switch. */
+import { afterEach, describe, expect, it } from "vitest";
+import { conv2d, getBackendName, randn, setBackend, wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "../src/index.js";
+import { expectClose, loadTorchCases, runTorchCase } from "./helpers.js";
+
+const cases = loadTorchCases();
+
+describe("wasm backend on the PyTorch fixtures", () => {
+  it("is available here (SIMD present and kernels built by npm run build:lib)", () => {
+    expect(wasmSimdSupported()).toBe(true);
+    expect(wasmAvailable()).toBe(true);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
+    const y = runTorchCase(c, "wasm");
+    expect(y.shape).toEqual(c.output_shape);
+    expectClose(y, c.output, { rtol: 1e-4, atol: 1e-5 });
+  });
+});
+
+describe("setBackend / backend option", () => {
+  afterEach(() => setBackend("wasm"));
+
+  it("defaults to wasm where WebAssembly SIMD exists", () => {
+    expect(getBackendName()).toBe("wasm");
+  });
+
+  it("setBackend(\"reference\") and a per-call backend option pick the kernels", () => {
+    const x = randn([1, 3, 6, 6], { seed: 1 });
+    const w = randn([4, 3, 3, 3], { seed: 2 });
+    const viaWasm = conv2d(x, w, null, { padding: 1 });
+    setBackend("reference");
+    expect(getBackendName()).toBe("reference");
+    const viaReference = conv2d(x, w, null, { padding: 1 });
+    const perCall = conv2d(x, w, null, { padding: 1, backend: "wasm" });
+    expectClose(viaWasm, viaReference.data, { rtol: 1e-5, atol: 1e-6 });
+    expect(perCall.data).toEqual(viaWasm.data);
+  });
+
+  it("setBackend rejects an unknown name, listing the available ones", () => {
+    expect(() => setBackend("webgpu")).toThrow(/setBackend: unknown backend "webgpu"; available: "reference", "wasm"/);
+  });
+});
+
+describe("wasm memory", () => {
+  it("grows on demand, is reported by wasmMemoryBytes(), and is reused by later calls", () => {
+    const x = randn([1, 16, 40, 40], { seed: 3 });
+    const w = randn([32, 16, 3, 3], { seed: 4 });
+    conv2d(x, w, null, { padding: 1, backend: "wasm" });
+    const after = wasmMemoryBytes();
+    // x, weights, packed weights, prepped input and output: at least the input and output floats
+    expect(after).toBeGreaterThanOrEqual(4 * (16 * 40 * 40 + 32 * 40 * 40));
+    for (let i = 0; i < 5; i++) conv2d(x, w, null, { padding: 1, backend: "wasm" });
+    expect(wasmMemoryBytes()).toBe(after);
+    // a smaller call fits in the same memory
+    conv2d(randn([1, 4, 8, 8], { seed: 5 }), randn([4, 4, 3, 3], { seed: 6 }), null, { backend: "wasm" });
+    expect(wasmMemoryBytes()).toBe(after);
+  });
+
+  it("returns a fresh output each call (never a view of the wasm memory)", () => {
+    const x = randn([1, 2, 5, 5], { seed: 7 });
+    const w = randn([3, 2, 3, 3], { seed: 8 });
+    const a = conv2d(x, w, null, { backend: "wasm" });
+    const copy = a.data.slice();
+    conv2d(randn([1, 2, 5, 5], { seed: 9 }), w, null, { backend: "wasm" });
+    expect(a.data).toEqual(copy);
+    expect(a.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+});
