@@ -48,8 +48,10 @@ export function costLines(data: readonly CostPoint[], { param: x, metrics: y = [
       height: 360,
       marginRight: 90,
       marginLeft: 70,
-      x: { type: xType, label: labels[x] ?? x, ticks: xs.length <= 16 ? xs : undefined, tickFormat: formatTick, grid: true },
-      y: { type: yType, label: null, grid: true, tickFormat: "~s" },
+      // Base 2 for a log x: groups and channel counts are mostly powers of two, and d3 labels a
+      // log axis's ticks only near powers of its base.
+      x: { type: xType, ...(xType === "log" ? { base: 2 } : {}), label: labels[x] ?? x, ticks: xs.length <= 16 ? xs : undefined, tickFormat: formatTick, grid: true },
+      y: { type: yType, label: null, grid: true, tickFormat: Math.max(...points.map((p) => p.y)) < 1000 ? formatTick : "~s" },
       color: { type: "categorical", scheme: "tableau10" },
       marks: [
         Plot.line(points, { x: "x", y: "y", stroke: "metric", z: "metric" }),
