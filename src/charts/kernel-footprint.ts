@@ -102,6 +102,14 @@ export function kernelFootprintData({ inputSize, kernelSize, stride = 1, padding
   return { inSize: [h, w], outSize: [oh, ow], padBefore: [pt, pl], padAfter: [pb, pr], output: [oy, ox], taps, cells };
 }
 
+/** ", padding 1", ", padding rows 1+2, cols 1+2 (reflect)", or "" without padding. */
+function paddingLabel({ padBefore: [pt, pl], padAfter: [pb, pr] }: Footprint, mode: PaddingMode): string {
+  if (pt + pb + pl + pr === 0) return "";
+  const side = (a: number, b: number) => (a === b ? `${a}` : `${a}+${b}`);
+  const amount = pt === pb && pl === pr && pt === pl ? `${pt}` : `rows ${side(pt, pb)}, cols ${side(pl, pr)}`;
+  return `, padding ${amount}${mode === "zeros" ? "" : ` (${mode})`}`;
+}
+
 export interface KernelFootprintOptions extends ChartOptions {
   /** Pixel size of one cell (default 22). */
   cellSize?: number;
@@ -156,7 +164,7 @@ export function kernelFootprint(config: FootprintConfig, { cellSize = 22, ...opt
         Plot.rect(outputCells, { ...rect, fill: "fill", stroke: "#999999" }),
         Plot.text(
           [
-            { x: -pl, label: `input ${h}×${w}` + (pt + pb + pl + pr > 0 ? `, padding ${pt === pb && pl === pr && pt === pl ? pt : `${pt},${pb},${pl},${pr}`}` : "") },
+            { x: -pl, label: `input ${h}×${w}${paddingLabel(fp, config.paddingMode ?? "zeros")}` },
             { x: xOut, label: outputLabel },
           ],
           { x: "x", y: -pt, text: "label", textAnchor: "start", lineAnchor: "bottom", dy: -6 },

@@ -1,0 +1,265 @@
+// convkit/charts: the data each chart derives, checked against the library, and every chart's SVG
+// compared with a snapshot file in test/snapshots/ (numbers rounded to 3 decimals, generated ids
+// renamed), as Observable Plot tests its own charts. A missing snapshot is written; set
+// UPDATE_SNAPSHOTS=1 to rewrite them all after an intended change, and look at the files.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { describe, expect, it } from "vitest";
+import { ConvError, channelShuffle, convInfo, tensor } from "../src/index.js";
+import {
+  channelConnectivity, channelCounts, channelLinks, channelReach, channelReachMatrix, costBars, costLines, kernelFootprint,
+  kernelFootprintData, receptiveFieldGrowth, type Chart, type ChannelStage,
+} from "../src/charts/index.js";
+import { normalizeSvg } from "../scripts/notebook-runner.mjs";
+
+const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: Document };
+const SNAPSHOTS = join(import.meta.dirname, "snapshots");
+const UPDATE = process.env.UPDATE_SNAPSHOTS === "1";
+
+/** The chart's markup as stored: normalized, one element per line, xmlns added so the file opens. */
+function serialize(chart: Chart): string {
+  let markup = normalizeSvg(chart.outerHTML).replace(/></g, ">\n<");
+  if (markup.startsWith("<svg")) markup = markup.replace(/^<svg/, `<svg xmlns="http://www.w3.org/2000/svg"`);
+  return `${markup}\n`;
+}
+
+function expectSnapshot(name: string, chart: Chart): void {
+  const actual = serialize(chart);
+  const file = join(SNAPSHOTS, `${name}.${chart.tagName.toLowerCase() === "svg" ? "svg" : "html"}`);
+  if (UPDATE || !existsSync(file)) {
+    mkdirSync(SNAPSHOTS, { recursive: true });
+    writeFileSync(file, actual);
+    return;
+  }
+  expect(actual, `${file} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1 and look at the file`).toBe(readFileSync(file, "utf8"));
+}
+
+const count = (chart: Chart, selector: string) => chart.querySelectorAll(selector).length;
+
+const conv = (inChannels: number, outChannels: number, groups = 1): ChannelStage => ({ type: "conv", inChannels, outChannels, groups });
+const shuffle = (groups: number): ChannelStage => ({ type: "shuffle", groups });
+const tutorialGrouped = [conv(4, 10, 2)];
+const shuffled = [conv(4, 4, 2), shuffle(2), conv(4, 4, 2)];
+const alternating = [conv(6, 6, 2), conv(6, 6, 3)];
+
+describe("channel connectivity", () => {
+  it("channelLinks() connects each output of a grouped conv to the inputs of its group only", () => {
+    const links = channelLinks(tutorialGrouped);
+    expect(links).toHaveLength(10 * 2);
+    for (const { from, to, group } of links) {
+      expect(group).toBe(to < 5 ? 0 : 1);
+      expect(Math.floor(from / 2)).toBe(group);
+    }
+  });
+
+  it("channelLinks() of a shuffle is the permutation convkit's channelShuffle applies", () => {
+    for (const [channels, groups] of [[4, 2], [6, 2], [6, 3], [12, 4]] as const) {
+      // channel c of x holds the value c; after the shuffle, channel `to` holds its source channel
+      const x = tensor([Array.from({ length: channels }, (_, c) => [c])]); // (1, C, 1)
+      const shuffledValues = Array.from(channelShuffle(x, groups).data);
+      const links = channelLinks([conv(channels, channels), shuffle(groups)]).filter((l) => l.stage === 2);
+      expect(links.map((l) => l.from)).toEqual(shuffledValues);
+    }
+  });
+
+  it("channelReach() is block-diagonal for stacked grouped convs and full with a shuffle between them", () => {
+    expect(channelReach([conv(4, 4, 2), conv(4, 4, 2)])).toEqual([
+      [true, true, false, false], [true, true, false, false], [false, false, true, true], [false, false, true, true],
+    ]);
+    expect(channelReach(shuffled).flat().every(Boolean)).toBe(true);
+  });
+
+  it("channelReach() of groups 2 then 3 over 6 channels mixes only the middle group", () => {
+    expect(channelReach(alternating).map((row) => row.map(Number).join(""))).toEqual(["111000", "111000", "111111", "111111", "000111", "000111"]);
+    expect(channelReach([...alternating, conv(6, 6, 2)]).flat().every(Boolean)).toBe(true);
+  });
+
+  it("channelCounts() rejects stages that do not chain or do not divide, naming the stage", () => {
+    expect(channelCounts(shuffled)).toEqual([4, 4, 4, 4]);
+    expect(() => channelCounts([conv(4, 4), conv(6, 6)])).toThrow(ConvError);
+    expect(() => channelCounts([conv(4, 4), conv(6, 6)])).toThrow(/stage 1 expects 6 input channels but receives 4/);
+    expect(() => channelCounts([conv(4, 6, 4)])).toThrow(/stage 0: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(4\)/);
+    expect(() => channelCounts([conv(4, 4), shuffle(3)])).toThrow(/stage 1: shuffle groups must be a positive divisor of the channels \(4\)/);
+    expect(() => channelCounts([shuffle(2)])).toThrow(/the first stage must be a conv/);
+  });
+
+  it("channelConnectivity() draws one line per link and one dot per channel", () => {
+    const chart = channelConnectivity(shuffled, { document });
+    expect(count(chart, 'g[aria-label="link"] path')).toBe(channelLinks(shuffled).length);
+    expect(count(chart, 'g[aria-label="dot"] circle')).toBe(4 * 4);
+    expect(() => channelConnectivity(shuffled, { document, highlight: 4 })).toThrow(/highlight must be a channel of the last column \(0..3\)/);
+  });
+
+  it("channelConnectivity() snapshots: grouped conv, shuffle stack (highlighted), groups 2 then 3", () => {
+    expectSnapshot("channel-connectivity-grouped", channelConnectivity(tutorialGrouped, { document }));
+    expectSnapshot("channel-connectivity-shuffle", channelConnectivity(shuffled, { document, highlight: 0 }));
+    expectSnapshot("channel-connectivity-alternating", channelConnectivity(alternating, { document, highlight: 2 }));
+  });
+
+  it("channelReachMatrix() draws one cell per (output, input) pair, filled where reachable", () => {
+    const chart = channelReachMatrix(alternating, { document });
+    expect(count(chart, 'g[aria-label="cell"] rect')).toBe(36);
+    expect(count(chart, 'g[aria-label="cell"] rect[fill="#4269d0"]')).toBe(channelReach(alternating).flat().filter(Boolean).length);
+    expectSnapshot("channel-reach-alternating", chart);
+  });
+});
+
+const tutorialCosts = [
+  { name: "regular", params: 370, macs: 3240 },
+  { name: "grouped, g=2", params: 190, macs: 1620 },
+  { name: "depthwise-separable", params: 90, macs: 684 },
+  { name: "GDSConv, g=2", params: 70, macs: 504 },
+];
+
+describe("costBars", () => {
+  it("costBars() draws one bar per variant in one panel per metric, labelled with the ratio to the baseline", () => {
+    const chart = costBars(tutorialCosts, { document, baseline: "regular" });
+    expect(chart.tagName.toLowerCase()).toBe("div");
+    expect(count(chart, "svg")).toBe(2);
+    expect(count(chart, 'g[aria-label="bar"] rect')).toBe(8);
+    expect(chart.textContent).toContain("504 (×0.156)");
+    expect(chart.textContent).toContain("3,240");
+    expectSnapshot("cost-bars-tutorial", chart);
+  });
+
+  it("costBars() with one metric returns the SVG itself", () => {
+    const chart = costBars(tutorialCosts, { document, metrics: ["params"] });
+    expect(chart.tagName.toLowerCase()).toBe("svg");
+    expect(count(chart, 'g[aria-label="bar"] rect')).toBe(4);
+    expectSnapshot("cost-bars-params", chart);
+  });
+
+  it("costBars() rejects an unknown baseline and a missing metric", () => {
+    expect(() => costBars(tutorialCosts, { document, baseline: "dilated" })).toThrow(/baseline "dilated" is not one of the variants/);
+    expect(() => costBars(tutorialCosts, { document, metrics: ["flops"] })).toThrow(/variant "regular" has no numeric "flops"/);
+  });
+});
+
+// A realistic layer, 3x3, 64 -> 128 at 56x56 (output 56x56 with padding 1), over every divisor of 64.
+const byGroups = [1, 2, 4, 8, 16, 32, 64].map((g) => ({ groups: g, params: (9 * 64 * 128) / g + 128, macs: (56 * 56 * 9 * 64 * 128) / g }));
+// The tutorial's 5x5 input and 3x3 kernel against dilation: output size and MACs.
+const byDilation = [1, 2].map((d) => {
+  const out = 5 - d * 2;
+  return { dilation: d, output: out, macs: out * out * 10 * 36 };
+});
+
+describe("costLines", () => {
+  it("costLines() draws a line and a dot per point for each metric, on log scales when asked", () => {
+    const chart = costLines(byGroups, { document, param: "groups", xType: "log", yType: "log" });
+    expect(count(chart, 'g[aria-label="line"] path')).toBe(2);
+    expect(count(chart, 'g[aria-label="dot"] circle')).toBe(14);
+    // every divisor is labelled on the base-2 log axis
+    expect(Array.from(chart.querySelectorAll('g[aria-label="x-axis tick label"] text')).map((t) => t.textContent)).toEqual(["1", "2", "4", "8", "16", "32", "64"]);
+    expectSnapshot("cost-lines-groups-log", chart);
+  });
+
+  it("costLines() merges the caller's scale options with its own", () => {
+    const chart = costLines(byDilation, { document, param: "dilation", metrics: ["output"], values: true, y: { label: "output size" } });
+    expect(chart.textContent).toContain("output size");
+    expect(count(chart, 'g[aria-label="dot"] circle')).toBe(2);
+    expectSnapshot("cost-lines-dilation", chart);
+  });
+
+  it("costLines() needs positive values on a log scale", () => {
+    expect(() => costLines([{ g: 1, params: 0 }], { document, param: "g", metrics: ["params"], yType: "log" })).toThrow(/a log scale needs positive values/);
+  });
+});
+
+describe("receptiveFieldGrowth", () => {
+  // r and effective stride after each layer (Araujo et al. 2019): r += (k_eff - 1) * jump; jump *= s.
+  const grow = (series: string, layers: { k: number; s?: number; d?: number }[]) => {
+    let r = 1;
+    let stride = 1;
+    return [{ series, layer: 0, r, stride }, ...layers.map(({ k, s = 1, d = 1 }, i) => {
+      r += d * (k - 1) * stride;
+      stride *= s;
+      return { series, layer: i + 1, r, stride };
+    })];
+  };
+  const data = [
+    ...grow("plain 3×3", [{ k: 3 }, { k: 3 }, { k: 3 }, { k: 3 }]),
+    ...grow("dilated 2^i", [{ k: 3, d: 1 }, { k: 3, d: 2 }, { k: 3, d: 4 }, { k: 3, d: 8 }]),
+    ...grow("3×3 + pool", [{ k: 3 }, { k: 2, s: 2 }, { k: 3 }, { k: 2, s: 2 }]),
+  ];
+
+  it("receptiveFieldGrowth() draws r and the effective stride per series, sharing labels of lines that end together", () => {
+    const chart = receptiveFieldGrowth(data, { document });
+    expect(count(chart, 'g[aria-label="line"] path')).toBe(6);
+    expect(count(chart, 'g[aria-label="dot"] circle')).toBe(30);
+    const labels = Array.from(chart.querySelectorAll('g[aria-label="text"] text')).map((t) => t.textContent);
+    expect(labels).toContain("plain 3×3, dilated 2^i: stride"); // both end at stride 1
+    expect(labels).toContain("dilated 2^i: r");
+    expectSnapshot("receptive-field-growth", chart);
+  });
+
+  it("receptiveFieldGrowth() on a log scale, without the stride", () => {
+    const chart = receptiveFieldGrowth(data, { document, yType: "log", showStride: false });
+    expect(count(chart, 'g[aria-label="line"] path')).toBe(3);
+    expectSnapshot("receptive-field-growth-log", chart);
+  });
+
+  it("receptiveFieldGrowth() rejects a receptive field below 1", () => {
+    expect(() => receptiveFieldGrowth([{ layer: 0, r: 0, stride: 1 }], { document })).toThrow(/r and stride must be finite numbers >= 1/);
+  });
+});
+
+describe("kernelFootprint", () => {
+  it("kernelFootprintData() of the tutorial's 3x3 conv: output (1, 2) reads the window at (1, 2)", () => {
+    const fp = kernelFootprintData({ inputSize: 5, kernelSize: 3, output: [1, 2] });
+    expect(fp.outSize).toEqual([3, 3]);
+    expect(fp.taps.map((t) => [t.row, t.col])).toEqual([[1, 2], [1, 3], [1, 4], [2, 2], [2, 3], [2, 4], [3, 2], [3, 3], [3, 4]]);
+    expect(fp.cells).toHaveLength(25);
+  });
+
+  it("kernelFootprintData() spreads taps by the dilation and steps them by the stride, as convInfo sizes it", () => {
+    const config = { inputSize: 7, kernelSize: 3, padding: 1, stride: 2, dilation: 2 } as const;
+    const fp = kernelFootprintData({ ...config, output: [1, 2] });
+    const info = convInfo("conv2d", 2, [1, 7, 7], [1, 1, 3, 3], null, config);
+    expect(fp.outSize).toEqual(info.outSize);
+    // row = oy * s - p + i * d
+    expect([...new Set(fp.taps.map((t) => t.row))]).toEqual([1, 3, 5]);
+    expect([...new Set(fp.taps.map((t) => t.col))]).toEqual([3, 5, 7]);
+    expect(fp.taps.filter((t) => t.padded).map((t) => [t.row, t.col])).toEqual([[1, 7], [3, 7], [5, 7]]);
+    expect(fp.taps.filter((t) => t.padded).every((t) => t.source === null)).toBe(true); // zeros padding reads nothing
+  });
+
+  it("kernelFootprintData() pads 'same' asymmetrically for an even kernel, as PyTorch does", () => {
+    const fp = kernelFootprintData({ inputSize: [4, 6], kernelSize: 4, padding: "same", output: [0, 0] });
+    expect(fp.padBefore).toEqual([1, 1]);
+    expect(fp.padAfter).toEqual([2, 2]);
+    expect(fp.outSize).toEqual([4, 6]);
+    expect(fp.cells).toHaveLength((4 + 3) * (6 + 3));
+  });
+
+  it("kernelFootprintData() maps padded taps to the input cells reflect, replicate and circular padding copy", () => {
+    const source = (paddingMode: "reflect" | "replicate" | "circular") =>
+      kernelFootprintData({ inputSize: 5, kernelSize: 3, padding: 2, paddingMode, output: [0, 0] }).taps[0]!.source; // tap at (-2, -2)
+    expect(source("reflect")).toEqual([2, 2]);
+    expect(source("replicate")).toEqual([0, 0]);
+    expect(source("circular")).toEqual([3, 3]);
+  });
+
+  it("kernelFootprintData() throws the library's ConvError for an impossible configuration", () => {
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, dilation: 3 })).toThrow(ConvError);
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, dilation: 3 })).toThrow(/kernelFootprint: kernel size \(dilated\) 7 = 3 x \(3 - 1\) \+ 1 exceeds the padded input size 5/);
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, stride: 2, padding: "same" })).toThrow(/padding "same" needs stride 1/);
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, output: [3, 0] })).toThrow(/output cell \[3, 0\] is outside the output \(3, 3\)/);
+  });
+
+  it("kernelFootprint() draws one rect per padded-input cell and per output cell, taps filled", () => {
+    const config = { inputSize: 7, kernelSize: 3, padding: 1, stride: 2, dilation: 2, output: [1, 2] } as const;
+    const chart = kernelFootprint(config, { document });
+    const rects = count(chart, 'g[aria-label="rect"] rect');
+    expect(rects).toBe(9 * 9 + 3 * 3); // no reflected sources with zeros padding
+    expect(count(chart, 'rect[fill="#4269d0"]')).toBe(6 + 1); // 6 taps inside the input, 1 selected output
+    expect(count(chart, 'rect[fill="#9fb3e6"]')).toBe(3); // 3 taps in the padding
+    expectSnapshot("kernel-footprint-dilated", chart);
+  });
+
+  it("kernelFootprint() snapshots: the tutorial's conv, 'same' with an even kernel, reflect padding", () => {
+    expectSnapshot("kernel-footprint-tutorial", kernelFootprint({ inputSize: 5, kernelSize: 3, output: [1, 2] }, { document }));
+    expectSnapshot("kernel-footprint-same-even", kernelFootprint({ inputSize: [4, 6], kernelSize: 4, padding: "same", output: [3, 5] }, { document }));
+    expectSnapshot("kernel-footprint-reflect", kernelFootprint({ inputSize: 5, kernelSize: 3, padding: 2, paddingMode: "reflect", output: [0, 0] }, { document }));
+  });
+});
