@@ -160,6 +160,16 @@ function copyReports() {
   return n;
 }
 
+/** Node built-ins imported by the browser bundle of convkit (they fail to load in a page). */
+function nodeImportsInBundle() {
+  const found = new Set();
+  for (const file of walk(join(dist, "_node"))) {
+    if (!relative(join(dist, "_node"), file).startsWith("convkit@") || !file.endsWith(".js")) continue;
+    for (const m of readFileSync(file, "utf8").matchAll(/from\s*["'](node:[a-z_/]+)["']|import\(\s*["'](node:[a-z_/]+)["']\s*\)/g)) found.add(m[1] ?? m[2]);
+  }
+  return [...found];
+}
+
 /** Pages whose static HTML already carries an error block (e.g. a rejected import). */
 function brokenPages() {
   const broken = [];
@@ -190,6 +200,8 @@ export function buildSite({ ifStale = false, skipLib = false } = {}) {
   prepareCache();
   runFramework();
   const nReports = copyReports();
+  const nodeImports = nodeImportsInBundle();
+  if (nodeImports.length) throw new Error(`build-site: convkit's browser bundle imports ${nodeImports.join(", ")}, which no page can load; lib/ must be built by \`npm run build:lib\` (its browser-safe steps included)`);
   const broken = brokenPages();
   if (broken.length) throw new Error(`build-site: pages with an error block: ${broken.join(", ")}`);
   const seconds = (performance.now() - start) / 1000;

@@ -13,8 +13,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../observablehq.config.js";
 import {
-  Conv2d, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, convInfo, formatShape, zeros,
-  type Module,
+  Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, formatShape, layerStats, zeros,
+  type LayerStats, type Module,
 } from "../src/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -128,6 +128,38 @@ async function tensorGrids(page: Page): Promise<{ shape: string; cells: number }
   );
 }
 
+/** Per chart matching `selector`, in page order: how many shapes each Plot mark drew, by mark name. */
+async function markCounts(page: Page, selector: string): Promise<Record<string, number>[]> {
+  return page.$$eval(selector, (charts) =>
+    charts.map((chart) => {
+      const counts: Record<string, number> = {};
+      for (const g of chart.querySelectorAll("g[aria-label]")) {
+        const label = g.getAttribute("aria-label")!;
+        if (label.includes("axis") || g.parentElement?.closest("g[aria-label]")) continue; // axes, and groups inside a mark
+        counts[label] = (counts[label] ?? 0) + g.querySelectorAll("rect, circle, path, text, line").length;
+      }
+      return counts;
+    }),
+  );
+}
+
+/** Wires and channel dots of a channel-connectivity chart of a stack, worked out independently. */
+function connectivityMarks(stages: ({ conv: [number, number, number] } | { shuffle: number })[]): { link: number; dot: number } {
+  let link = 0;
+  const columns = [("conv" in stages[0]! ? stages[0].conv[0] : 0)];
+  for (const stage of stages) {
+    if ("conv" in stage) {
+      const [cin, cout, g] = stage.conv;
+      link += cout * (cin / g);
+      columns.push(cout);
+    } else {
+      link += columns.at(-1)!;
+      columns.push(columns.at(-1)!);
+    }
+  }
+  return { link, dot: columns.reduce((a, b) => a + b, 0) };
+}
+
 const shapeOf = (layer: Module, input: number[]) => [...layer.forward(zeros(input)).shape];
 const key = (shape: readonly number[]) => shape.join("x");
 
@@ -135,7 +167,14 @@ const key = (shape: readonly number[]) => shape.join("x");
  * What each page shows at its default settings, computed here with convkit: the shapes of its
  * tensor grids (each must draw one cell per element), and texts its readouts must contain.
  */
-function expectations(): Record<string, { grids: number[][]; texts: [selector: string, text: string][] }> {
+type PageExpectation = {
+  grids: number[][];
+  texts: [selector: string, text: string][];
+  /** Charts by CSS selector: the mark counts each must draw, in page order. */
+  charts?: [selector: string, marks: Record<string, number>[]][];
+};
+
+function expectations(): Record<string, PageExpectation> {
   const regular = new Conv2d(4, 10, 3);
   const grouped = new Conv2d(4, 10, 3, { groups: 2 });
   const depthwise = new DepthwiseConv2d(4, 3);
@@ -152,6 +191,11 @@ function expectations(): Record<string, { grids: number[][]; texts: [selector: s
     },
     "/variants/grouped": {
       grids: [shapeOf(grouped, [4, 5, 5])],
+      charts: [['svg[data-chart="connectivity"]', [
+        connectivityMarks([{ conv: [4, 10, 2] }]),
+        connectivityMarks([{ conv: [8, 8, 2] }, { conv: [8, 8, 2] }]),
+        connectivityMarks([{ conv: [8, 8, 2] }, { shuffle: 2 }, { conv: [8, 8, 2] }]),
+      ]]],
       texts: [
         ["#grouped-readout", `${grouped.numParameters()} parameters`],
         ["#grouped-readout", `against ${regular.numParameters()} for the regular`],
@@ -182,7 +226,12 @@ function expectations(): Record<string, { grids: number[][]; texts: [selector: s
     },
     "/explorer": {
       grids: [],
-      texts: [["#explorer-shape", formatShape(convInfo("Conv2d", 2, [1, 4, 7, 7], [8, 4, 3, 3], [8], { padding: 1 }).outputShape)]],
+      texts: [["#explorer-channels", "reads input channels 0-3 (4 of 4)"]],
+      charts: [
+        // 9 x 9 padded input cells, then the 7 x 7 output; two labels
+        ['svg[data-chart="footprint"]', [{ rect: 9 * 9 + 7 * 7, text: 2 }]],
+        ['svg[data-chart="connectivity"]', [connectivityMarks([{ conv: [4, 8, 1] }])]],
+      ],
     },
   };
 }
@@ -276,6 +325,11 @@ describe("every page in Chromium", () => {
         expect(grids.map((g) => g.shape)).toEqual(expected[path]!.grids.map(key));
         for (const grid of grids) expect(grid.cells).toBe(grid.shape.split("x").reduce((a, b) => a * Number(b), 1));
         for (const [selector, text] of expected[path]!.texts) expect(await page.locator(selector).innerText()).toContain(text);
+        for (const [selector, marks] of expected[path]!.charts ?? []) {
+          const counts = await markCounts(page, selector);
+          expect(counts.length, selector).toBe(marks.length);
+          counts.forEach((c, i) => expect(c, `${selector} #${i}`).toMatchObject(marks[i]!));
+        }
       } finally {
         await page.close();
       }
@@ -287,5 +341,135 @@ describe("every page in Chromium", () => {
     await page.close();
     console.log(`site: home page time to first chart ${firstChartMs} ms`);
     expect(problems).toEqual([]);
+  });
+});
+
+/** The explorer's configuration, as its controls hold it. */
+interface ExplorerConfig {
+  height: number; width: number; inChannels: number; outChannels: number; kernel: number; stride: number;
+  paddingKind: "number" | "same" | "valid"; padding: number; dilation: number; groups: number;
+  paddingMode: "zeros" | "reflect" | "replicate" | "circular";
+}
+
+/** What convkit says about a configuration: its stats, or the ConvError message. */
+function explorerTruth(c: ExplorerConfig): { stats: LayerStats | null; error: string | null } {
+  try {
+    const padding = c.paddingKind === "number" ? c.padding : c.paddingKind;
+    const spec = { type: "Conv2d" as const, inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: c.kernel, stride: c.stride, padding, dilation: c.dilation, groups: c.groups, paddingMode: c.paddingMode };
+    return { stats: layerStats(spec, [1, c.inChannels, c.height, c.width]), error: null };
+  } catch (error) {
+    if (!(error instanceof ConvError)) throw error;
+    return { stats: null, error: error.message };
+  }
+}
+
+/** The explorer's readout: raw values by metric, and the error message if it shows one. */
+async function explorerReadout(page: Page): Promise<{ metrics: Record<string, string>; error: string | null }> {
+  return page.$eval("#explorer-readout", (el) => ({
+    metrics: Object.fromEntries([...el.querySelectorAll<HTMLElement>("[data-metric]")].map((td) => [td.dataset.metric!, td.dataset.value!])),
+    error: el.querySelector(".convkit-error-message")?.textContent ?? null,
+  }));
+}
+
+function expectedReadout(c: ExplorerConfig): { metrics: Record<string, string>; error: string | null } {
+  const { stats, error } = explorerTruth(c);
+  if (!stats) return { metrics: {}, error };
+  return {
+    metrics: {
+      "output-shape": stats.outputShape.join(","), params: String(stats.params.total), macs: String(stats.macs), flops: String(stats.flops),
+      memory: String(stats.memory.totalBytes), intensity: String(stats.arithmeticIntensity),
+    },
+    error: null,
+  };
+}
+
+async function setControl(page: Page, name: string, value: number | string): Promise<void> {
+  const form = page.locator(`#control-${name}`);
+  if (await form.locator("select").count()) await form.locator("select").selectOption({ label: String(value) });
+  else if (await form.locator("input[type=radio]").count()) await form.locator("label", { hasText: String(value) }).locator("input").check();
+  else await form.locator("input[type=number]").fill(String(value));
+}
+
+describe("the explorer", () => {
+  const defaults: ExplorerConfig = {
+    height: 7, width: 7, inChannels: 4, outChannels: 8, kernel: 3, stride: 1, paddingKind: "number", padding: 1, dilation: 1, groups: 1, paddingMode: "zeros",
+  };
+
+  it("moving the groups control changes the params readout to convkit's value", async () => {
+    const { page, problems } = await visit("/explorer");
+    try {
+      expect(await explorerReadout(page)).toEqual(expectedReadout(defaults));
+      for (const groups of [2, 4]) {
+        await setControl(page, "groups", groups === 4 ? "4 (depthwise)" : groups);
+        const want = explorerTruth({ ...defaults, groups }).stats!.params.total;
+        await expect.poll(async () => (await explorerReadout(page)).metrics.params, { timeout: 5_000 }).toBe(String(want));
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("answers every control with convkit's numbers, or its error message for an impossible configuration", async () => {
+    const steps: [control: string, value: number | string, change: Partial<ExplorerConfig>][] = [
+      ["height", 12, { height: 12 }],
+      ["width", 9, { width: 9 }],
+      ["in-channels", 6, { inChannels: 6 }],
+      ["out-channels", 12, { outChannels: 12 }],
+      ["groups", 3, { groups: 3 }],
+      ["kernel", 5, { kernel: 5 }],
+      ["stride", 2, { stride: 2 }],
+      ["dilation", 2, { dilation: 2 }],
+      ["padding", 3, { padding: 3 }],
+      ["padding-mode", "reflect", { paddingMode: "reflect" }],
+      ["padding-kind", "valid", { paddingKind: "valid" }],
+      ["padding-kind", "same", { paddingKind: "same" }], // stride 2: refused
+      ["stride", 1, { stride: 1 }],
+      ["padding-mode", "circular", { paddingMode: "circular" }],
+      ["padding-kind", "number", { paddingKind: "number" }],
+      ["height", 2, { height: 2 }], // circular padding 3 > input height 2: refused
+      ["padding-mode", "replicate", { paddingMode: "replicate" }], // dilated kernel 9 > padded height 2 + 6: refused
+      ["kernel", 3, { kernel: 3 }], // dilated kernel 5 fits
+    ];
+    const { page, problems } = await visit("/explorer");
+    let config = { ...defaults };
+    let errors = 0;
+    try {
+      for (const [control, value, change] of steps) {
+        await setControl(page, control, value);
+        config = { ...config, ...change };
+        const want = expectedReadout(config);
+        if (want.error) errors++;
+        await expect.poll(() => explorerReadout(page), { timeout: 5_000, message: `after ${control} = ${value}` }).toEqual(want);
+        expect(await page.locator('svg[data-chart="footprint"]').count(), `footprint after ${control} = ${value}`).toBe(want.error ? 0 : 1);
+      }
+      expect(errors).toBe(3);
+      expect(await page.locator(".observablehq--error").count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("fills the taps of the selected output cell, in the padding where they fall there", async () => {
+    const { page, problems } = await visit("/explorer");
+    try {
+      await setControl(page, "out-row", 0);
+      await setControl(page, "out-col", 0);
+      // Output (0, 0), k = 3, padding 1: taps at rows and columns -1..1; 5 fall in the padding.
+      const taps = () =>
+        page.$eval('svg[data-chart="footprint"]', (svg) => {
+          const [padded, interior] = [...svg.querySelectorAll('g[aria-label="rect"]')];
+          const filled = (g: Element | undefined, colors: string[]) => [...(g?.querySelectorAll("rect") ?? [])].filter((r) => colors.includes(r.getAttribute("fill") ?? "")).length;
+          return { padded: filled(padded, ["#9fb3e6"]), interior: filled(interior, ["#4269d0"]) };
+        });
+      await expect.poll(taps, { timeout: 5_000 }).toEqual({ padded: 5, interior: 4 });
+      await setControl(page, "out-row", 3);
+      await setControl(page, "out-col", 3);
+      await expect.poll(taps, { timeout: 5_000 }).toEqual({ padded: 0, interior: 9 });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });
