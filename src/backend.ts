@@ -11,6 +11,7 @@ import { convReference, convTransposeReference } from "./kernels/reference.js";
 import { convTransposeWasm, convWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
 
 export { wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
+export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
 
 export interface ConvBackend {
   readonly name: string;

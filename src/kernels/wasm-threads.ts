@@ -1,0 +1,151 @@
+/**
+ * Threads for the wasm backend, in Node: worker_threads that instantiate the same kernel module
+ * over the same shared WebAssembly memory. A call's gemm work units (batch x depth slice x group
+ * x strips of output positions x panels of output channels) are handed out in chunks from an
+ * atomic counter, so a thread slowed by other processes takes fewer; the calling thread works
+ * too and then blocks (Atomics.wait) until every worker is done, keeping conv() synchronous.
+ *
+ * Browsers stay single-threaded: their main thread may not block on Atomics.wait, and convkit's
+ * ops are synchronous.
+ *
+ * Control words (i32, at CONTROL_OFFSET in the shared memory):
+ *   SEQ      job counter, bumped to start a job      PENDING  workers still working on the job
+ *   NEXT     next unit to hand out                   UNITS, CHUNK, BUF, BUF_STRIDE: the job
+ *   ACTIVE   threads taking part (workers 1..ACTIVE-1; the others sleep on)
+ *   READY + w: worker w has instantiated the module
+ * Workers are never stopped: setThreads(n) below the pool size leaves the rest asleep, and they
+ * are unref'd, so the process exits while they wait.
+ */
+import { ConvError } from "../errors.js";
+import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, type WasmEngine } from "./wasm.js";
+
+const SEQ = 0, PENDING = 1, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, ACTIVE = 7, READY = 16;
+/** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
+export const PARALLEL_MIN_MACS = 1_000_000;
+/** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
+const SPIN = 20_000;
+
+const workerSource = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, index, control, params, spin } = workerData;
+const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(memory.buffer, control, 256);
+Atomics.store(c, ${READY} + index, 1);
+Atomics.notify(c, ${READY} + index);
+let seen = Atomics.load(c, ${SEQ});
+for (;;) {
+  for (let i = 0; i < spin && Atomics.load(c, ${SEQ}) === seen; i++);
+  while (Atomics.load(c, ${SEQ}) === seen) Atomics.wait(c, ${SEQ}, seen);
+  seen = Atomics.load(c, ${SEQ});
+  if (index >= c[${ACTIVE}]) continue;
+  const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}];
+  for (;;) {
+    const u = Atomics.add(c, ${NEXT}, chunk);
+    if (u >= units) break;
+    gemm(params, u, Math.min(u + chunk, units), buf);
+  }
+  if (Atomics.sub(c, ${PENDING}, 1) === 1) Atomics.notify(c, ${PENDING});
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+interface WorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+}
+type GetBuiltin = (name: string) => unknown;
+
+function nodeBuiltin<T>(name: string): T | null {
+  const get = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
+  return typeof get === "function" ? (get(name) as T) : null;
+}
+
+/** Number of logical cores in Node, 1 elsewhere. */
+function defaultThreads(): number {
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
+  if (!os) return 1;
+  return Math.max(1, Math.min(MAX_THREADS, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
+}
+
+let threads = defaultThreads();
+const workers: NodeWorker[] = [];
+
+/** Workers 1..count-1 exist and have instantiated the module (the caller is thread 0). */
+function ensureWorkers(e: WasmEngine, count: number): number {
+  const wt = nodeBuiltin<WorkerThreads>("node:worker_threads");
+  if (!wt || !e.shared) return 1;
+  const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
+  while (workers.length < count - 1) {
+    const index = workers.length + 1;
+    Atomics.store(c, READY + index, 0);
+    const worker = new wt.Worker(workerSource, {
+      eval: true,
+      workerData: { module: e.module, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN },
+    });
+    worker.unref();
+    workers.push(worker);
+    // a worker starts on its own thread: wait (bounded) until it has instantiated the module
+    Atomics.wait(c, READY + index, 0, 5000);
+    if (Atomics.load(c, READY + index) !== 1) {
+      void workers.pop()!.terminate();
+      break;
+    }
+  }
+  return Math.min(count, workers.length + 1);
+}
+
+/** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
+function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number): void {
+  const count = ensureWorkers(e, threads);
+  const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
+  const chunk = Math.max(1, Math.floor(units / (count * 8)));
+  if (count <= 1) {
+    e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
+    return;
+  }
+  c[UNITS] = units;
+  c[CHUNK] = chunk;
+  c[BUF] = buffers;
+  c[BUF_STRIDE] = bufferBytes;
+  c[ACTIVE] = count;
+  Atomics.store(c, NEXT, 0);
+  Atomics.store(c, PENDING, count - 1);
+  Atomics.add(c, SEQ, 1);
+  Atomics.notify(c, SEQ);
+  for (;;) {
+    const u = Atomics.add(c, NEXT, chunk);
+    if (u >= units) break;
+    e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + chunk, units), buffers);
+  }
+  for (let i = 0; i < SPIN && Atomics.load(c, PENDING) !== 0; i++);
+  for (let left = Atomics.load(c, PENDING); left !== 0; left = Atomics.load(c, PENDING)) Atomics.wait(c, PENDING, left);
+}
+
+function install(): void {
+  setParallelRunner(threads > 1 ? runParallel : null, threads, PARALLEL_MIN_MACS);
+}
+
+/**
+ * Sets how many threads the wasm backend uses for calls of at least PARALLEL_MIN_MACS
+ * multiply-adds (default: the number of cores in Node, 1 in browsers). Workers start on the next
+ * large call (each instantiates the module, ~10-50 ms once) and are reused.
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new ConvError("setThreads", `threads must be an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(n)}`);
+  }
+  if (n > 1 && !nodeBuiltin("node:worker_threads")) {
+    throw new ConvError("setThreads", `threads (${n}) need Node's worker_threads; in a browser the wasm backend runs on one thread`);
+  }
+  threads = n;
+  install();
+}
+
+/** The number of threads the wasm backend uses for large calls. */
+export function getThreads(): number {
+  return threads;
+}
+
+install();
