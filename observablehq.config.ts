@@ -28,7 +28,12 @@ export default {
     {
       name: "Tools",
       open: true,
-      pages: [{ name: "Explorer", path: "/explorer" }],
+      pages: [
+        { name: "Explorer", path: "/explorer" },
+        { name: "Cost charts", path: "/cost-charts" },
+        { name: "Receptive field", path: "/receptive-field" },
+        { name: "Networks", path: "/networks" },
+      ],
     },
   ],
 };

@@ -80,6 +80,7 @@ function inputHash() {
     ...walk(docs, (p) => p.startsWith(join(docs, ".observablehq"))),
     ...walk(lib),
     ...walk(reports),
+    ...walk(join(root, "examples")),
     join(root, "observablehq.config.ts"),
     join(root, "scripts", "build-site.mjs"),
     join(root, "package-lock.json"),

@@ -13,8 +13,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../observablehq.config.js";
 import {
-  Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, formatShape, layerStats, zeros,
-  type LayerStats, type Module,
+  Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, costVsDilation, costVsGroups,
+  formatShape, layerStats, parseModel, receptiveFieldOfStack, summary, tutorialTable, zeros, type LayerSpec, type LayerStats, type Module,
 } from "../src/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -133,13 +133,22 @@ async function markCounts(page: Page, selector: string): Promise<Record<string, 
   return page.$$eval(selector, (charts) =>
     charts.map((chart) => {
       const counts: Record<string, number> = {};
-      for (const g of chart.querySelectorAll("g[aria-label]")) {
+      for (const g of Array.from(chart.querySelectorAll("g[aria-label]"))) {
         const label = g.getAttribute("aria-label")!;
         if (label.includes("axis") || g.parentElement?.closest("g[aria-label]")) continue; // axes, and groups inside a mark
         counts[label] = (counts[label] ?? 0) + g.querySelectorAll("rect, circle, path, text, line").length;
       }
       return counts;
     }),
+  );
+}
+
+/** The raw values (data-value) of a table's data-metric cells, one record per row that has any. */
+async function tableValues(page: Page, selector: string): Promise<Record<string, number>[]> {
+  return page.$eval(selector, (table) =>
+    Array.from(table.querySelectorAll("tr"))
+      .map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, Number(td.dataset.value)])))
+      .filter((row) => Object.keys(row).length > 0),
   );
 }
 
@@ -172,7 +181,23 @@ type PageExpectation = {
   texts: [selector: string, text: string][];
   /** Charts by CSS selector: the mark counts each must draw, in page order. */
   charts?: [selector: string, marks: Record<string, number>[]][];
+  /** Tables by CSS selector: the raw values of their data-metric cells, row by row. */
+  tables?: [selector: string, values: Record<string, number>[]][];
 };
+
+/** A cost comparison (docs/components/compare.js) of these layers: two bars per layer, its table rows. */
+function comparison(rows: [layer: Module | LayerSpec, input: number[]][]): { bars: Record<string, number>; table: Record<string, number>[] } {
+  const stats = rows.map(([layer, input]) => layerStats(layer, input));
+  return { bars: { bar: 2 * rows.length }, table: stats.map((s) => ({ params: s.params.total, macs: s.macs })) };
+}
+
+/** The model files the Networks page summarises. */
+function exampleModel(file: string) {
+  return parseModel(readFileSync(join(root, "examples", file), "utf8"));
+}
+
+/** Marks of a costLines chart: one line per metric, a dot per point and metric. */
+const linesOf = (points: number, metrics: number) => ({ line: metrics, dot: points * metrics });
 
 function expectations(): Record<string, PageExpectation> {
   const regular = new Conv2d(4, 10, 3);
@@ -183,15 +208,38 @@ function expectations(): Record<string, PageExpectation> {
   const gds = new GroupedSeparableConv2d(4, 10, 3, { groups: 2 });
   const dilated = new Conv2d(4, 10, 3, { dilation: 2 });
   const transposed = new ConvTranspose2d(4, 2, 3, { stride: 2 });
+  const costs = {
+    grouped: comparison([[new Conv2d(4, 10, 3), [4, 5, 5]], [grouped, [4, 5, 5]]]),
+    depthwise: comparison([[new Conv2d(4, 4, 3), [4, 5, 5]], [depthwise, [4, 5, 5]]]),
+    pointwise: comparison([[new Conv2d(4, 10, 3, { padding: 1 }), [4, 3, 3]], [pointwise, [4, 3, 3]]]),
+    separable: comparison([[regular, [4, 5, 5]], [separable.depthwise, [4, 5, 5]], [separable.pointwise, [4, 3, 3]], [separable, [4, 5, 5]]]),
+    gds: comparison([[regular, [4, 5, 5]], [separable, [4, 5, 5]], [gds, [4, 5, 5]]]),
+    dilated: comparison([[regular, [4, 5, 5]], [dilated, [4, 5, 5]]]),
+    transposed: comparison([[new Conv2d(2, 4, 3, { stride: 2 }), [2, 7, 7]], [transposed, [4, 3, 3]]]),
+  };
+  const tutorial = tutorialTable();
+  const groupsPoints = costVsGroups({ inChannels: 64, outChannels: 128, kernelSize: 3, inputSize: 56, padding: 1 });
+  const dilationPoints = costVsDilation({ inChannels: 64, outChannels: 128, kernelSize: 3, inputSize: 56, padding: 1, dilations: [1, 2, 3, 4, 5, 6, 7, 8] });
+  const fitting = dilationPoints.filter((p) => p.fits).length;
+  const plain = receptiveFieldOfStack(Array.from({ length: 8 }, () => ({ kernelSize: 3, padding: 1 })));
+  const vgg = exampleModel("vgg16.json");
+  const vggSummary = summary(vgg.layers, vgg.inputShape);
+  const vggCostly = vggSummary.rows.filter((r) => r.leaf && (r.params > 0 || r.macs > 0)).length;
   return {
-    "/": { grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])], texts: [["#home-output", `${regular.numParameters()} parameters`]] },
+    "/": {
+      grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])],
+      texts: [["#home-output", `${regular.numParameters()} parameters`], ["#tutorial-table", "says 320 multiplications"]],
+      charts: [['[data-chart="cost-bars"]', [{ bar: 2 * tutorial.length }]]],
+      tables: [["#tutorial-table", tutorial.map((r) => ({ params: r.params, macs: r.multiplications }))]],
+    },
     "/variants/regular": {
       grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])],
       texts: [["#regular-readout", `${formatShape(shapeOf(regular, [4, 5, 5]))}`], ["#regular-readout", `${regular.numParameters()} parameters`]],
     },
     "/variants/grouped": {
       grids: [shapeOf(grouped, [4, 5, 5])],
-      charts: [['svg[data-chart="connectivity"]', [
+      tables: [[".cost-table", costs.grouped.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.grouped.bars]], ['svg[data-chart="connectivity"]', [
         connectivityMarks([{ conv: [4, 10, 2] }]),
         connectivityMarks([{ conv: [8, 8, 2] }, { conv: [8, 8, 2] }]),
         connectivityMarks([{ conv: [8, 8, 2] }, { shuffle: 2 }, { conv: [8, 8, 2] }]),
@@ -204,23 +252,39 @@ function expectations(): Record<string, PageExpectation> {
       ],
     },
     "/variants/depthwise": {
+      tables: [[".cost-table", costs.depthwise.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.depthwise.bars]]],
       grids: [shapeOf(depthwise, [4, 5, 5])],
       texts: [["#depthwise-readout", `${depthwise.numParameters()} parameters`], ["#depthwise-reach", "changed output channels 1 only"]],
     },
     "/variants/pointwise": {
+      tables: [[".cost-table", costs.pointwise.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.pointwise.bars]]],
       grids: [[4, 3, 3], shapeOf(pointwise, [4, 3, 3])],
       texts: [["#pointwise-readout", `${pointwise.numParameters()} parameters`]],
     },
     "/variants/depthwise-separable": {
+      tables: [[".cost-table", costs.separable.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.separable.bars]]],
       grids: [[4, 3, 3], shapeOf(separable, [4, 5, 5])],
       texts: [["#separable-readout", `= ${separable.numParameters()},`], ["#separable-check", "= 0"]],
     },
     "/variants/gdsconv": {
+      tables: [[".cost-table", costs.gds.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.gds.bars]]],
       grids: [shapeOf(gds, [4, 5, 5])],
       texts: [["#gdsconv-readout", `= ${gds.numParameters()},`], ["#gdsconv-check", "= 0"]],
     },
-    "/variants/dilated": { grids: [shapeOf(dilated, [4, 5, 5])], texts: [["#dilated-readout", formatShape(shapeOf(dilated, [4, 5, 5]))]] },
+    "/variants/dilated": {
+      tables: [[".cost-table", costs.dilated.table]],
+      // footprint: 5 x 5 input cells (no padding) and the 1 x 1 output
+      charts: [['[data-chart="cost-bars"]', [costs.dilated.bars]], ['svg[data-chart="footprint"]', [{ rect: 5 * 5 + 1 }]]],
+      grids: [shapeOf(dilated, [4, 5, 5])],
+      texts: [["#dilated-readout", formatShape(shapeOf(dilated, [4, 5, 5]))]],
+    },
     "/variants/transposed": {
+      tables: [[".cost-table", costs.transposed.table]],
+      charts: [['[data-chart="cost-bars"]', [costs.transposed.bars]]],
       grids: [shapeOf(transposed, [4, 3, 3])],
       texts: [["#transposed-readout", `${transposed.numParameters()} parameters`], ["#transposed-readout", formatShape(shapeOf(transposed, [4, 3, 3]))]],
     },
@@ -231,6 +295,38 @@ function expectations(): Record<string, PageExpectation> {
         // 9 x 9 padded input cells, then the 7 x 7 output; two labels
         ['svg[data-chart="footprint"]', [{ rect: 9 * 9 + 7 * 7, text: 2 }]],
         ['svg[data-chart="connectivity"]', [connectivityMarks([{ conv: [4, 8, 1] }])]],
+      ],
+    },
+    "/cost-charts": {
+      grids: [],
+      texts: [],
+      charts: [
+        ['svg[data-chart="cost-vs-groups"]', [linesOf(groupsPoints.length, 2)]],
+        ['svg[data-chart="cost-vs-dilation"]', [linesOf(fitting, 1)]],
+        ['svg[data-chart="size-vs-dilation"]', [linesOf(fitting, 2)]],
+      ],
+      tables: [
+        ["#groups-table", groupsPoints.map((p) => ({ params: p.params, macs: p.macs, "stats-macs": p.macs }))],
+        ["#dilation-table", dilationPoints.map((p) => ({ params: p.params, macs: p.macs }))],
+      ],
+    },
+    "/receptive-field": {
+      grids: [],
+      texts: [["#rf-summary", `receptive field ${plain.at(-1)!.size} input pixels`]],
+      charts: [
+        ['svg[data-chart="receptive-field"]', [{ line: 2, dot: 2 * (plain.length + 1) }]],
+        // four presets (8, 6, 18 and 10 layers), r only, each from layer 0
+        ['svg[data-chart="receptive-field-presets"]', [{ line: 4, dot: 9 + 7 + 19 + 11 }]],
+      ],
+      tables: [["#rf-table", plain.map((step) => ({ r: step.size }))]],
+    },
+    "/networks": {
+      grids: [],
+      texts: [["#model-about", vgg.name]],
+      charts: [['[data-chart="layer-costs"]', [{ bar: 2 * vggCostly }]]],
+      tables: [
+        ["#model-totals", [{ params: vggSummary.totals.params }, { macs: vggSummary.totals.macs }, { flops: vggSummary.totals.flops }]],
+        ["#model-rows", vggSummary.rows.map((r) => ({ params: r.params, macs: r.macs }))],
       ],
     },
   };
@@ -330,11 +426,26 @@ describe("every page in Chromium", () => {
           expect(counts.length, selector).toBe(marks.length);
           counts.forEach((c, i) => expect(c, `${selector} #${i}`).toMatchObject(marks[i]!));
         }
+        for (const [selector, values] of expected[path]!.tables ?? []) expect(await tableValues(page, selector), selector).toEqual(values);
       } finally {
         await page.close();
       }
     });
   }
+
+  it("every copied notebook report opens offline: no error, no failed or external request", async () => {
+    const reports = existsSync(join(dist, "reports")) ? readdirSync(join(dist, "reports")).filter((f) => f.endsWith(".html")) : [];
+    console.log(`site: ${reports.length} notebook reports in dist/reports/`);
+    for (const file of reports) {
+      const { page, problems } = await visit(`/reports/${file}`);
+      await page.close();
+      expect(problems, file).toEqual([]);
+    }
+    const home = await visit("/");
+    const links = await home.page.$$eval("#reports a", (as) => as.map((a) => a.getAttribute("href")));
+    await home.page.close();
+    expect(links).toEqual(reports.map((f) => `./reports/${f}`));
+  });
 
   it("the home page shows its first chart (time printed, not asserted)", async () => {
     const { page, problems, firstChartMs } = await visit("/", { waitForChart: true });
@@ -366,7 +477,7 @@ function explorerTruth(c: ExplorerConfig): { stats: LayerStats | null; error: st
 /** The explorer's readout: raw values by metric, and the error message if it shows one. */
 async function explorerReadout(page: Page): Promise<{ metrics: Record<string, string>; error: string | null }> {
   return page.$eval("#explorer-readout", (el) => ({
-    metrics: Object.fromEntries([...el.querySelectorAll<HTMLElement>("[data-metric]")].map((td) => [td.dataset.metric!, td.dataset.value!])),
+    metrics: Object.fromEntries(Array.from(el.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, td.dataset.value!])),
     error: el.querySelector(".convkit-error-message")?.textContent ?? null,
   }));
 }
@@ -459,14 +570,83 @@ describe("the explorer", () => {
       // Output (0, 0), k = 3, padding 1: taps at rows and columns -1..1; 5 fall in the padding.
       const taps = () =>
         page.$eval('svg[data-chart="footprint"]', (svg) => {
-          const [padded, interior] = [...svg.querySelectorAll('g[aria-label="rect"]')];
-          const filled = (g: Element | undefined, colors: string[]) => [...(g?.querySelectorAll("rect") ?? [])].filter((r) => colors.includes(r.getAttribute("fill") ?? "")).length;
+          const [padded, interior] = Array.from(svg.querySelectorAll('g[aria-label="rect"]'));
+          const filled = (g: Element | undefined, colors: string[]) =>
+            Array.from(g?.querySelectorAll("rect") ?? []).filter((r) => colors.includes(r.getAttribute("fill") ?? "")).length;
           return { padded: filled(padded, ["#9fb3e6"]), interior: filled(interior, ["#4269d0"]) };
         });
       await expect.poll(taps, { timeout: 5_000 }).toEqual({ padded: 5, interior: 4 });
       await setControl(page, "out-row", 3);
       await setControl(page, "out-col", 3);
       await expect.poll(taps, { timeout: 5_000 }).toEqual({ padded: 0, interior: 9 });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe("the other interactive pages", () => {
+  it("receptive field: each preset reaches the published size, and an unreadable line shows an error", async () => {
+    const { page, problems } = await visit("/receptive-field");
+    const shown = () => page.$eval("#rf-summary strong", (el) => Number((el as HTMLElement).dataset.value));
+    const stackText = () => page.locator("#control-stack textarea").inputValue();
+    try {
+      // Published sizes (issue 3's acceptance figures): VGG-16 after pool5 212, WaveNet k=2 d=1..512 1,024.
+      for (const [preset, published] of [["VGG-16", 212], ["WaveNet (k=2, d=1..512)", 1024], ["dilated 2^i", null]] as const) {
+        await setControl(page, "preset", preset);
+        await expect.poll(stackText, { timeout: 5_000 }).toMatch(preset === "VGG-16" ? /^3 1 1 1\n3 1 1 1\n2 2 1 0/ : /./);
+        const stack = (await stackText()).trim().split("\n").map((line) => {
+          const [kernelSize, stride = 1, dilation = 1, padding = 0] = line.trim().split(/\s+/).map(Number);
+          return { kernelSize: kernelSize!, stride, dilation, padding };
+        });
+        const want = receptiveFieldOfStack(stack).at(-1)!.size;
+        if (published !== null) expect(want).toBe(published);
+        await expect.poll(shown, { timeout: 5_000, message: preset }).toBe(want);
+      }
+      await page.locator("#control-stack textarea").fill("3 1 1 1\n3 x 1");
+      await expect.poll(() => page.locator(".convkit-error-message").textContent(), { timeout: 5_000 }).toContain('stack: line 2: expected "kernel');
+      expect(await page.locator(".observablehq--error").count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("networks: MobileNetV1's totals and a tool's convention match convkit's summary", async () => {
+    const { page, problems } = await visit("/networks");
+    const totals = () => tableValues(page, "#model-totals");
+    try {
+      const mobilenet = exampleModel("mobilenet-v1.json");
+      const exact = summary(mobilenet.layers, mobilenet.inputShape);
+      expect([exact.totals.params, exact.totals.macs]).toEqual([4_210_088, 568_740_352]); // the published figures
+      await setControl(page, "model", mobilenet.name);
+      await expect.poll(totals, { timeout: 5_000 }).toEqual([{ params: exact.totals.params }, { macs: exact.totals.macs }, { flops: exact.totals.flops }]);
+      const small = exampleModel("small-cnn.json");
+      const torchinfo = summary(small.layers, small.inputShape, { convention: "torchinfo" });
+      await setControl(page, "model", small.name);
+      await setControl(page, "convention", "torchinfo: Mult-Adds (torchinfo)");
+      await expect.poll(totals, { timeout: 5_000 }).toEqual([
+        { params: torchinfo.totals.params }, { macs: torchinfo.totals.macs }, { flops: torchinfo.totals.flops }, { count: torchinfo.totals.count },
+      ]);
+      const rows = await tableValues(page, "#model-rows");
+      expect(rows).toEqual(torchinfo.rows.map((r) => ({ params: r.params, macs: r.macs, count: r.count })));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("cost charts: the groups table follows the channel controls, one row per common divisor", async () => {
+    const { page, problems } = await visit("/cost-charts");
+    try {
+      await setControl(page, "in-channels", 96);
+      await setControl(page, "out-channels", 48);
+      await setControl(page, "kernel", 5);
+      const points = costVsGroups({ inChannels: 96, outChannels: 48, kernelSize: 5, inputSize: 56, padding: 1 });
+      expect(points.map((p) => p.groups)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 48]);
+      await expect.poll(() => tableValues(page, "#groups-table"), { timeout: 5_000 }).toEqual(points.map((p) => ({ params: p.params, macs: p.macs, "stats-macs": p.macs })));
+      expect(await markCounts(page, 'svg[data-chart="cost-vs-groups"]')).toMatchObject([linesOf(points.length, 2)]);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
