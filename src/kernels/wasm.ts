@@ -15,7 +15,6 @@
  */
 import type { ConvInfo } from "../arithmetic.js";
 import { ConvError } from "../errors.js";
-import { dims3 } from "./reference.js";
 import { wasmBinary } from "./wasm-binary.js";
 
 /** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
@@ -150,76 +149,82 @@ function panelRows(fg: number): number {
  * padded by d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
 function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
-  const op = info.op;
   const e = wasmEngine();
-  if (!e) throw new ConvError(op, `the wasm backend is unavailable: ${loadError}`);
+  if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
-  const d3 = dims3(info);
-  const padAfter = [0, 0, 0];
-  for (let i = 0; i < info.padAfter.length; i++) padAfter[3 - info.padAfter.length + i] = info.padAfter[i]!;
-  const outputPadding = [0, 0, 0];
-  for (let i = 0; i < info.outputPadding.length; i++) outputPadding[3 - info.outputPadding.length + i] = info.outputPadding[i]!;
+  const P = PARAMS_OFFSET / 4;
+  views(e);
 
-  // Per dimension: conv stride s, input dilation u, prep padding before, prepped extent per phase q.
-  const s = [1, 1, 1], u = [1, 1, 1], pb = [0, 0, 0], q = [0, 0, 0];
+  // Per dimension (1-D and 2-D run as 3-D with leading sizes of 1): conv stride s, input dilation
+  // u, prep padding before pb (negative crops), prepped extent per phase q; written as params.
+  const lead = 3 - info.inSize.length;
   let identity = !transposed;
+  let kvol = 1, outPlane = 1, channelStride = 1, inPlane = 1;
   for (let i = 0; i < 3; i++) {
-    const reach = d3.dilation[i]! * (d3.kernelSize[i]! - 1); // d (k - 1)
+    const j = i - lead;
+    const inSize = j < 0 ? 1 : info.inSize[j]!, kernel = j < 0 ? 1 : info.kernelSize[j]!, out = j < 0 ? 1 : info.outSize[j]!;
+    const stride = j < 0 ? 1 : info.stride[j]!, dilation = j < 0 ? 1 : info.dilation[j]!;
+    const before = j < 0 ? 0 : info.padBefore[j]!, after = j < 0 ? 0 : info.padAfter[j]!;
+    const reach = dilation * (kernel - 1); // d (k - 1)
+    let s = 1, u = 1, pb: number, q: number;
     if (transposed) {
-      u[i] = d3.stride[i]!;
-      pb[i] = reach - d3.padBefore[i]!;
-      q[i] = d3.outSize[i]! + reach; // padded extent, convolved with stride 1
+      u = stride;
+      pb = reach - before;
+      q = out + reach; // padded extent, convolved with stride 1
     } else {
-      s[i] = d3.stride[i]!;
-      pb[i] = d3.padBefore[i]!;
-      q[i] = Math.ceil((d3.padBefore[i]! + d3.inSize[i]! + padAfter[i]!) / s[i]!);
-      if (s[i] !== 1 || pb[i] !== 0 || padAfter[i] !== 0) identity = false;
+      s = stride;
+      pb = before;
+      q = Math.ceil((before + inSize + after) / s);
+      if (s !== 1 || before !== 0 || after !== 0) identity = false;
     }
+    i32[P + Param.KD + i] = kernel;
+    i32[P + Param.DD + i] = dilation;
+    i32[P + Param.SD + i] = s;
+    i32[P + Param.OD + i] = out;
+    i32[P + Param.DQ + i] = q;
+    i32[P + Param.ID + i] = inSize;
+    i32[P + Param.UD + i] = u;
+    i32[P + Param.PD + i] = pb;
+    kvol *= kernel;
+    outPlane *= out;
+    channelStride *= s * q;
+    inPlane *= inSize;
+  }
+  if (identity) {
+    // xp is x itself: prepped extents are the input's
+    for (let i = 0; i < 3; i++) i32[P + Param.DQ + i] = i32[P + Param.ID + i]!;
+    channelStride = inPlane;
   }
   const cg = c / g, fg = f / g;
-  const kvol = d3.kernelSize[0] * d3.kernelSize[1] * d3.kernelSize[2];
   const k = cg * kvol;
   const mr = panelRows(fg);
   const panels = Math.ceil(fg / mr);
-  const inLen = x.length, outLen = n * f * d3.outSize[0] * d3.outSize[1] * d3.outSize[2];
-  const channelStride = s[0]! * s[1]! * s[2]! * q[0]! * q[1]! * q[2]!;
+  const inLen = x.length, outLen = n * f * outPlane;
 
   // Buffers, in floats from DATA_OFFSET (each 16-byte aligned).
-  const align = (v: number) => (v + 3) & ~3;
   let at = DATA_OFFSET / 4;
-  const xAt = at; at = align(at + inLen + SLACK);
-  const wAt = at; at = align(at + weight.length);
-  const biasAt = at; at = align(at + f + 8);
-  const apAt = at; at = align(at + g * panels * k * mr);
-  const offAt = at; at = align(at + k);
+  const xAt = at; at = align4(at + inLen + SLACK);
+  const wAt = at; at = align4(at + weight.length);
+  const biasAt = at; at = align4(at + f + 8);
+  const apAt = at; at = align4(at + g * panels * k * mr);
+  const offAt = at; at = align4(at + k);
   const xpAt = identity ? xAt : at;
-  if (!identity) at = align(at + n * c * channelStride + SLACK);
-  const yAt = at; at = align(at + outLen);
+  if (!identity) at = align4(at + n * c * channelStride + SLACK);
+  const yAt = at; at = align4(at + outLen);
   const macs = outLen * k;
   const threads = parallel && macs >= parallelMinMacs ? parallelThreads : 1;
-  const bufFloats = align(k * 8 + 16);
+  const bufFloats = align4(k * 8 + 16);
   const bufAt = at; at += threads * bufFloats;
-  ensureBytes(op, e, at * 4);
+  ensureBytes(info.op, e, at * 4);
 
   f32.set(x, xAt);
   f32.set(weight, wAt);
   if (bias) f32.set(bias, biasAt);
   f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
 
-  const P = PARAMS_OFFSET / 4;
   i32[P + Param.N] = n; i32[P + Param.G] = g; i32[P + Param.CG] = cg; i32[P + Param.FG] = fg;
-  i32[P + Param.KD] = d3.kernelSize[0]; i32[P + Param.KH] = d3.kernelSize[1]; i32[P + Param.KW] = d3.kernelSize[2];
-  i32[P + Param.DD] = d3.dilation[0]; i32[P + Param.DH] = d3.dilation[1]; i32[P + Param.DW] = d3.dilation[2];
-  i32[P + Param.SD] = s[0]!; i32[P + Param.SH] = s[1]!; i32[P + Param.SW] = s[2]!;
-  i32[P + Param.OD] = d3.outSize[0]; i32[P + Param.OH] = d3.outSize[1]; i32[P + Param.OW] = d3.outSize[2];
-  i32[P + Param.DQ] = identity ? d3.inSize[0] : q[0]!;
-  i32[P + Param.HQ] = identity ? d3.inSize[1] : q[1]!;
-  i32[P + Param.WQ] = identity ? d3.inSize[2] : q[2]!;
   i32[P + Param.XP] = xpAt * 4; i32[P + Param.AP] = apAt * 4; i32[P + Param.BIAS] = biasAt * 4; i32[P + Param.Y] = yAt * 4;
   i32[P + Param.OFF] = offAt * 4; i32[P + Param.BUF] = bufAt * 4; i32[P + Param.X] = xAt * 4;
-  i32[P + Param.ID] = d3.inSize[0]; i32[P + Param.IH] = d3.inSize[1]; i32[P + Param.IW] = d3.inSize[2];
-  i32[P + Param.UD] = u[0]!; i32[P + Param.UH] = u[1]!; i32[P + Param.UW] = u[2]!;
-  i32[P + Param.PD] = pb[0]!; i32[P + Param.PH] = pb[1]!; i32[P + Param.PW] = pb[2]!;
   i32[P + Param.WPTR] = wAt * 4; i32[P + Param.TRANSPOSED] = transposed ? 1 : 0; i32[P + Param.MR] = mr;
   i32[P + Param.IDENTITY] = identity ? 1 : 0;
   // pack strips of B when enough panels reuse them (dense convs); grouped/depthwise read xp directly
@@ -233,6 +238,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   }
   return f32.slice(yAt, yAt + outLen);
 }
+
+const align4 = (v: number): number => (v + 3) & ~3;
 
 /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
 export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {

@@ -1,0 +1,286 @@
+#!/usr/bin/env node
+/**
+ * convkit against TensorFlow.js and onnxruntime-node on workloads a-g (issue 6), one process:
+ *   convkit reference, convkit wasm x1 and x2 threads, tfjs-cpu, tfjs-wasm (SIMD),
+ *   onnxruntime-node with 1 and 2 intra-op threads.
+ * For each workload every engine warms up, then the engines are timed in rounds, interleaved
+ * (the order rotates each round), so a burst of load from other processes hits them alike;
+ * the figure kept is the median over rounds of the per-call time in a round. Every engine's
+ * output is checked against convkit's reference (max abs diff).
+ *
+ * What a call includes, for each engine: inputs already in the engine's own format (a convkit
+ * Tensor, a tfjs tensor in NHWC on its backend, a Float32Array for ORT), the output read back
+ * into a JS Float32Array (convkit: the op's result; tfjs: dataSync(); ORT: run() -> Y.data).
+ * tfjs has no grouped convolution: workload b runs as split + 8 convs + concat, as a user would.
+ *
+ * Usage: npm run bench (at the repository root; installs bench/'s own packages on first use)
+ *        node bench/run.mjs [--rounds N] [--only abc] [--quick]
+ * Writes bench/results.md and bench/results.json.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+if (!existsSync(resolve(here, "node_modules/onnxruntime-node"))) {
+  console.error("bench: installing bench/'s own packages (npm ci; onnxruntime's CUDA download skipped)");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: "inherit", env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: "skip" } });
+}
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const quick = args.includes("--quick");
+const ROUNDS = Number(flag("--rounds", quick ? 3 : 9));
+const ONLY = flag("--only", "abcdefg");
+/** Wall time one engine gets per round (it runs as many calls as fit, at least one). */
+const ROUND_MS = quick ? 40 : 120;
+/** The reference is timed only where one call takes less than this (else: its single checked call). */
+const REFERENCE_MAX_MS = 2000;
+
+const convkit = await import("convkit");
+const tf = await import("@tensorflow/tfjs-core");
+await import("@tensorflow/tfjs-backend-cpu");
+const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
+const ort = (await import("onnxruntime-node")).default;
+const { convModel } = await import("./onnx.mjs");
+
+tfWasm.setWasmPaths(resolve(here, "node_modules/@tensorflow/tfjs-backend-wasm/dist") + "/");
+await tf.setBackend("wasm");
+await tf.ready();
+const tfWasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+tf.env().set("IS_TEST", false);
+
+/** The issue's workloads: batch 1, NCHW. */
+const WORKLOADS = [
+  { id: "a", label: "3x3 64->64 56x56 p1", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
+  { id: "b", label: "3x3 64->64 groups 8, 56x56 p1", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 1, dilation: 1, groups: 8 },
+  { id: "c", label: "depthwise 3x3 C=256 28x28 p1", c: 256, f: 256, hw: 28, k: 3, stride: 1, pad: 1, dilation: 1, groups: 256 },
+  { id: "d", label: "1x1 256->256 28x28", c: 256, f: 256, hw: 28, k: 1, stride: 1, pad: 0, dilation: 1, groups: 1 },
+  { id: "e", label: "3x3 dilation 2, 64->64 56x56 p2", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 2, dilation: 2, groups: 1 },
+  { id: "f", label: "3x3 stride 2, 64->128 56->28 p1", c: 64, f: 128, hw: 56, k: 3, stride: 2, pad: 1, dilation: 1, groups: 1 },
+  { id: "g", label: "3x3 4->10 5x5 p1 (overhead)", c: 4, f: 10, hw: 5, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
+].filter((w) => ONLY.includes(w.id));
+
+const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "tfjs-cpu", "tfjs-wasm SIMD", "onnxruntime x1", "onnxruntime x2"];
+
+// ---- helpers -------------------------------------------------------------------------------
+function random(n, seed) {
+  // xorshift32, values in [-1, 1)
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** (N, C, H, W) -> (N, H, W, C) */
+function nchwToNhwc(x, n, c, h, w) {
+  const y = new Float32Array(x.length);
+  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) y[(b * h * w + i) * c + ch] = x[(b * c + ch) * h * w + i];
+  return y;
+}
+function nhwcToNchw(y, n, h, w, c) {
+  const x = new Float32Array(y.length);
+  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) x[(b * c + ch) * h * w + i] = y[(b * h * w + i) * c + ch];
+  return x;
+}
+function maxAbsDiff(a, b) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return a.length === b.length ? m : Infinity;
+}
+const tty = process.stderr.isTTY;
+let lastProgress = 0;
+function progress(text) {
+  if (tty) process.stderr.write(`\r\x1b[K${text}`);
+  else if (Date.now() - lastProgress > 5000) {
+    process.stderr.write(`${text}\n`);
+    lastProgress = Date.now();
+  }
+}
+
+// ---- engines ---------------------------------------------------------------------------------
+/** Builds every engine's call for one workload; each returns the output as NCHW Float32Array via `read`. */
+async function setup(wl) {
+  const { c, f, hw, k, stride, pad, dilation, groups } = wl;
+  const oh = Math.floor((hw + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
+  const x = random(c * hw * hw, 1);
+  const w = random(f * (c / groups) * k * k, 2);
+  const macs = f * oh * oh * (c / groups) * k * k;
+  const engines = {};
+
+  // convkit
+  const X = new convkit.Tensor(x, [1, c, hw, hw]);
+  const W = new convkit.Tensor(w, [f, c / groups, k, k]);
+  const opts = { stride, padding: pad, dilation, groups };
+  engines["convkit reference"] = { run: () => convkit.conv2d(X, W, null, { ...opts, backend: "reference" }), read: (y) => y.data };
+  engines["convkit wasm x1"] = { before: () => convkit.setThreads(1), run: () => convkit.conv2d(X, W, null, { ...opts, backend: "wasm" }), read: (y) => y.data };
+  engines["convkit wasm x2"] = { before: () => convkit.setThreads(2), run: () => convkit.conv2d(X, W, null, { ...opts, backend: "wasm" }), read: (y) => y.data };
+
+  // tfjs: NHWC input, HWIO filter (depthwise: HW C multiplier)
+  const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
+  const tfPad = [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+  for (const backend of ["cpu", "wasm"]) {
+    await tf.setBackend(backend);
+    const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
+    let run;
+    if (groups === c && f === c) {
+      // depthwise: filter (kH, kW, C, 1)
+      const filt = new Float32Array(k * k * c);
+      for (let ch = 0; ch < c; ch++) for (let t = 0; t < k * k; t++) filt[t * c + ch] = w[ch * k * k + t];
+      const ft = tf.tensor4d(filt, [k, k, c, 1]);
+      run = () => { const y = tf.depthwiseConv2d(xt, ft, stride, tfPad, "NHWC", dilation); const d = y.dataSync(); y.dispose(); return d; };
+    } else {
+      // one HWIO filter per group
+      const cg = c / groups, fg = f / groups;
+      const filters = [];
+      for (let g = 0; g < groups; g++) {
+        const filt = new Float32Array(k * k * cg * fg);
+        for (let o = 0; o < fg; o++) for (let i = 0; i < cg; i++) for (let t = 0; t < k * k; t++) filt[(t * cg + i) * fg + o] = w[((g * fg + o) * cg + i) * k * k + t];
+        filters.push(tf.tensor4d(filt, [k, k, cg, fg]));
+      }
+      run = groups === 1
+        ? () => { const y = tf.conv2d(xt, filters[0], stride, tfPad, "NHWC", dilation); const d = y.dataSync(); y.dispose(); return d; }
+        : () => {
+          const y = tf.tidy(() => {
+            const parts = tf.split(xt, groups, 3);
+            return tf.concat(parts.map((p, g) => tf.conv2d(p, filters[g], stride, tfPad, "NHWC", dilation)), 3);
+          });
+          const d = y.dataSync();
+          y.dispose();
+          return d;
+        };
+    }
+    engines[backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"] = { before: () => tf.setBackend(backend), run, read: (d) => nhwcToNchw(d, 1, oh, oh, f) };
+  }
+
+  // onnxruntime-node
+  const model = convModel({ inputShape: [1, c, hw, hw], weight: w, weightShape: [f, c / groups, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [dilation, dilation], group: groups });
+  for (const threads of [1, 2]) {
+    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
+    engines[`onnxruntime x${threads}`] = { async: true, run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data, read: (d) => d };
+  }
+  return { engines, macs, outShape: [1, f, oh, oh] };
+}
+
+/** Times calls of one engine for about ROUND_MS (at least one call); returns ms per call. */
+async function timeRound(engine, budget = ROUND_MS) {
+  if (engine.before) await engine.before();
+  let calls = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    if (engine.async) await engine.run();
+    else engine.run();
+    calls++;
+    t = performance.now();
+  } while (t - t0 < budget);
+  return (t - t0) / calls;
+}
+
+// ---- run -------------------------------------------------------------------------------------
+const started = new Date();
+const loadBefore = os.loadavg();
+const results = [];
+for (const wl of WORKLOADS) {
+  progress(`[${wl.id}] setting up engines`);
+  const { engines, macs, outShape } = await setup(wl);
+  const times = Object.fromEntries(ENGINES.map((e) => [e, []]));
+  const diffs = {};
+  const notes = {};
+  // the oracle, once (also its first timing)
+  let t0 = performance.now();
+  const refOut = engines["convkit reference"].read(engines["convkit reference"].run());
+  const refMs = performance.now() - t0;
+  const skipReference = refMs > REFERENCE_MAX_MS;
+  if (skipReference) {
+    times["convkit reference"].push(refMs);
+    notes["convkit reference"] = `one call (${(refMs / 1000).toFixed(1)} s): not timed in rounds`;
+  }
+  // warm-up and check
+  const active = ENGINES.filter((e) => !(skipReference && e === "convkit reference"));
+  for (const name of active) {
+    progress(`[${wl.id}] warm-up ${name}`);
+    const engine = engines[name];
+    if (engine.before) await engine.before();
+    const out = engine.async ? await engine.run() : engine.run();
+    diffs[name] = maxAbsDiff(engine.read(out), refOut);
+    await timeRound(engine, name === "convkit reference" ? 0 : ROUND_MS);
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = active.map((_, i) => active[(i + r) % active.length]);
+    for (const name of order) {
+      if (name === "convkit reference" && times[name].length >= 3) continue;
+      progress(`[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}`);
+      times[name].push(await timeRound(engines[name], name === "convkit reference" ? 0 : ROUND_MS));
+    }
+  }
+  const row = { id: wl.id, label: wl.label, macs, flops: 2 * macs, outShape, engines: {} };
+  for (const name of ENGINES) {
+    const ms = median(times[name]);
+    row.engines[name] = { medianMs: ms, gflops: (2 * macs) / (ms * 1e6), rounds: times[name].length, maxAbsDiff: diffs[name] ?? 0, ...(notes[name] ? { note: notes[name] } : {}) };
+  }
+  results.push(row);
+  convkit.setThreads(os.availableParallelism());
+}
+if (tty) process.stderr.write("\r\x1b[K");
+const loadAfter = os.loadavg();
+
+// ---- report ----------------------------------------------------------------------------------
+const fmtMs = (ms) => (ms < 0.1 ? `${(ms * 1000).toFixed(1)} us` : ms < 10 ? ms.toFixed(3) : ms.toFixed(1));
+const fmtG = (g) => g.toFixed(g < 10 ? 2 : 1);
+const ratio = (peer, ours) => `${(peer / ours).toFixed(2)}x`;
+const info = {
+  date: started.toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.availableParallelism(),
+  loadAverageBefore: loadBefore.map((l) => +l.toFixed(2)),
+  loadAverageAfter: loadAfter.map((l) => +l.toFixed(2)),
+  rounds: ROUNDS,
+  roundMs: ROUND_MS,
+  tfjsWasmSimd: tfWasmSimd,
+  peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  convkitWasmMemoryMiB: +(convkit.wasmMemoryBytes() / 2 ** 20).toFixed(1),
+  versions: { tfjs: tf.version_core, onnxruntime: ort.env.versions?.node ?? "1.30.0" },
+};
+const lines = [];
+lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
+lines.push(`${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`);
+lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array. tfjs-wasm SIMD: ${tfWasmSimd}. Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
+lines.push("## Median ms per call / GFLOP/s (FLOPs = 2 x MACs)", "");
+lines.push(`| workload | ${ENGINES.join(" | ")} |`);
+lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
+for (const r of results) {
+  lines.push(`| ${r.id} ${r.label} | ${ENGINES.map((e) => `${fmtMs(r.engines[e].medianMs)} / ${fmtG(r.engines[e].gflops)}${r.engines[e].note ? "*" : ""}`).join(" | ")} |`);
+}
+lines.push("", "## Ratios: peer time / convkit wasm time (above 1: convkit is faster)", "");
+lines.push("| workload | tfjs-cpu / wasm x1 | tfjs-wasm / wasm x1 | onnxruntime x1 / wasm x1 | onnxruntime x2 / wasm x2 | wasm x1 / wasm x2 (thread speed-up) | reference / wasm x1 |");
+lines.push("|---|---:|---:|---:|---:|---:|---:|");
+for (const r of results) {
+  const e = (n) => r.engines[n].medianMs;
+  lines.push(`| ${r.id} | ${ratio(e("tfjs-cpu"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x1"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x2"), e("convkit wasm x2"))} | ${ratio(e("convkit wasm x1"), e("convkit wasm x2"))} | ${ratio(e("convkit reference"), e("convkit wasm x1"))} |`);
+}
+lines.push("", "## Max abs difference from convkit's reference", "");
+lines.push(`| workload | ${ENGINES.join(" | ")} |`);
+lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
+for (const r of results) lines.push(`| ${r.id} | ${ENGINES.map((e) => r.engines[e].maxAbsDiff.toExponential(1)).join(" | ")} |`);
+const notes = results.flatMap((r) => ENGINES.filter((e) => r.engines[e].note).map((e) => `- ${r.id}, ${e}: ${r.engines[e].note}.`));
+if (notes.length) lines.push("", "\\* " + "Timed once, not in rounds:", "", ...notes);
+const md = lines.join("\n") + "\n";
+writeFileSync(resolve(here, "results.md"), md);
+writeFileSync(resolve(here, "results.json"), JSON.stringify({ info, workloads: results }, null, 2) + "\n");
+process.stdout.write(md);
+console.log(`\nwrote bench/results.md and bench/results.json`);
+process.exit(0);
