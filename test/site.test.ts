@@ -552,7 +552,7 @@ describe("the explorer", () => {
         const want = expectedReadout(config);
         if (want.error) errors++;
         await expect.poll(() => explorerReadout(page), { timeout: 5_000, message: `after ${control} = ${value}` }).toEqual(want);
-        expect(await page.locator('svg[data-chart="footprint"]').count(), `footprint after ${control} = ${value}`).toBe(want.error ? 0 : 1);
+        await expect.poll(() => page.locator('svg[data-chart="footprint"]').count(), { timeout: 5_000, message: `footprint after ${control} = ${value}` }).toBe(want.error ? 0 : 1);
       }
       expect(errors).toBe(3);
       expect(await page.locator(".observablehq--error").count()).toBe(0);
@@ -594,8 +594,9 @@ describe("the other interactive pages", () => {
     try {
       // Published sizes (issue 3's acceptance figures): VGG-16 after pool5 212, WaveNet k=2 d=1..512 1,024.
       for (const [preset, published] of [["VGG-16", 212], ["WaveNet (k=2, d=1..512)", 1024], ["dilated 2^i", null]] as const) {
+        const before = await stackText();
         await setControl(page, "preset", preset);
-        await expect.poll(stackText, { timeout: 5_000 }).toMatch(preset === "VGG-16" ? /^3 1 1 1\n3 1 1 1\n2 2 1 0/ : /./);
+        await expect.poll(stackText, { timeout: 5_000 }).not.toBe(before);
         const stack = (await stackText()).trim().split("\n").map((line) => {
           const [kernelSize, stride = 1, dilation = 1, padding = 0] = line.trim().split(/\s+/).map(Number);
           return { kernelSize: kernelSize!, stride, dilation, padding };
@@ -631,6 +632,26 @@ describe("the other interactive pages", () => {
       ]);
       const rows = await tableValues(page, "#model-rows");
       expect(rows).toEqual(torchinfo.rows.map((r) => ({ params: r.params, macs: r.macs, count: r.count })));
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("dilated: a dilation whose kernel no longer fits shows convkit's error instead of a result", async () => {
+    const { page, problems } = await visit("/variants/dilated");
+    try {
+      await setControl(page, "dilation", 3); // k_eff = 7 > 5
+      let message = "";
+      try {
+        new Conv2d(4, 10, 3, { dilation: 3 }).forward(zeros([4, 5, 5]));
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^conv2d: kernel size \(dilated\) 7/);
+      await expect.poll(() => page.locator(".convkit-error-message").textContent(), { timeout: 5_000 }).toBe(message);
+      expect(await page.locator("#dilated-readout").count()).toBe(0);
+      expect(await page.locator(".observablehq--error").count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
