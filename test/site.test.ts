@@ -338,6 +338,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(root, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: root, stdio: "pipe" });
   console.log(`site: build step ${((performance.now() - start) / 1000).toFixed(1)} s (skipped when dist/ is current)`);
   ({ process: server, origin } = await startServer());
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
   profile = mkdtempSync(join(tmpdir(), "convkit-chromium-"));
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 } });
   mkdirSync(screenshots, { recursive: true });
