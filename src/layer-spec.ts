@@ -455,6 +455,23 @@ export function resolveLayer(layer: Module | LayerSpec): ResolvedLayer {
   return resolveSpec(layer instanceof Module ? layerSpec(layer) : layer);
 }
 
+/** What summary() and receptiveField() take: a module, a spec, or a list of them run in order. */
+export type ModelInput = Module | LayerSpec | readonly (Module | LayerSpec)[];
+
+/** Resolves a model into one validated tree; list entries are named by their spec's name or index. */
+export function resolveModel(model: ModelInput): ResolvedLayer {
+  if (!Array.isArray(model)) return resolveLayer(model as Module | LayerSpec);
+  const list = model as readonly (Module | LayerSpec)[];
+  return {
+    kind: "sequence", type: "Sequential",
+    children: list.map((layer, i): [string, ResolvedLayer] => {
+      const raw = layer instanceof Module ? undefined : (layer as { name?: unknown }).name;
+      const name = typeof raw === "string" ? raw : String(i);
+      return [name, withContext("model", describeLayer(i, typeof raw === "string" ? raw : undefined), () => resolveLayer(layer))];
+    }),
+  };
+}
+
 /** Builds the module a spec describes (allocating and initialising its parameters). */
 export function buildLayer(spec: LayerSpec, { seed }: { seed?: number } = {}): Module {
   resolveSpec(spec); // validate everything first, with the spec's own messages

@@ -28,8 +28,7 @@
  */
 import { check, ConvError } from "./errors.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
-import { resolveLayer, type LayerSpec } from "./layer-spec.js";
-import type { Module } from "./layers.js";
+import { resolveModel, type ModelInput, type ResolvedLayer } from "./layer-spec.js";
 
 /** Receptive field after a layer, one entry per spatial dimension, in input pixels. */
 export interface ReceptiveField {
@@ -128,10 +127,9 @@ export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape
  *
  * @example receptiveField(vgg16, [1, 3, 224, 224]).at(-1).receptiveField // {size: [212, 212], stride: [32, 32], padding: [90, 90], ...}
  */
-export function receptiveField(model: Module | LayerSpec | readonly (Module | LayerSpec)[], inputShape: readonly number[]): ReceptiveFieldStep[] {
-  const layers = Array.isArray(model) ? (model as readonly (Module | LayerSpec)[]) : [model as Module | LayerSpec];
-  const resolved = layers.map((l, i): [string, ReturnType<typeof resolveLayer>] => [String(i), resolveLayer(l)]);
-  const root = resolved.length === 1 && !Array.isArray(model) ? resolved[0]![1] : { kind: "sequence" as const, type: "Sequential", children: resolved };
+export function receptiveField(model: ModelInput, inputShape: readonly number[]): ReceptiveFieldStep[] {
+  const resolved = resolveModel(model);
+  const root = resolved.kind === "sequence" ? resolved : { kind: "sequence" as const, type: "Sequential", children: [["0", resolved]] as [string, ResolvedLayer][] };
   const stats = resolvedLayerStats(root, inputShape);
   const leaves = statsLeaves(stats);
   const rank = spatialRank(leaves, inputShape);

@@ -11,8 +11,7 @@
  */
 import { formatShape, ConvError } from "./errors.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
-import { describeLayer, resolveLayer, withContext, type LayerSpec, type ResolvedLayer } from "./layer-spec.js";
-import type { Module } from "./layers.js";
+import { resolveModel, type ModelInput, type ResolvedLayer } from "./layer-spec.js";
 import {
   describeReceptiveField, initialReceptiveField, nextReceptiveField, spatialRank, statsLeaves,
   type ReceptiveField, type ReceptiveFieldState,
@@ -184,24 +183,6 @@ function totalLines(s: ModelSummary): string[] {
   ];
 }
 
-type Model = Module | LayerSpec | readonly (Module | LayerSpec)[];
-
-/** Resolves a model (a module, a spec, or a list of them run in order) into one validated tree. */
-function resolveModel(model: Model): ResolvedLayer {
-  if (Array.isArray(model)) {
-    const list = model as readonly (Module | LayerSpec)[];
-    return {
-      kind: "sequence", type: "Sequential",
-      children: list.map((layer, i): [string, ResolvedLayer] => {
-        const named = layer as { name?: unknown };
-        const name = typeof named.name === "string" && !("forward" in layer) ? named.name : String(i);
-        return [name, withContext("model", describeLayer(i, name), () => resolveLayer(layer))];
-      }),
-    };
-  }
-  return resolveLayer(model as Module | LayerSpec);
-}
-
 /**
  * Summarizes a model on an input of `inputShape`: per-layer rows (pre-order, composites before
  * their children, to `depth`), totals, and renderings. `model` is a module (a Sequential, or any
@@ -210,7 +191,7 @@ function resolveModel(model: Model): ResolvedLayer {
  *
  * @example summary(new Sequential(new Conv2d(3, 8, 3), new ReLU()), [1, 3, 32, 32]).totals.params // 224
  */
-export function summary(model: Model, inputShape: readonly number[], { convention = "exact", depth = Infinity, title = "model" }: SummaryOptions = {}): ModelSummary {
+export function summary(model: ModelInput, inputShape: readonly number[], { convention = "exact", depth = Infinity, title = "model" }: SummaryOptions = {}): ModelSummary {
   if (!CONVENTIONS.includes(convention)) throw new ConvError("summary", `unknown convention ${JSON.stringify(convention)}; expected one of ${CONVENTIONS.join(", ")}`);
   if (!(depth >= 1)) throw new ConvError("summary", `depth must be at least 1, got ${JSON.stringify(depth)}`);
   const root = resolveModel(model);
