@@ -30,9 +30,10 @@ const { workerData } = require("node:worker_threads");
 const { module, memory, index, control, params, spin } = workerData;
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(memory.buffer, control, 256);
+// read the job counter before announcing readiness: the first job may start right after
+let seen = Atomics.load(c, ${SEQ});
 Atomics.store(c, ${READY} + index, 1);
 Atomics.notify(c, ${READY} + index);
-let seen = Atomics.load(c, ${SEQ});
 for (;;) {
   for (let i = 0; i < spin && Atomics.load(c, ${SEQ}) === seen; i++);
   while (Atomics.load(c, ${SEQ}) === seen) Atomics.wait(c, ${SEQ}, seen);
