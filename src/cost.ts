@@ -88,9 +88,9 @@ export const COUNTING_CONVENTIONS: Readonly<Record<Convention, ConventionInfo>> 
   },
   ptflops: {
     label: "MACs (ptflops)",
-    tool: "ptflops 0.7 (pytorch backend)",
+    tool: "ptflops 0.7 with backend=\"pytorch\" (the default up to 0.7.2, and the one behind its README table)",
     source: "ptflops/pytorch_ops.py MODULES_MAPPING",
-    rules: "conv: N x output positions x K x C_in x C_out/g + bias x N x output positions (transposed convs too); Linear: input elements x out + out (bias once, not per row); BatchNorm: elements (x2 affine); ReLU: output elements; every pooling: input elements",
+    rules: "conv: N x output positions x K x C_in x C_out/g + bias x N x output positions (transposed convs too); Linear: input elements x out + out (bias once, not per row); BatchNorm: elements (x2 affine); ReLU: output elements; every pooling: input elements. (The aten backend, default since 0.7.3, counts only convolutions and matrix products, as MACs without bias and transposed convs over input positions: the fvcore column without its batch norm and adaptive pooling.)",
     example: "Conv2d(1,10,5) on [7,1,28,28]: 1,008,000 + 40,320 = 1,048,320; torchvision VGG-16 at 224: 15.50 GMac (ptflops' README: 15.5)",
   },
   pytorch: {
