@@ -289,9 +289,13 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
   if (rows > 3) { y += fStride; put(y, c30, oh, ow, Wq, OW, OH); put(y, c31, oh1, ow1, Wq, OW, OH); }
 }
 
-/** MR = 1 output channel x NR = 16 positions: the direct kernel for depthwise convs. */
-@inline function kernel1x16(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+/**
+ * MR = 1 output channel x NR = 32 positions: the direct kernel for depthwise-like convs (one or
+ * two filters per group). Eight independent accumulators keep the add chains short.
+ */
+@inline function kernel1x32(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32, tmp: usize): void {
   let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
+  let c4: v128 = c0, c5: v128 = c0, c6: v128 = c0, c7: v128 = c0;
   const end = off + (<usize>K << 2);
   while (off < end) {
     const q = b + <usize>load<i32>(off);
@@ -300,21 +304,30 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
     c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
     c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
     c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
+    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
+    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
+    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
+    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
     a += 4;
     off += 4;
   }
-  put(y, c0, oh, ow, Wq, OW, OH);
-  let oh1 = nextRow(oh, ow, Wq), ow1 = nextCol(ow, Wq);
-  put(y, c1, oh1, ow1, Wq, OW, OH);
-  const oh2 = nextRow(oh1, ow1, Wq), ow2 = nextCol(ow1, Wq);
-  put(y, c2, oh2, ow2, Wq, OW, OH);
-  oh1 = nextRow(oh2, ow2, Wq); ow1 = nextCol(ow2, Wq);
-  put(y, c3, oh1, ow1, Wq, OW, OH);
+  v128.store(tmp, c0); v128.store(tmp, c1, 16); v128.store(tmp, c2, 32); v128.store(tmp, c3, 48);
+  v128.store(tmp, c4, 64); v128.store(tmp, c5, 80); v128.store(tmp, c6, 96); v128.store(tmp, c7, 112);
+  storeRow(tmp, 8, y, oh, ow, Wq, OW, OH);
+}
+
+/** Stores `vectors` accumulator vectors kept at tmp (consecutive flattened positions from oh, ow). */
+function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
+  for (let v = 0; v < vectors; v++) {
+    put(y, v128.load(tmp + (<usize>v << 4)), oh, ow, Wq, OW, OH);
+    ow += 4;
+    while (ow >= Wq) { ow -= Wq; oh++; }
+  }
 }
 
 /** Positions per strip for a panel height. */
 @inline function stripWidth(mr: i32): i32 {
-  return mr == 4 ? 8 : 16;
+  return mr == 4 ? 8 : 32;
 }
 
 /**
@@ -388,7 +401,7 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
           if (packB) kernel4x8(true, a, buf, off, K, bb, rows, yf, fStride, oh, ow, Wq, OWv, OHv);
           else kernel4x8(false, a, xb + (<usize>j0 << 2), off, K, bb, rows, yf, fStride, oh, ow, Wq, OWv, OHv);
         } else {
-          kernel1x16(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv);
+          kernel1x32(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv, buf);
         }
       }
     }

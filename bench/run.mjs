@@ -224,6 +224,8 @@ for (const wl of WORKLOADS) {
       if (name === "convkit reference" && times[name].length >= 3) continue;
       progress(`[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}`);
       times[name].push(await timeRound(engines[name], name === "convkit reference" ? 0 : ROUND_MS));
+      // let spinning pool threads (onnxruntime's, convkit's) go idle before the next engine
+      await new Promise((r) => setTimeout(r, 30));
     }
   }
   const row = { id: wl.id, label: wl.label, macs, flops: 2 * macs, outShape, engines: {} };
