@@ -1,0 +1,82 @@
+/**
+ * The published build (lib/) loads its kernels in a browser: Chromium imports lib/index.js as an
+ * ES module from a local server, with no bundler, and the wasm backend is the default there,
+ * single-threaded, equal to the reference.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "./helpers.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const page = `<!doctype html><meta charset="utf-8"><script type="module">
+import * as ck from "/lib/index.js";
+const x = ck.randn([2, 6, 9, 11], { seed: 1 }), w = ck.randn([8, 3, 3, 3], { seed: 2 }), b = ck.randn([8], { seed: 3 });
+const options = { padding: 1, stride: [1, 2], groups: 2 };
+const fast = ck.conv2d(x, w, b, options);
+const ref = ck.conv2d(x, w, b, { ...options, backend: "reference" });
+let maxDiff = 0;
+for (let i = 0; i < ref.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fast.data[i] - ref.data[i]));
+let threadsError = "";
+try { ck.setThreads(2); } catch (e) { threadsError = String(e.message); }
+window.result = { backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), threads: ck.getThreads(), maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
+</script>`;
+
+let server: Server;
+let origin = "";
+let context: BrowserContext;
+let profile = "";
+
+beforeAll(async () => {
+  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium`);
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(page);
+      return;
+    }
+    const file = normalize(join(repoRoot, path));
+    if (!path.startsWith("/lib/") || !file.startsWith(join(repoRoot, "lib")) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  profile = mkdtempSync(join(tmpdir(), "convkit-wasm-chromium-"));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe("lib/ in Chromium", () => {
+  it("imports without a bundler, defaults to wasm (single thread) and matches the reference", async () => {
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("pageerror", (e) => errors.push(e.message));
+    tab.on("requestfailed", (r) => errors.push(`failed ${r.url()}`));
+    tab.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+    await tab.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+    await tab.goto(origin + "/");
+    await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
+    const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    expect(errors).toEqual([]);
+    expect(result).toMatchObject({ backend: "wasm", simd: true, threads: 1, size: 2 * 8 * 9 * 6 });
+    expect(result.maxDiff as number).toBeLessThan(1e-4);
+    expect(result.memory as number).toBeGreaterThan(0);
+    expect(result.threadsError).toMatch(/setThreads: threads \(2\) need Node's worker_threads/);
+    await tab.close();
+  });
+});
