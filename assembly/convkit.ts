@@ -27,7 +27,7 @@
 const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
 const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
 const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, TMP = 24, X = 25, ID = 26, IH = 27, IW = 28;
-const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39;
+const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
 
 @inline function p(P: usize, slot: i32): i32 {
   return load<i32>(P + (<usize>slot << 2));
@@ -58,13 +58,20 @@ const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSE
  * (u = input dilation), phase t % s, position t / s; everything else is zero.
  */
 export function prep(P: usize): void {
-  const n = p(P, N), C = p(P, G) * p(P, CG);
+  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP));
+}
+
+/**
+ * Preps the flattened (n, c) channels [nc0, nc1) of x into dst (one channel every channelStride
+ * floats), then zeroes 64 floats of slack after them.
+ */
+function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize): void {
   const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
   const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
   const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
   const uD = p(P, UD), uH = p(P, UH), uW = p(P, UW);
   const pD = p(P, PD), pH = p(P, PH), pW = p(P, PW);
-  const x = <usize>p(P, X), xp = <usize>p(P, XP);
+  const x = <usize>p(P, X);
   const cs = channelStride(P);
   const phaseStride = Dq * Hq * Wq;
   const tWmax = sW * Wq;
@@ -77,9 +84,9 @@ export function prep(P: usize): void {
   if (sW == 1 && uW == 1) {
     // rows are contiguous: one pass over the prepped rows writes every float once
     const left = pW + iw0, count = iw1 - iw0, right = Wq - left - count;
-    for (let nc = 0; nc < n * C; nc++) {
+    for (let nc = nc0; nc < nc1; nc++) {
       const src = x + (<usize>(nc * inPlane) << 2);
-      let dst = xp + (<usize>(nc * cs) << 2);
+      let dst = xp + (<usize>((nc - nc0) * cs) << 2);
       // prepped rows in order (phd, phh, qd, qh): target depth td = qd sD + phd, row th = qh sH + phh
       for (let phd = 0; phd < sD; phd++) {
         for (let phh = 0; phh < sH; phh++) {
@@ -103,14 +110,14 @@ export function prep(P: usize): void {
         }
       }
     }
-    zero(xp + (<usize>(n * C * cs) << 2), 64);
+    zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
     return;
   }
-  memory.fill(xp, 0, <usize>(n * C * cs + 64) << 2);
+  memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + 64) << 2);
   const tDmax = sD * Dq, tHmax = sH * Hq;
-  for (let nc = 0; nc < n * C; nc++) {
+  for (let nc = nc0; nc < nc1; nc++) {
     const src = x + (<usize>(nc * inPlane) << 2);
-    const dst = xp + (<usize>(nc * cs) << 2);
+    const dst = xp + (<usize>((nc - nc0) * cs) << 2);
     for (let id = 0; id < iD; id++) {
       const td = pD + id * uD;
       if (td < 0 || td >= tDmax) continue;
@@ -204,7 +211,7 @@ export function pack(P: usize): void {
     }
   }
   // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
-  if (p(P, IDENTITY) == 0) prep(P);
+  if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
 }
 
 /**
@@ -316,12 +323,21 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
   storeRow(tmp, 8, y, oh, ow, Wq, OW, OH);
 }
 
-/** Stores `vectors` accumulator vectors kept at tmp (consecutive flattened positions from oh, ow). */
+/**
+ * Stores `vectors` accumulator vectors kept at tmp (consecutive flattened positions from row oh,
+ * column ow of the prepped grid) into an output plane y (OH, OW): one copy per prepped row
+ * segment, dropping the columns past OW and the rows past OH.
+ */
 function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
-  for (let v = 0; v < vectors; v++) {
-    put(y, v128.load(tmp + (<usize>v << 4)), oh, ow, Wq, OW, OH);
-    ow += 4;
-    while (ow >= Wq) { ow -= Wq; oh++; }
+  const n = vectors << 2;
+  let l = 0;
+  while (l < n && oh < OH) {
+    const seg = min(n - l, Wq - ow);
+    const valid = min(seg, OW - ow);
+    if (valid > 0) copy(y + (<usize>(oh * OW + ow) << 2), tmp + (<usize>l << 2), valid);
+    l += seg;
+    ow = 0;
+    oh++;
   }
 }
 
@@ -342,6 +358,7 @@ export function units(P: usize): i32 {
   const mr = p(P, MR), nr = stripWidth(mr);
   const L = (p(P, OH) - 1) * p(P, WQ) + p(P, OW);
   const strips = (L + nr - 1) / nr;
+  if (p(P, FUSED) != 0) return p(P, N) * p(P, G);
   const outer = p(P, N) * p(P, OD) * p(P, G);
   if (p(P, PACKB) != 0) return outer * strips;
   const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
@@ -365,6 +382,30 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
   const xp = <usize>p(P, XP), ap = <usize>p(P, AP), bias = <usize>p(P, BIAS), y = <usize>p(P, Y), off = <usize>p(P, OFF);
   const plane = ODv * OHv * OWv;
   const fStride = <usize>plane << 2;
+  if (p(P, FUSED) != 0) {
+    // depthwise-like (one input channel per group): prep each channel into this thread's buffer
+    // (stays in L1/L2) right before its filters slide over it; a unit is (n, g)
+    const tmp = buf + (<usize>(cs + 64) << 2);
+    for (let u = u0; u < u1; u++) {
+      const gi = u % g, n = u / g;
+      prepRange(P, n * g + gi, n * g + gi + 1, buf);
+      for (let pan = 0; pan < panels; pan++) {
+        const f0 = gi * Fg + pan;
+        const a = ap + (<usize>((gi * panels + pan) * K) << 2);
+        const bb = bias + (<usize>f0 << 2);
+        for (let od = 0; od < ODv; od++) {
+          const xb = buf + (<usize>(od * Hq * Wq) << 2);
+          const yf = y + (<usize>((n * F + f0) * plane + od * OHv * OWv) << 2);
+          for (let s = 0; s < strips; s++) {
+            const j0 = s * nr;
+            const oh = j0 / Wq, ow = j0 - oh * Wq;
+            kernel1x32(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv, tmp);
+          }
+        }
+      }
+    }
+    return;
+  }
   for (let u = u0; u < u1; u++) {
     let r = u, pan0 = 0, pan1 = panels, s0 = 0, s1 = 0;
     if (packB) {

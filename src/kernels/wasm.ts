@@ -18,7 +18,7 @@ import { ConvError } from "../errors.js";
 import { wasmBinary } from "./wasm-binary.js";
 
 /** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
-export const Param = { N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9, SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18, XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25, ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34, WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39 } as const;
+export const Param = { N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9, SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18, XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25, ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34, WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40 } as const;
 
 export const PARAMS_OFFSET = 256;
 export const CONTROL_OFFSET = 1024;
@@ -208,12 +208,15 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const biasAt = at; at = align4(at + f + 8);
   const apAt = at; at = align4(at + g * panels * k * mr);
   const offAt = at; at = align4(at + k);
-  const xpAt = identity ? xAt : at;
-  if (!identity) at = align4(at + n * c * channelStride + SLACK);
+  // depthwise-like convs prep one channel at a time into each thread's buffer (kernel 1x32)
+  const fused = mr === 1 && cg === 1 && !identity;
+  const xpAt = identity || fused ? xAt : at;
+  if (!identity && !fused) at = align4(at + n * c * channelStride + SLACK);
   const yAt = at; at = align4(at + outLen);
   const macs = outLen * k;
   const threads = parallel && macs >= parallelMinMacs ? parallelThreads : 1;
-  const bufFloats = align4(k * 8 + 16);
+  // per thread: a packed strip (K x 8) or 32 floats of tile; fused: one prepped channel + slack + tile
+  const bufFloats = align4(fused ? channelStride + SLACK + 64 : Math.max(k * 8 + 16, 48));
   const bufAt = at; at += threads * bufFloats;
   ensureBytes(info.op, e, at * 4);
 
@@ -229,6 +232,7 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   i32[P + Param.IDENTITY] = identity ? 1 : 0;
   // pack strips of B when enough panels reuse them (dense convs); grouped/depthwise read xp directly
   i32[P + Param.PACKB] = mr === 4 && panels >= 4 ? 1 : 0;
+  i32[P + Param.FUSED] = fused ? 1 : 0;
 
   if (threads > 1) {
     e.exports.pack(PARAMS_OFFSET);
