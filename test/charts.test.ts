@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
-import { ConvError, channelShuffle, convInfo, tensor } from "../src/index.js";
+import { ConvError, channelShuffle, convInfo, costVsGroups, tensor } from "../src/index.js";
 import {
   channelConnectivity, channelCounts, channelLinks, channelReach, channelReachMatrix, costBars, costLines, kernelFootprint,
   kernelFootprintData, receptiveFieldGrowth, type Chart, type ChannelStage,
@@ -199,8 +199,19 @@ describe("receptiveFieldGrowth", () => {
     expectSnapshot("receptive-field-growth-log", chart);
   });
 
-  it("receptiveFieldGrowth() rejects a receptive field below 1", () => {
-    expect(() => receptiveFieldGrowth([{ layer: 0, r: 0, stride: 1 }], { document })).toThrow(/r and stride must be finite numbers >= 1/);
+  it("receptiveFieldGrowth() rejects a receptive field below 1 and a stride that is not positive", () => {
+    expect(() => receptiveFieldGrowth([{ layer: 0, r: 0, stride: 1 }], { document })).toThrow(/r must be a finite number >= 1 and stride a finite positive number/);
+    expect(() => receptiveFieldGrowth([{ layer: 0, r: 1, stride: 0 }], { document })).toThrow(/r must be a finite number >= 1 and stride a finite positive number/);
+  });
+
+  it("receptiveFieldGrowth() draws a transposed convolution's fractional stride", () => {
+    const svg = receptiveFieldGrowth([{ layer: 0, r: 1, stride: 1 }, { layer: 1, r: 2, stride: 0.5 }], { document }) as Element;
+    expect(svg.querySelectorAll("path").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("costLines() takes the closed forms' points as they are", () => {
+    const svg = costLines(costVsGroups({ inChannels: 8, outChannels: 8, kernelSize: 3, inputSize: 8 }), { param: "groups", document }) as Element;
+    expect(svg.querySelectorAll("circle").length).toBe(2 * 4); // params and MACs at g = 1, 2, 4, 8
   });
 });
 

@@ -7,8 +7,12 @@ import * as Plot from "@observablehq/plot";
 import { check } from "../errors.js";
 import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
-/** One configuration: the parameter and the metrics, e.g. `{groups: 4, params: 18432, macs: ...}`. */
-export type CostPoint = Readonly<Record<string, number>>;
+/**
+ * One configuration: the parameter and the metrics, e.g. `{groups: 4, params: 18432, macs: ...}`.
+ * Any object works (costVsGroups' and costVsDilation's points as they are); the fields named by
+ * `param` and `metrics` must hold finite numbers.
+ */
+export type CostPoint = object;
 
 export interface CostLinesOptions extends ChartOptions {
   /** The field on the x axis, e.g. "groups" or "dilation". Required. */
@@ -33,15 +37,15 @@ export function costLines(data: readonly CostPoint[], { param: x, metrics: y = [
   check(typeof x === "string", op, () => `param must name a field, got ${JSON.stringify(x)}`);
   const points = y.flatMap((metric) =>
     data.map((d) => {
-      const xv = d[x];
-      const yv = d[metric];
+      const xv = (d as Record<string, unknown>)[x];
+      const yv = (d as Record<string, unknown>)[metric];
       check(typeof xv === "number" && Number.isFinite(xv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(x)}`);
       check(typeof yv === "number" && Number.isFinite(yv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(metric)}`);
       check((xType !== "log" || xv > 0) && (yType !== "log" || yv > 0), op, () => `a log scale needs positive values; ${JSON.stringify(d)}`);
       return { metric: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
     }),
   );
-  const xs = [...new Set(data.map((d) => d[x]!))].sort((a, b) => a - b);
+  const xs = [...new Set(points.map((p) => p.x as number))].sort((a, b) => a - b);
   return plotChart(
     {
       width: 640,

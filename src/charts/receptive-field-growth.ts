@@ -36,7 +36,8 @@ export function receptiveFieldGrowth(data: readonly ReceptiveFieldDatum[], { sho
   check(data.length > 0, op, () => "expected at least one layer");
   for (const d of data) {
     check(Number.isInteger(d.layer) && d.layer >= 0, op, () => `layer must be a non-negative integer, got ${JSON.stringify(d)}`);
-    check(d.r >= 1 && d.stride >= 1 && Number.isFinite(d.r) && Number.isFinite(d.stride), op, () => `r and stride must be finite numbers >= 1, got ${JSON.stringify(d)}`);
+    // Transposed convolutions have fractional strides (1/s): any positive stride is fine.
+    check(d.r >= 1 && d.stride > 0 && Number.isFinite(d.r) && Number.isFinite(d.stride), op, () => `r must be a finite number >= 1 and stride a finite positive number, got ${JSON.stringify(d)}`);
   }
   const series = [...new Set(data.map((d) => d.series ?? ""))];
   const many = series.length > 1;
