@@ -1,25 +1,28 @@
 /**
  * Threads for the wasm backend, in Node: worker_threads that instantiate the same kernel module
  * over the same shared WebAssembly memory. A call's gemm work units (batch x depth slice x group
- * x strips of output positions x panels of output channels) are handed out in chunks from an
- * atomic counter, so a thread slowed by other processes takes fewer; the calling thread works
- * too and then blocks (Atomics.wait) until every worker is done, keeping conv() synchronous.
+ * x strips of output positions x panels of output channels) are handed out in small chunks from
+ * an atomic counter, so a thread slowed by other processes takes fewer; the calling thread works
+ * too, then waits (Atomics.wait) for the chunks still running, keeping conv() synchronous. A
+ * worker that has not woken up by then is shut out of the job (its claim word is closed), so a
+ * worker descheduled by other load never holds the call up.
  *
  * Browsers stay single-threaded: their main thread may not block on Atomics.wait, and convkit's
  * ops are synchronous.
  *
  * Control words (i32, at CONTROL_OFFSET in the shared memory):
- *   SEQ      job counter, bumped to start a job      PENDING  workers still working on the job
- *   NEXT     next unit to hand out                   UNITS, CHUNK, BUF, BUF_STRIDE: the job
- *   ACTIVE   threads taking part (workers 1..ACTIVE-1; the others sleep on)
- *   READY + w: worker w has instantiated the module
+ *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
+ *   UNITS, CHUNK, BUF, BUF_STRIDE: the job
+ *   READY + w  worker w has instantiated the module
+ *   CLAIM + w  0: worker w may join the job; 1: it joined (CAS 0 -> 1); 2: closed (CAS 0 -> 2)
+ *   DONE + w   worker w finished the chunks it took
  * Workers are never stopped: setThreads(n) below the pool size leaves the rest asleep, and they
  * are unref'd, so the process exits while they wait.
  */
 import { ConvError } from "../errors.js";
 import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, type WasmEngine } from "./wasm.js";
 
-const SEQ = 0, PENDING = 1, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, ACTIVE = 7, READY = 16;
+const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, READY = 16, CLAIM = 80, DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
@@ -38,14 +41,16 @@ for (;;) {
   for (let i = 0; i < spin && Atomics.load(c, ${SEQ}) === seen; i++);
   while (Atomics.load(c, ${SEQ}) === seen) Atomics.wait(c, ${SEQ}, seen);
   seen = Atomics.load(c, ${SEQ});
-  if (index >= c[${ACTIVE}]) continue;
+  // join the current job unless the caller already closed it (then it is done without us)
+  if (Atomics.compareExchange(c, ${CLAIM} + index, 0, 1) !== 0) continue;
   const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}];
   for (;;) {
     const u = Atomics.add(c, ${NEXT}, chunk);
     if (u >= units) break;
     gemm(params, u, Math.min(u + chunk, units), buf);
   }
-  if (Atomics.sub(c, ${PENDING}, 1) === 1) Atomics.notify(c, ${PENDING});
+  Atomics.store(c, ${DONE} + index, 1);
+  Atomics.notify(c, ${DONE} + index);
 }
 `;
 
@@ -101,7 +106,7 @@ function ensureWorkers(e: WasmEngine, count: number): number {
 function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number): void {
   const count = ensureWorkers(e, threads);
   const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
-  const chunk = Math.max(1, Math.floor(units / (count * 8)));
+  const chunk = Math.max(1, Math.floor(units / (count * 24)));
   if (count <= 1) {
     e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
     return;
@@ -110,9 +115,11 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   c[CHUNK] = chunk;
   c[BUF] = buffers;
   c[BUF_STRIDE] = bufferBytes;
-  c[ACTIVE] = count;
   Atomics.store(c, NEXT, 0);
-  Atomics.store(c, PENDING, count - 1);
+  for (let w = 1; w <= workers.length; w++) {
+    Atomics.store(c, DONE + w, 0);
+    Atomics.store(c, CLAIM + w, w < count ? 0 : 2);
+  }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
   for (;;) {
@@ -120,8 +127,12 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
     if (u >= units) break;
     e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + chunk, units), buffers);
   }
-  for (let i = 0; i < SPIN && Atomics.load(c, PENDING) !== 0; i++);
-  for (let left = Atomics.load(c, PENDING); left !== 0; left = Atomics.load(c, PENDING)) Atomics.wait(c, PENDING, left);
+  // every unit is taken: wait for the workers that joined, shut out those that did not
+  for (let w = 1; w < count; w++) {
+    if (Atomics.compareExchange(c, CLAIM + w, 0, 2) === 0) continue;
+    for (let i = 0; i < SPIN && Atomics.load(c, DONE + w) === 0; i++);
+    while (Atomics.load(c, DONE + w) === 0) Atomics.wait(c, DONE + w, 0);
+  }
 }
 
 function install(): void {
