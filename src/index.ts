@@ -15,3 +15,4 @@ export * from "./summary.js";
 export * from "./model-json.js";
 export * from "./closed-forms.js";
 export * from "./tutorial-table.js";
+export * from "./latency.js";

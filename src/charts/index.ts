@@ -9,3 +9,4 @@ export * from "./cost-bars.js";
 export * from "./cost-lines.js";
 export * from "./receptive-field-growth.js";
 export * from "./kernel-footprint.js";
+export * from "./latency-scatter.js";

@@ -1,0 +1,321 @@
+/**
+ * "FLOPs are not latency": time layers on the active backend and join each time with the cost
+ * model (layerStats), so that a variant's MAC savings can be set against the time it saves.
+ *
+ *   const report = measureLatency(matchedBudgetVariants({ channels: 64, size: 56 }));
+ *   for (const r of report.rows) r.name, r.macs, r.memory.totalBytes, r.medianMs, r.gflops, r.timePerMacRatio
+ *
+ * Timing. Every variant is built once (seeded weights, seeded input) and warmed up; then the
+ * variants are timed in interleaved rounds: round r times variant 1, 2, ..., n, each for at least
+ * `sampleMs` of wall time (as many calls as fit, at least one), recording the mean time per call.
+ * A burst of load from another process then hits every variant alike, and the median over rounds
+ * shrugs it off. The clock is `performance.now()` unless `now` is given (tests inject a fake one).
+ *
+ * The join, per variant (FLOPs from layerStats: 2 MACs + bias adds + other ops):
+ *   achieved GFLOP/s   = FLOPs / (median ms x 1e6)
+ *   MACs ratio         = MACs / baseline MACs                    (what the FLOP count promises)
+ *   time ratio         = median / baseline median                (what the clock says)
+ *   time per MAC ratio = time ratio / MACs ratio                 (1: the savings are real; > 1: each
+ *                        MAC costs more than one of the baseline's; null for a layer with no MACs)
+ * The baseline is the first variant unless named.
+ *
+ * Works in Node and in browsers. `measureLatency` runs to completion; `measureLatencyAsync` pauses
+ * between samples (a macrotask), so a page stays responsive and can show progress.
+ */
+import { getBackendName, getThreads } from "./backend.js";
+import { check } from "./errors.js";
+import { buildLayer, type LayerSpec } from "./layer-spec.js";
+import { layerStats, type LayerStats } from "./cost.js";
+import { randn } from "./tensor.js";
+
+/** One layer to time: a name, its spec, and the input shape it runs on, e.g. [1, 64, 56, 56]. */
+export interface LatencyVariant {
+  name: string;
+  layer: LayerSpec;
+  input: readonly number[];
+}
+
+export interface LatencyOptions {
+  /** Calls of each variant before timing (JIT tier-up, memory growth, workers starting). Default 2. */
+  warmup?: number;
+  /** Timed rounds; each times every variant once and the median over rounds is reported. Default 7. */
+  rounds?: number;
+  /** Minimum wall time of one sample in ms (the call repeats until it is reached). Default 20. */
+  sampleMs?: number;
+  /** The name of the variant the ratios divide by (default: the first). */
+  baseline?: string;
+  /** Seed of the weights and inputs (default 0). */
+  seed?: number;
+  /** The clock, in ms (default performance.now). */
+  now?: () => number;
+}
+
+export interface LatencyProgress {
+  /** Samples taken so far, of `total` (= rounds x variants); warm-up counts as step 0. */
+  done: number;
+  total: number;
+  /** The variant just measured (or warmed up). */
+  name: string;
+  round: number;
+}
+
+export interface AsyncLatencyOptions extends LatencyOptions {
+  /** Called after the warm-up and after each sample. */
+  onProgress?: (progress: LatencyProgress) => void;
+  /** What runs between samples (default: a zero-delay timeout, which lets a page paint). */
+  pause?: () => Promise<void>;
+  /** Checked between samples; when it returns true the measurement stops with a ConvError ("cancelled after ..."). */
+  cancelled?: () => boolean;
+}
+
+/** One variant's timing: the per-call time of each round's sample, and the calls timed in total. */
+export interface LatencyTiming {
+  samplesMs: number[];
+  calls: number;
+}
+
+export interface LatencyRow {
+  name: string;
+  /** The layer's class, e.g. "Conv2d". */
+  type: string;
+  inputShape: number[];
+  outputShape: number[];
+  params: number;
+  macs: number;
+  flops: number;
+  /** Compulsory memory traffic in bytes (layerStats; composites count their intermediate tensors). */
+  memory: LayerStats["memory"];
+  /** FLOPs per byte of that traffic. */
+  arithmeticIntensity: number;
+  /** Median over rounds of the time per call, ms. */
+  medianMs: number;
+  /** The fastest round's time per call, ms. */
+  minMs: number;
+  samplesMs: number[];
+  calls: number;
+  /** FLOPs / median time, in GFLOP/s. */
+  gflops: number;
+  /** Median time per MAC in ns (null when the layer has no MACs). */
+  nsPerMac: number | null;
+  macsRatio: number;
+  memoryRatio: number;
+  timeRatio: number;
+  /** timeRatio / macsRatio: how much more each MAC costs than one of the baseline's (null without MACs). */
+  timePerMacRatio: number | null;
+}
+
+export interface LatencyReport {
+  /** The backend the calls ran on ("wasm" or "reference"). */
+  backend: string;
+  /** Threads of the wasm backend (1 for the reference backend). */
+  threads: number;
+  baseline: string;
+  rounds: number;
+  rows: LatencyRow[];
+}
+
+const defaultNow: () => number = typeof performance === "object" && performance !== null ? () => performance.now() : () => Date.now();
+
+/** The median of a non-empty list (the mean of the middle two for an even length). */
+export function median(values: readonly number[]): number {
+  check(values.length > 0 && values.every(Number.isFinite), "median", () => `expected finite numbers, got ${JSON.stringify(values)}`);
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * One sample: calls `run` until at least `sampleMs` have passed on `now` (at least once) and
+ * returns the mean time per call.
+ */
+export function timeSample(run: () => unknown, { sampleMs = 20, now = defaultNow }: { sampleMs?: number; now?: () => number } = {}): { ms: number; calls: number } {
+  let calls = 0;
+  const t0 = now();
+  let t = t0;
+  do {
+    run();
+    calls++;
+    t = now();
+  } while (t - t0 < sampleMs);
+  return { ms: (t - t0) / calls, calls };
+}
+
+/**
+ * The join: each variant's stats and timing become a row with achieved GFLOP/s and the ratios to
+ * the baseline (see the file comment). Pure: the notebook, the page and the tests call it on
+ * whatever timings they have.
+ */
+export function latencyRows(entries: readonly { name: string; stats: LayerStats; timing: LatencyTiming }[], { baseline }: { baseline?: string } = {}): LatencyRow[] {
+  const op = "latencyRows";
+  check(entries.length > 0, op, () => "expected at least one variant");
+  const names = entries.map((e) => e.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  check(duplicate === undefined, op, () => `variant names must be unique; ${JSON.stringify(duplicate)} repeats`);
+  const baseName = baseline ?? names[0]!;
+  const base = entries.find((e) => e.name === baseName);
+  check(base !== undefined, op, () => `baseline ${JSON.stringify(baseName)} is not one of the variants ${JSON.stringify(names)}`);
+  check(base.stats.macs > 0, op, () => `baseline ${JSON.stringify(baseName)} has no MACs to compare with`);
+  const rows = entries.map(({ name, stats, timing }) => {
+    check(timing.samplesMs.length > 0 && timing.samplesMs.every((t) => Number.isFinite(t) && t > 0), op, () => `variant ${JSON.stringify(name)}: samples must be positive times in ms, got ${JSON.stringify(timing.samplesMs)}`);
+    const medianMs = median(timing.samplesMs);
+    return {
+      name, type: stats.type, inputShape: stats.inputShape.slice(), outputShape: stats.outputShape.slice(),
+      params: stats.params.total, macs: stats.macs, flops: stats.flops, memory: { ...stats.memory }, arithmeticIntensity: stats.arithmeticIntensity,
+      medianMs, minMs: Math.min(...timing.samplesMs), samplesMs: timing.samplesMs.slice(), calls: timing.calls,
+      gflops: stats.flops / (medianMs * 1e6),
+      nsPerMac: stats.macs > 0 ? (medianMs * 1e6) / stats.macs : null,
+    };
+  });
+  const b = rows.find((r) => r.name === baseName)!;
+  return rows.map((r) => {
+    const macsRatio = r.macs / b.macs;
+    const timeRatio = r.medianMs / b.medianMs;
+    return {
+      ...r, macsRatio, memoryRatio: r.memory.totalBytes / b.memory.totalBytes, timeRatio,
+      timePerMacRatio: r.macs > 0 ? timeRatio / macsRatio : null,
+    };
+  });
+}
+
+/**
+ * The variants of one job at a matched budget: the same input (1, C, H, W) taken to the same
+ * output (1, C, H, W) by a k x k regular conv, grouped convs, a depthwise conv (groups = C), a
+ * pointwise 1x1 conv, a depthwise-separable conv, a GDSConv with 2 groups and a conv with
+ * dilation 2, all with "same" padding and no bias (so FLOPs = 2 MACs). The regular conv comes
+ * first: it is the baseline.
+ */
+export function matchedBudgetVariants({ channels = 64, size = 56, kernelSize = 3, groups = [2, 4, 8], batch = 1 }: {
+  channels?: number; size?: number; kernelSize?: number; groups?: readonly number[]; batch?: number;
+} = {}): LatencyVariant[] {
+  const op = "matchedBudgetVariants";
+  for (const [name, v] of [["channels", channels], ["size", size], ["kernelSize", kernelSize], ["batch", batch]] as const) {
+    check(Number.isInteger(v) && v >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  check(kernelSize % 2 === 1, op, () => `kernelSize must be odd (symmetric "same" padding), got ${kernelSize}`);
+  for (const g of groups) check(Number.isInteger(g) && g > 1 && channels % g === 0, op, () => `groups ${JSON.stringify(g)} must be an integer > 1 dividing channels (${channels})`);
+  check(channels % 2 === 0, op, () => `channels (${channels}) must be even (GDSConv uses 2 groups)`);
+  const input = [batch, channels, size, size];
+  const p = (kernelSize - 1) / 2;
+  const conv = { type: "Conv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, bias: false } as const;
+  const variants: [string, LayerSpec][] = [
+    ["regular", conv],
+    ...groups.map((g): [string, LayerSpec] => [`grouped g=${g}`, { ...conv, groups: g }]),
+    ["depthwise", { type: "DepthwiseConv2d", channels, kernelSize, padding: p, bias: false }],
+    ["pointwise", { type: "PointwiseConv2d", inChannels: channels, outChannels: channels, bias: false }],
+    ["depthwise-separable", { type: "SeparableConv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, bias: false }],
+    ["GDSConv g=2", { type: "GroupedSeparableConv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, groups: 2, bias: false }],
+    ["dilated d=2", { ...conv, padding: 2 * p, dilation: 2 }],
+  ];
+  return variants.map(([name, layer]) => ({ name, layer, input }));
+}
+
+interface Prepared {
+  name: string;
+  stats: LayerStats;
+  run: () => unknown;
+  samplesMs: number[];
+  calls: number;
+}
+
+/**
+ * The measurement as a sequence of steps (warm-up, then one sample per step), ending with the
+ * report; measureLatency drains it, measureLatencyAsync pauses between steps.
+ */
+function* latencySteps(variants: readonly LatencyVariant[], { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions): Generator<LatencyProgress, LatencyReport> {
+  const op = "measureLatency";
+  check(variants.length > 0, op, () => "expected at least one variant");
+  check(Number.isInteger(warmup) && warmup >= 0, op, () => `warmup must be a non-negative integer, got ${JSON.stringify(warmup)}`);
+  check(Number.isInteger(rounds) && rounds >= 1, op, () => `rounds must be a positive integer, got ${JSON.stringify(rounds)}`);
+  check(typeof sampleMs === "number" && sampleMs >= 0, op, () => `sampleMs must be a non-negative number, got ${JSON.stringify(sampleMs)}`);
+  // Every variant is counted and built before anything runs, so a bad spec fails fast.
+  const prepared: Prepared[] = variants.map(({ name, layer, input }, i) => {
+    const stats = layerStats(layer, input);
+    const module = buildLayer(layer, { seed: seed + i });
+    const x = randn(input, { seed: seed + 1000 + i });
+    return { name, stats, run: () => module.forward(x), samplesMs: [], calls: 0 };
+  });
+  // Checks names and the baseline now, with placeholder timings, rather than after the timing.
+  latencyRows(prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: [1], calls: 1 } })), { baseline });
+  const total = rounds * prepared.length;
+  for (const p of prepared) for (let i = 0; i < warmup; i++) p.run();
+  yield { done: 0, total, name: prepared.at(-1)!.name, round: 0 };
+  let done = 0;
+  for (let round = 1; round <= rounds; round++) {
+    for (const p of prepared) {
+      const sample = timeSample(p.run, { sampleMs, now });
+      p.samplesMs.push(sample.ms);
+      p.calls += sample.calls;
+      yield { done: ++done, total, name: p.name, round };
+    }
+  }
+  const backend = getBackendName();
+  return {
+    backend,
+    threads: backend === "wasm" ? getThreads() : 1,
+    baseline: baseline ?? prepared[0]!.name,
+    rounds,
+    rows: latencyRows(prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })), { baseline }),
+  };
+}
+
+/** Times `variants` on the active backend and joins the times with layerStats (see the file comment). */
+export function measureLatency(variants: readonly LatencyVariant[], options: LatencyOptions = {}): LatencyReport {
+  const steps = latencySteps(variants, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * measureLatency that yields between samples (so a page can paint and stay responsive) and
+ * reports progress. Use it in browsers; the numbers are the same kind as measureLatency's.
+ */
+export async function measureLatencyAsync(variants: readonly LatencyVariant[], { onProgress, pause = macrotask, cancelled, ...options }: AsyncLatencyOptions = {}): Promise<LatencyReport> {
+  const steps = latencySteps(variants, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    onProgress?.(step.value);
+    await pause();
+    check(!cancelled?.(), "measureLatency", () => `cancelled after ${step.value.done} of ${step.value.total} samples`);
+  }
+}
+
+/** 1234567 -> "1.23 MB" (decimal units, as memory traffic is quoted). */
+function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
+}
+
+/** A fixed-width text table of a report: one line per variant, for notebooks and terminals. */
+export function formatLatencyTable(report: LatencyReport): string {
+  const f = (n: number, digits: number) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const header = ["variant", "MACs", "memory", "FLOP/B", "median ms", "GFLOP/s", "MACs ×", "time ×", "time/MAC ×"];
+  const lines = report.rows.map((r) => [
+    r.name,
+    f(r.macs, 0),
+    formatBytes(r.memory.totalBytes),
+    f(r.arithmeticIntensity, 1),
+    f(r.medianMs, 3),
+    f(r.gflops, 1),
+    f(r.macsRatio, 3),
+    f(r.timeRatio, 3),
+    r.timePerMacRatio === null ? "-" : f(r.timePerMacRatio, 1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  return [
+    `${report.backend} backend, ${report.threads} thread${report.threads === 1 ? "" : "s"}, median of ${report.rounds} rounds; ratios against ${report.baseline}`,
+    row(header),
+    ...lines.map(row),
+  ].join("\n");
+}
