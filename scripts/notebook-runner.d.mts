@@ -42,6 +42,8 @@ export function executeNotebook(file: string, outDir: string, options?: { timeou
 export function formatFailure(file: string, failure: CellFailure): string;
 export function normalizeSvg(markup: string): string;
 export function normalizeOutput(output: NotebookOutput): unknown;
+export const NONDETERMINISTIC_TAGS: readonly string[];
+export function hasNondeterministicOutput(cell: NotebookCell): boolean;
 export function compareNotebooks(committed: Notebook, executed: Notebook): string[];
 export function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]>;
 export function selfContainedReport(html: string): string;
