@@ -11,14 +11,27 @@
  *   [256, 512)        parameters of the current call (i32 slots, Param below)
  *   [1024, 2048)      thread control words (wasm-threads.ts)
  *   [65536, ...)      x | weight | bias | packed weights | tap offsets | prepped input | y |
- *                     one strip buffer (K x 8 floats) per thread
+ *                     one buffer per thread: a packed strip (K x 8 floats) and a small tile, or,
+ *                     for depthwise-like convs, one prepped channel
+ * Everything from 65536 on is laid out afresh by each call.
  */
 import type { ConvInfo } from "../arithmetic.js";
 import { ConvError } from "../errors.js";
 import { wasmBinary } from "./wasm-binary.js";
 
 /** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
-export const Param = { N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9, SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18, XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25, ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34, WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40 } as const;
+export const Param = {
+  // batch, groups, channels per group (in, out); kernel size and dilation (depth, height, width)
+  N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9,
+  // conv stride, output size, prepped extent per stride phase
+  SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18,
+  // byte offsets: prepped input, packed weights, bias, output, tap offsets, thread buffers, input
+  XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25,
+  // input size, input dilation (transposed: the stride), prep padding before (may be negative)
+  ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34,
+  // raw weights; flags: transposed weight layout, panel rows, xp is x, packed strips, fused prep
+  WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40,
+} as const;
 
 export const PARAMS_OFFSET = 256;
 export const CONTROL_OFFSET = 1024;
@@ -27,7 +40,7 @@ const DATA_OFFSET = 65536;
 const PAGE = 65536;
 /** Largest memory the kernels address (their offsets are 32-bit signed). */
 export const MAX_MEMORY_BYTES = 2 ** 31 - PAGE;
-/** Floats of slack after x and xp: a strip may read up to 16 positions past the last valid one. */
+/** Floats of slack after x and xp: a strip may read up to 31 positions past the last valid one. */
 const SLACK = 64;
 
 /** The exports of assembly/convkit.ts. */
