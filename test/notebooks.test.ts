@@ -61,9 +61,9 @@ afterAll(() => {
 });
 
 describe("notebooks/", () => {
-  it("holds numbered tslab notebooks 01-07 at least", () => {
+  it("holds numbered tslab notebooks 01-08 at least", () => {
     const names = notebooks.map((f) => basename(f));
-    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-"]) expect(names.some((n) => n.startsWith(prefix))).toBe(true);
+    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"]) expect(names.some((n) => n.startsWith(prefix))).toBe(true);
     for (const name of names) expect(name).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
   });
 
