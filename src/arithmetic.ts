@@ -10,7 +10,7 @@
  *   transposed output     o = (i - 1) s - p_before - p_after + k_eff + output_padding
  *   "same" padding        total d (k - 1), floor(total / 2) before, the rest after
  */
-import { check, ConvError, formatShape } from "./errors.js";
+import { check, formatShape } from "./errors.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export type PaddingString = "same" | "valid";
@@ -74,7 +74,7 @@ export interface ConvInfo {
 /** The largest element count a Float32Array can hold in V8 (2^32). */
 export const MAX_ELEMENTS = 2 ** 32;
 
-const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
+export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
 
 /** k_eff = d (k - 1) + 1: the extent of a kernel of size k with dilation d. */
 export function effectiveKernelSize(kernelSize: number, dilation = 1): number {
@@ -160,9 +160,43 @@ export function expandSize(op: string, name: string, value: unknown, rank: numbe
   return values as number[];
 }
 
-function checkGroups(op: string, groups: unknown): number {
-  check(typeof groups === "number" && Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${JSON.stringify(groups)}`);
-  return groups;
+/*
+ * Option validators shared by the functional ops, the layers and the layer specs, so that a bad
+ * option reads the same wherever it is caught.
+ */
+
+/** Throws unless `value` is a positive integer; returns it. */
+export function checkPositiveInteger(op: string, name: string, value: unknown): number {
+  check(typeof value === "number" && Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Throws unless `groups` divides the channel count `what` (e.g. "inChannels"). */
+export function checkDivisibleByGroups(op: string, what: string, channels: number, groups: number): void {
+  check(channels % groups === 0, op, () => `${what} (${channels}) must be divisible by groups (${groups})`);
+}
+
+/** Throws unless `value` is one of PyTorch's padding modes; returns it. */
+export function checkPaddingMode(op: string, value: unknown): PaddingMode {
+  check(PADDING_MODES.includes(value as PaddingMode), op, () => `unknown paddingMode ${JSON.stringify(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`);
+  return value as PaddingMode;
+}
+
+/** A padding option checked against the stride: per-dimension sizes, or "same" (stride 1 only) or "valid". */
+export function checkPadding(op: string, value: unknown, rank: number, stride: readonly number[]): number[] | PaddingString {
+  if (typeof value === "string") {
+    check(value === "same" || value === "valid", op, () => `unknown padding ${JSON.stringify(value)}; expected a number, an array of ${rank}, "same" or "valid"`);
+    check(value !== "same" || stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`);
+    return value;
+  }
+  return expandSize(op, "padding", value, rank, { min: 0 });
+}
+
+/** Throws unless each output padding is smaller than its stride or its dilation (PyTorch's rule). */
+export function checkOutputPadding(op: string, outputPadding: readonly number[], stride: readonly number[], dilation: readonly number[]): void {
+  outputPadding.forEach((p, i) =>
+    check(p < Math.max(stride[i]!, dilation[i]!), op, () => `outputPadding (${p}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in spatial dimension ${i}`),
+  );
 }
 
 /** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
@@ -207,8 +241,8 @@ export function convInfo(
   checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[0]!, xShape);
   const stride = expandSize(op, "stride", strideArg, rank);
   const dilation = expandSize(op, "dilation", dilationArg, rank);
-  const groups = checkGroups(op, groupsArg);
-  check(PADDING_MODES.includes(paddingMode), op, () => `unknown paddingMode ${JSON.stringify(paddingMode)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`);
+  const groups = checkPositiveInteger(op, "groups", groupsArg);
+  checkPaddingMode(op, paddingMode);
   const kernelSize = wShape.slice(2);
   const outChannels = wShape[0]!;
 
@@ -218,23 +252,19 @@ export function convInfo(
     `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
   );
 
+  const padding = checkPadding(op, paddingArg, rank, stride);
   let padBefore: number[];
   let padAfter: number[];
-  if (typeof paddingArg === "string") {
-    if (paddingArg === "valid") {
-      padBefore = new Array<number>(rank).fill(0);
-      padAfter = new Array<number>(rank).fill(0);
-    } else if (paddingArg === "same") {
-      check(stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`);
-      const pads = kernelSize.map((k, i) => samePadding(k, dilation[i]));
-      padBefore = pads.map((p) => p[0]);
-      padAfter = pads.map((p) => p[1]);
-    } else {
-      throw new ConvError(op, `unknown padding ${JSON.stringify(paddingArg)}; expected a number, an array of ${rank}, "same" or "valid"`);
-    }
+  if (padding === "valid") {
+    padBefore = new Array<number>(rank).fill(0);
+    padAfter = new Array<number>(rank).fill(0);
+  } else if (padding === "same") {
+    const pads = kernelSize.map((k, i) => samePadding(k, dilation[i]));
+    padBefore = pads.map((p) => p[0]);
+    padAfter = pads.map((p) => p[1]);
   } else {
-    padBefore = expandSize(op, "padding", paddingArg, rank, { min: 0 });
-    padAfter = padBefore.slice();
+    padBefore = padding;
+    padAfter = padding.slice();
   }
 
   for (let i = 0; i < rank; i++) {
@@ -273,7 +303,7 @@ export function convTransposeInfo(
 ): ConvInfo {
   const { stride: strideArg = 1, padding: paddingArg = 0, outputPadding: outputPaddingArg = 0, dilation: dilationArg = 1, groups: groupsArg = 1 } = options;
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
-  const groups = checkGroups(op, groupsArg);
+  const groups = checkPositiveInteger(op, "groups", groupsArg);
   checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[1]! * groups, xShape);
   const stride = expandSize(op, "stride", strideArg, rank);
   const dilation = expandSize(op, "dilation", dilationArg, rank);
@@ -287,11 +317,7 @@ export function convTransposeInfo(
   check(wShape[0] === channels, op, () =>
     `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
   );
-  for (let i = 0; i < rank; i++) {
-    check(outputPadding[i]! < Math.max(stride[i]!, dilation[i]!), op, () =>
-      `outputPadding (${outputPadding[i]}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in spatial dimension ${i}`,
-    );
-  }
+  checkOutputPadding(op, outputPadding, stride, dilation);
   const outSize = spatial.map((size, i) =>
     convTransposeOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, outputPadding: outputPadding[i]! }),
   );

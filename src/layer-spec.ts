@@ -8,7 +8,7 @@
  *
  * Option names and defaults are the layer constructors' (layers.ts), which follow torch.nn.
  */
-import { expandSize, type PaddingMode, type SpatialRank } from "./arithmetic.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type PaddingMode, type SpatialRank } from "./arithmetic.js";
 import { check, ConvError } from "./errors.js";
 import type { AdaptiveSize } from "./functional.js";
 import {
@@ -192,12 +192,8 @@ const RANK: Record<string, SpatialRank> = {
   Conv1d: 1, Conv2d: 2, Conv3d: 3, ConvTranspose1d: 1, ConvTranspose2d: 2, ConvTranspose3d: 3,
   MaxPool1d: 1, MaxPool2d: 2, MaxPool3d: 3, AvgPool1d: 1, AvgPool2d: 2, AvgPool3d: 3,
 };
-const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
 
-function positiveInt(op: string, name: string, value: unknown): number {
-  check(typeof value === "number" && Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  return value;
-}
+const positiveInt = checkPositiveInteger;
 
 function integer(op: string, name: string, value: unknown): number {
   check(typeof value === "number" && Number.isInteger(value), op, () => `${name} must be an integer, got ${JSON.stringify(value)}`);
@@ -209,22 +205,12 @@ function boolean(op: string, name: string, value: unknown): boolean {
   return value;
 }
 
-function convPadding(op: string, value: unknown, rank: number, stride: number[]): number[] | "same" | "valid" {
-  if (typeof value === "string") {
-    check(value === "same" || value === "valid", op, () => `unknown padding ${JSON.stringify(value)}; expected a number, an array of ${rank}, "same" or "valid"`);
-    check(value !== "same" || stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride [${stride.join(", ")}]`);
-    return value;
-  }
-  return expandSize(op, "padding", value, rank, { min: 0 });
-}
+const convPadding = checkPadding;
 
-function paddingMode(op: string, value: unknown): PaddingMode {
-  check(PADDING_MODES.includes(value as PaddingMode), op, () => `unknown paddingMode ${JSON.stringify(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`);
-  return value as PaddingMode;
-}
+const paddingMode = checkPaddingMode;
 
 function divides(op: string, groups: number, what: string, channels: number): void {
-  check(channels % groups === 0, op, () => `${what} (${channels}) must be divisible by groups (${groups})`);
+  checkDivisibleByGroups(op, what, channels, groups);
 }
 
 /** Throws unless `spec` holds only the options its type takes, and every required one. */
@@ -271,9 +257,7 @@ function resolveConvTranspose(op: string, type: string, rank: SpatialRank, s: Re
   const bias = boolean(op, "bias", s.bias ?? true);
   const padding = expandSize(op, "padding", s.padding ?? 0, rank, { min: 0 });
   const outputPadding = expandSize(op, "outputPadding", s.outputPadding ?? 0, rank, { min: 0 });
-  outputPadding.forEach((p, i) =>
-    check(p < Math.max(stride[i]!, dilation[i]!), op, () => `outputPadding (${p}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]})`),
-  );
+  checkOutputPadding(op, outputPadding, stride, dilation);
   return {
     kind: "convTranspose", type, rank, inChannels, outChannels, bias,
     weightShape: [inChannels, outChannels / groups, ...kernelSize],

@@ -4,7 +4,7 @@
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the weight, and the same bound for the bias), drawn from
  * mulberry32: from `seed` when given, else from a global stream that `manualSeed` resets.
  */
-import { expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "./arithmetic.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "./arithmetic.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "./conv.js";
 import { check, ConvError, formatShape } from "./errors.js";
 import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "./functional.js";
@@ -79,8 +79,15 @@ function expandTuple<R extends SpatialRank>(op: string, name: string, value: unk
   return expandSize(op, name, value, rank, options) as unknown as Tuple<R>;
 }
 
-function checkChannels(op: string, name: string, value: number): void {
-  check(Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
+const checkChannels = checkPositiveInteger;
+
+/** Channel counts and groups of a grouped layer: positive integers, groups dividing both counts. */
+function checkGroupedChannels(op: string, inChannels: number, outChannels: number, groups: number): void {
+  checkChannels(op, "inChannels", inChannels);
+  checkChannels(op, "outChannels", outChannels);
+  checkPositiveInteger(op, "groups", groups);
+  checkDivisibleByGroups(op, "inChannels", inChannels, groups);
+  checkDivisibleByGroups(op, "outChannels", outChannels, groups);
 }
 
 /** Shared by the regular and transposed convolution layers: options, parameters, initialisation. */
@@ -98,11 +105,7 @@ abstract class ConvLayerBase<R extends SpatialRank> extends Module {
   constructor(op: string, rank: R, inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R> | ConvTransposeLayerOptions<R>, transposed: boolean) {
     super();
     const { stride = 1, dilation = 1, groups = 1, bias = true, seed } = options;
-    checkChannels(op, "inChannels", inChannels);
-    checkChannels(op, "outChannels", outChannels);
-    check(Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${JSON.stringify(groups)}`);
-    check(inChannels % groups === 0, op, () => `inChannels (${inChannels}) must be divisible by groups (${groups})`);
-    check(outChannels % groups === 0, op, () => `outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    checkGroupedChannels(op, inChannels, outChannels, groups);
     this.rank = rank;
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -132,16 +135,8 @@ export abstract class ConvNd<R extends SpatialRank> extends ConvLayerBase<R> {
   constructor(op: string, rank: R, inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R>) {
     super(op, rank, inChannels, outChannels, kernelSize, options, false);
     const { padding = 0, paddingMode = "zeros" } = options;
-    if (typeof padding === "string") {
-      check(padding === "same" || padding === "valid", op, () => `unknown padding ${JSON.stringify(padding)}; expected a number, an array of ${rank}, "same" or "valid"`);
-      check(padding !== "same" || this.stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride ${formatShape(this.stride)}`);
-      this.padding = padding;
-    } else {
-      this.padding = expandTuple(op, "padding", padding, rank, { min: 0 });
-    }
-    const modes: PaddingMode[] = ["zeros", "reflect", "replicate", "circular"];
-    if (!modes.includes(paddingMode)) throw new ConvError(op, `unknown paddingMode ${JSON.stringify(paddingMode)}; expected one of ${modes.map((m) => `"${m}"`).join(", ")}`);
-    this.paddingMode = paddingMode;
+    this.padding = checkPadding(op, padding, rank, this.stride) as Tuple<R> | PaddingString;
+    this.paddingMode = checkPaddingMode(op, paddingMode);
   }
 
   /** The options this layer passes to its functional op. */
@@ -160,9 +155,7 @@ export abstract class ConvTransposeNd<R extends SpatialRank> extends ConvLayerBa
     const { padding = 0, outputPadding = 0 } = options;
     this.padding = expandTuple(op, "padding", padding, rank, { min: 0 });
     this.outputPadding = expandTuple(op, "outputPadding", outputPadding, rank, { min: 0 });
-    this.outputPadding.forEach((p: number, i: number) =>
-      check(p < Math.max(this.stride[i]!, this.dilation[i]!), op, () => `outputPadding (${p}) must be smaller than either stride (${this.stride[i]}) or dilation (${this.dilation[i]})`),
-    );
+    checkOutputPadding(op, this.outputPadding, this.stride, this.dilation);
   }
 
   get convOptions(): ConvTransposeOptions<R> {
@@ -293,11 +286,7 @@ export class GroupedSeparableConv2d extends Module {
   constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<2>, { groups = 1, bias, seed, ...options }: Opts<2> = {}) {
     super();
     const op = "GroupedSeparableConv2d";
-    checkChannels(op, "inChannels", inChannels);
-    checkChannels(op, "outChannels", outChannels);
-    check(Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${JSON.stringify(groups)}`);
-    check(inChannels % groups === 0, op, () => `inChannels (${inChannels}) must be divisible by groups (${groups})`);
-    check(outChannels % groups === 0, op, () => `outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    checkGroupedChannels(op, inChannels, outChannels, groups);
     this.groups = groups;
     this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, { ...options, ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 0) });
     this.pointwise = new Conv2d(inChannels, outChannels, 1, { groups, ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 1) });

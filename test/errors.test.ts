@@ -73,7 +73,7 @@ describe("convolution errors", () => {
 
   it("outputPadding >= max(stride, dilation)", () => {
     expectConvError(() => convTranspose2d(x, zeros([4, 2, 3, 3]), null, { stride: 2, outputPadding: 2 }), /^convTranspose2d: outputPadding \(2\) must be smaller than either stride \(2\) or dilation \(1\) in spatial dimension 0$/);
-    expectConvError(() => new ConvTranspose2d(4, 2, 3, { outputPadding: 1 }), /^ConvTranspose2d: outputPadding \(1\) must be smaller than either stride \(1\) or dilation \(1\)$/);
+    expectConvError(() => new ConvTranspose2d(4, 2, 3, { outputPadding: 1 }), /^ConvTranspose2d: outputPadding \(1\) must be smaller than either stride \(1\) or dilation \(1\) in spatial dimension 0$/);
   });
 
   it("transposed padding so large the output would be empty", () => {
