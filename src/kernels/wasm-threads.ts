@@ -103,11 +103,12 @@ function ensureWorkers(e: WasmEngine, count: number): number {
 }
 
 /** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
-function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number): void {
+function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, meanwhile?: () => void): void {
   const count = ensureWorkers(e, threads);
   const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
   const chunk = Math.max(1, Math.floor(units / (count * 24)));
   if (count <= 1) {
+    meanwhile?.();
     e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
     return;
   }
@@ -122,6 +123,7 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
+  meanwhile?.();
   for (;;) {
     const u = Atomics.add(c, NEXT, chunk);
     if (u >= units) break;
