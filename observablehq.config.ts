@@ -33,6 +33,7 @@ export default {
         { name: "Cost charts", path: "/cost-charts" },
         { name: "Receptive field", path: "/receptive-field" },
         { name: "Networks", path: "/networks" },
+        { name: "FLOPs are not latency", path: "/flops-vs-latency" },
       ],
     },
   ],

@@ -329,6 +329,13 @@ function expectations(): Record<string, PageExpectation> {
         ["#model-rows", vggSummary.rows.map((r) => ({ params: r.params, macs: r.macs }))],
       ],
     },
+    "/flops-vs-latency": {
+      // Timings and their charts come after the page paints: test/site-latency.test.ts waits for
+      // them. ShuffleNet V2's G2 table is a closed form, h w 2c + c²/g at the default 28x28 map.
+      grids: [],
+      texts: [["#latency-table", "depthwise-separable"]],
+      tables: [["#g2-table", [[1, 128], [2, 180], [4, 256], [8, 360]].map(([g, c]) => ({ mac: 28 * 28 * 2 * c! + (c! * c!) / g! }))]],
+    },
   };
 }
 
