@@ -341,6 +341,35 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
   }
 }
 
+/** kernel1x32 over 32 positions of one output row, of which the first `valid` are stored. */
+@inline function kernel1x32row(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, valid: i32, tmp: usize): void {
+  let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
+  let c4: v128 = c0, c5: v128 = c0, c6: v128 = c0, c7: v128 = c0;
+  const end = off + (<usize>K << 2);
+  while (off < end) {
+    const q = b + <usize>load<i32>(off);
+    const s = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(q)));
+    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
+    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
+    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
+    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
+    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
+    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
+    a += 4;
+    off += 4;
+  }
+  if (valid == 32) {
+    v128.store(y, c0); v128.store(y, c1, 16); v128.store(y, c2, 32); v128.store(y, c3, 48);
+    v128.store(y, c4, 64); v128.store(y, c5, 80); v128.store(y, c6, 96); v128.store(y, c7, 112);
+  } else {
+    v128.store(tmp, c0); v128.store(tmp, c1, 16); v128.store(tmp, c2, 32); v128.store(tmp, c3, 48);
+    v128.store(tmp, c4, 64); v128.store(tmp, c5, 80); v128.store(tmp, c6, 96); v128.store(tmp, c7, 112);
+    copy(y, tmp, valid);
+  }
+}
+
 /** Positions per strip for a panel height. */
 @inline function stripWidth(mr: i32): i32 {
   return mr == 4 ? 8 : 32;
@@ -396,10 +425,13 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
         for (let od = 0; od < ODv; od++) {
           const xb = buf + (<usize>(od * Hq * Wq) << 2);
           const yf = y + (<usize>((n * F + f0) * plane + od * OHv * OWv) << 2);
-          for (let s = 0; s < strips; s++) {
-            const j0 = s * nr;
-            const oh = j0 / Wq, ow = j0 - oh * Wq;
-            kernel1x32(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv, tmp);
+          // strips along each output row: stores go straight to y, no dropped columns
+          for (let oh = 0; oh < OHv; oh++) {
+            const xr = xb + (<usize>(oh * Wq) << 2);
+            const yr = yf + (<usize>(oh * OWv) << 2);
+            for (let ow = 0; ow < OWv; ow += 32) {
+              kernel1x32row(a, xr + (<usize>ow << 2), off, K, bb, yr + (<usize>ow << 2), min(32, OWv - ow), tmp);
+            }
           }
         }
       }
