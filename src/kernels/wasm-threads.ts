@@ -82,7 +82,7 @@ const workers: NodeWorker[] = [];
 function ensureWorkers(e: WasmEngine, count: number): number {
   const wt = nodeBuiltin<WorkerThreads>("node:worker_threads");
   if (!wt || !e.shared) return 1;
-  const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
+  const c = controlWords(e);
   while (workers.length < count - 1) {
     const index = workers.length + 1;
     Atomics.store(c, READY + index, 0);
@@ -103,12 +103,25 @@ function ensureWorkers(e: WasmEngine, count: number): number {
 }
 
 /** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
-function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, meanwhile?: () => void): void {
+/** Writes one float per 4 KiB page of a fresh array, so that its pages are faulted in now. */
+function touchPages(out: Float32Array): void {
+  for (let i = 0; i < out.length; i += 1024) out[i] = 0;
+}
+
+let control = new Int32Array(0);
+
+/** The control words, as a view that is made again only when the memory has grown. */
+function controlWords(e: WasmEngine): Int32Array {
+  if (control.buffer !== e.memory.buffer) control = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
+  return control;
+}
+
+function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array): void {
   const count = ensureWorkers(e, threads);
-  const c = new Int32Array(e.memory.buffer, CONTROL_OFFSET, 256);
+  const c = controlWords(e);
   const chunk = Math.max(1, Math.floor(units / (count * 24)));
   if (count <= 1) {
-    meanwhile?.();
+    touchPages(prefault);
     e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
     return;
   }
@@ -123,7 +136,7 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
-  meanwhile?.();
+  touchPages(prefault);
   for (;;) {
     const u = Atomics.add(c, NEXT, chunk);
     if (u >= units) break;

@@ -139,7 +139,7 @@ function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
 }
 
 /** Runs gemm units over a pool of threads (wasm-threads.ts); buffers hold one strip buffer per thread. */
-export type ParallelRunner = (e: WasmEngine, units: number, buffers: number, bufferBytes: number, meanwhile?: () => void) => void;
+export type ParallelRunner = (e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array) => void;
 let parallel: ParallelRunner | null = null;
 let parallelThreads = 1;
 let parallelMinMacs = Infinity;
@@ -249,12 +249,10 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
 
   if (threads > 1) {
     e.exports.pack(PARAMS_OFFSET);
-    // While the workers start on the gemm, the caller touches one float per page of the output:
-    // a fresh allocation faults its pages in on first write, which costs as much as the copy.
+    // While the workers start on the gemm, the caller touches one float per page of the output
+    // (prefault): a fresh allocation faults its pages in on first write, as costly as the copy.
     const out = new Float32Array(outLen);
-    parallel!(e, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, () => {
-      for (let i = 0; i < outLen; i += 1024) out[i] = 0;
-    });
+    parallel!(e, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, out);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
