@@ -341,8 +341,12 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
   }
 }
 
-/** kernel1x32 over 32 positions of one output row, of which the first `valid` are stored. */
-@inline function kernel1x32row(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, valid: i32, tmp: usize): void {
+/**
+ * The depthwise-like kernel along one output row: MR = 1 output channel x `nv` vectors (a
+ * constant at each call site, up to 8) of consecutive positions, of which the first `valid` are
+ * stored straight into y.
+ */
+@inline function rowKernel(nv: i32, a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, valid: i32, tmp: usize): void {
   let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
   let c4: v128 = c0, c5: v128 = c0, c6: v128 = c0, c7: v128 = c0;
   const end = off + (<usize>K << 2);
@@ -350,24 +354,26 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
     const q = b + <usize>load<i32>(off);
     const s = v128.load32_splat(a);
     c0 = f32x4.add(c0, f32x4.mul(s, v128.load(q)));
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
-    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
-    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
-    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
-    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
-    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
+    if (nv > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
+    if (nv > 2) c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
+    if (nv > 3) c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
+    if (nv > 4) c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
+    if (nv > 5) c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
+    if (nv > 6) c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
+    if (nv > 7) c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
     a += 4;
     off += 4;
   }
-  if (valid == 32) {
-    v128.store(y, c0); v128.store(y, c1, 16); v128.store(y, c2, 32); v128.store(y, c3, 48);
-    v128.store(y, c4, 64); v128.store(y, c5, 80); v128.store(y, c6, 96); v128.store(y, c7, 112);
-  } else {
-    v128.store(tmp, c0); v128.store(tmp, c1, 16); v128.store(tmp, c2, 32); v128.store(tmp, c3, 48);
-    v128.store(tmp, c4, 64); v128.store(tmp, c5, 80); v128.store(tmp, c6, 96); v128.store(tmp, c7, 112);
-    copy(y, tmp, valid);
-  }
+  const d = valid == nv << 2 ? y : tmp;
+  v128.store(d, c0);
+  if (nv > 1) v128.store(d, c1, 16);
+  if (nv > 2) v128.store(d, c2, 32);
+  if (nv > 3) v128.store(d, c3, 48);
+  if (nv > 4) v128.store(d, c4, 64);
+  if (nv > 5) v128.store(d, c5, 80);
+  if (nv > 6) v128.store(d, c6, 96);
+  if (nv > 7) v128.store(d, c7, 112);
+  if (d == tmp) copy(y, tmp, valid);
 }
 
 /** Positions per strip for a panel height. */
@@ -429,8 +435,22 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
           for (let oh = 0; oh < OHv; oh++) {
             const xr = xb + (<usize>(oh * Wq) << 2);
             const yr = yf + (<usize>(oh * OWv) << 2);
-            for (let ow = 0; ow < OWv; ow += 32) {
-              kernel1x32row(a, xr + (<usize>ow << 2), off, K, bb, yr + (<usize>ow << 2), min(32, OWv - ow), tmp);
+            let ow = 0;
+            for (; ow + 32 <= OWv; ow += 32) rowKernel(8, a, xr + (<usize>ow << 2), off, K, bb, yr + (<usize>ow << 2), 32, tmp);
+            const rest = OWv - ow;
+            if (rest > 0) {
+              // the row's tail: as many vectors as it needs
+              const xt = xr + (<usize>ow << 2), yt = yr + (<usize>ow << 2);
+              switch ((rest + 3) >> 2) {
+                case 1: rowKernel(1, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 2: rowKernel(2, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 3: rowKernel(3, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 4: rowKernel(4, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 5: rowKernel(5, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 6: rowKernel(6, a, xt, off, K, bb, yt, rest, tmp); break;
+                case 7: rowKernel(7, a, xt, off, K, bb, yt, rest, tmp); break;
+                default: rowKernel(8, a, xt, off, K, bb, yt, rest, tmp); break;
+              }
             }
           }
         }

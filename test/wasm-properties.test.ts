@@ -48,6 +48,8 @@ function configArb(wide: boolean) {
       dilation: dims(1, 2),
       padding: dims(0, 2),
       extra: dims(0, wide ? 9 : 5),
+      // now and then a long last dimension: rows of several strips and every tail length
+      longRow: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 20, max: 75 })),
       paddingMode: fc.constantFrom<PaddingMode>("zeros", "zeros", "reflect", "replicate", "circular"),
       outputPadding: dims(0, 2),
       seed: fc.integer({ min: 0, max: 10_000 }),
@@ -57,7 +59,7 @@ function configArb(wide: boolean) {
       const r = c.rank;
       const kernel = c.kernel.slice(0, r), dilation = c.dilation.slice(0, r), padding = c.padding.slice(0, r), stride = c.stride.slice(0, r);
       // inputs at least as large as the padding (reflect needs padding < size)
-      const size = kernel.map((k, i) => Math.max(1 + padding[i]!, effectiveKernelSize(k, dilation[i]) - 2 * padding[i]!) + c.extra[i]!);
+      const size = kernel.map((k, i) => Math.max(1 + padding[i]!, effectiveKernelSize(k, dilation[i]) - 2 * padding[i]!) + c.extra[i]! + (i === r - 1 ? c.longRow : 0));
       // output padding must stay below stride or dilation
       const outputPadding = c.outputPadding.slice(0, r).map((p, i) => Math.min(p, Math.max(stride[i]!, dilation[i]!) - 1));
       return { ...c, kernel, dilation, padding, stride, size, outputPadding, inChannels: c.groups * c.cPerGroup, outChannels: c.groups * c.fPerGroup };
@@ -105,6 +107,9 @@ describe("wasm equals the reference on random configurations", () => {
   it("depthwise with a channel multiplier, 1x1 (identity prep), long 1-D signals and 3-D volumes", () => {
     const cases: Array<[Rank, number[], number[], ConvOptions]> = [
       [2, [2, 32, 17, 19], [64, 1, 3, 3], { padding: 1, groups: 32 }],
+      // depthwise rows of every tail length: 1-8 vectors after whole strips of 32 positions
+      ...[29, 30, 31, 32, 33, 45, 61, 64, 70].map((w): [Rank, number[], number[], ConvOptions] => [2, [1, 6, 4, w], [6, 1, 3, 3], { padding: 1, groups: 6 }]),
+      [1, [2, 5, 200], [10, 1, 5], { padding: 2, groups: 5 }],
       [2, [1, 48, 9, 30], [48, 1, 5, 5], { padding: 2, stride: 2, groups: 48 }],
       [2, [2, 40, 7, 11], [24, 40, 1, 1], {}],
       [2, [1, 20, 12, 12], [36, 20, 1, 1], { stride: 2 }],
