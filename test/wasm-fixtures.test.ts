@@ -1,6 +1,6 @@
 /** The wasm backend against PyTorch 1.13's outputs (../shared/fixtures), and the backend switch. */
 import { afterEach, describe, expect, it } from "vitest";
-import { conv2d, getBackendName, randn, setBackend, wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "../src/index.js";
+import { conv2d, convInfo, getBackend, getBackendName, randn, setBackend, wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "../src/index.js";
 import { expectClose, loadTorchCases, runTorchCase } from "./helpers.js";
 
 const cases = loadTorchCases();
@@ -55,6 +55,16 @@ describe("wasm memory", () => {
     // a smaller call fits in the same memory
     conv2d(randn([1, 4, 8, 8], { seed: 5 }), randn([4, 4, 3, 3], { seed: 6 }), null, { backend: "wasm" });
     expect(wasmMemoryBytes()).toBe(after);
+  });
+
+  it("refuses a call needing more than 2 GiB with a ConvError that names the op and suggests the reference", () => {
+    const info = convInfo("conv2d", 2, [1, 2, 5, 5], [3, 2, 3, 3], null, {});
+    const huge = { ...info, outSize: [30_000, 30_000], outputShape: [1, 3, 30_000, 30_000] };
+    const before = wasmMemoryBytes();
+    expect(() => getBackend("wasm").conv(huge, new Float32Array(50), new Float32Array(54), null)).toThrow(
+      /conv2d: the wasm backend needs \d+ MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with \{ backend: "reference" \}/,
+    );
+    expect(wasmMemoryBytes()).toBe(before);
   });
 
   it("returns a fresh output each call (never a view of the wasm memory)", () => {

@@ -84,17 +84,26 @@ function createEngine(): WasmEngine | null {
     loadError = "this runtime has no WebAssembly SIMD";
     return null;
   }
-  const shared = wantsSharedMemory();
-  const bytes = wasmBinary(shared);
-  if (!bytes) {
-    loadError = "the kernels are not built (run `npm run build:lib`, which compiles assembly/ into lib/kernels/)";
-    return null;
+  // the shared build where threads could use it, else (or if that fails) the ordinary one
+  const errors: string[] = [];
+  for (const shared of wantsSharedMemory() ? [true, false] : [false]) {
+    const bytes = wasmBinary(shared);
+    if (!bytes) {
+      loadError = "the kernels are not built (run `npm run build:lib`, which compiles assembly/ into lib/kernels/)";
+      return null;
+    }
+    try {
+      const module = new WebAssembly.Module(bytes as BufferSource);
+      const maximum = MAX_MEMORY_BYTES / PAGE + 1;
+      const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum, shared: true } : { initial: 2, maximum });
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      return { module, memory, exports: instance.exports as unknown as KernelExports, shared };
+    } catch (error) {
+      errors.push(`${shared ? "shared" : "ordinary"} memory: ${(error as Error).message}`);
+    }
   }
-  const module = new WebAssembly.Module(bytes as BufferSource);
-  const maximum = MAX_MEMORY_BYTES / PAGE + 1;
-  const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum, shared: true } : { initial: 2, maximum });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { module, memory, exports: instance.exports as unknown as KernelExports, shared };
+  loadError = `the kernels failed to load (${errors.join("; ")})`;
+  return null;
 }
 
 /** The engine, compiled and instantiated on first use; null where it cannot run. */
@@ -131,7 +140,7 @@ function views(e: WasmEngine): void {
 
 function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new ConvError(op, `the wasm backend needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for this call, more than its ${MAX_MEMORY_BYTES / 2 ** 20} MiB limit; run it with { backend: "reference" }`);
+    throw new ConvError(op, `the wasm backend needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with { backend: "reference" }`);
   }
   const have = e.memory.buffer.byteLength;
   if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
@@ -260,7 +269,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   return f32.slice(yAt, yAt + outLen);
 }
 
-const align4 = (v: number): number => (v + 3) & ~3;
+/** Rounds a float count up to a multiple of 4 (16 bytes); plain arithmetic, counts may pass 2^31. */
+const align4 = (v: number): number => Math.ceil(v / 4) * 4;
 
 /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
 export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
