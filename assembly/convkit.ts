@@ -17,7 +17,13 @@
  *          j = oh * Wq + ow (columns ow >= OW are computed and dropped), so
  *            y[f, j] = bias[f] + sum_k ap[f, k] * xp[off[k] + j]
  *          with off[k] the tap's offset in xp. A micro-kernel keeps MR x NR accumulators in
- *          registers (f32x4 mul + add) and stores the valid columns straight into y.
+ *          registers (f32x4 mul + add) and stores the valid columns straight into y. Three paths:
+ *          - dense (4 x 8, PACKB): each 8-position strip of B is copied once into the thread's
+ *            buffer (K x 8 floats, stays in L1) and reused by every 4-row panel of filters;
+ *          - grouped (4 x 8): B rows are read in place through off[k] (few panels per group);
+ *          - depthwise-like (1 x up to 32, FUSED): one channel is prepped into the thread's
+ *            buffer, then its filters slide along each output row (no dropped columns).
+ *          A 5 x 8 kernel (10 accumulators) ran at half the speed under V8: it spills.
  *
  * All pointers are byte offsets into the (imported) memory; the host lays the buffers out and
  * writes the call's parameters as i32s at `P` (see src/kernels/wasm.ts, Param).
@@ -26,7 +32,7 @@
 // Parameter slots (i32 index into the block at P); keep in sync with src/kernels/wasm.ts.
 const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
 const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
-const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, TMP = 24, X = 25, ID = 26, IH = 27, IW = 28;
+const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, BUF = 24, X = 25, ID = 26, IH = 27, IW = 28;
 const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
 
 @inline function p(P: usize, slot: i32): i32 {
