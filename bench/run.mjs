@@ -53,7 +53,6 @@ tfWasm.setWasmPaths(resolve(here, "node_modules/@tensorflow/tfjs-backend-wasm/di
 await tf.setBackend("wasm");
 await tf.ready();
 const tfWasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-tf.env().set("IS_TEST", false);
 
 /** The issue's workloads: batch 1, NCHW. */
 const WORKLOADS = [
