@@ -5,65 +5,28 @@
  * painted; the test waits for the measurement, then checks the charts' marks, the table against
  * layerStats, the button and the controls. Timings are printed, not asserted.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureSiteBuilt, launchChromium, startSiteServer, watchPage, type Browser } from "./browser.js";
 import { layerStats, matchedBudgetVariants } from "../src/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const screenshots = join(root, "build", "screenshots");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
-];
 const PATH = "/flops-vs-latency";
 
 let server: ChildProcess | undefined;
 let origin = "";
 let context: BrowserContext | undefined;
-let profile = "";
-
-function startServer(): Promise<{ process: ChildProcess; origin: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, "scripts", "serve.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ process: child, origin: match[0] });
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
+let browser: Browser | undefined;
 
 /** Opens the page, collecting console errors, page errors, failed, refused and external requests. */
 async function open(): Promise<{ page: Page; problems: string[]; loadMs: number }> {
   const page = await context!.newPage();
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (req) => problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  await page.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin || url.protocol === "data:" || url.protocol === "blob:") return route.continue();
-    problems.push(`external request: ${url.href}`);
-    return route.abort("blockedbyclient");
-  });
+  const problems = await watchPage(page, origin);
   const start = Date.now();
   await page.goto(origin + PATH, { waitUntil: "load" });
   return { page, problems, loadMs: Date.now() - start };
@@ -96,18 +59,16 @@ function expectedCosts(channels: number, size: number) {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, [join(root, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: root, stdio: "pipe" });
-  ({ process: server, origin } = await startServer());
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
-  profile = mkdtempSync(join(tmpdir(), "convkit-chromium-latency-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+  await ensureSiteBuilt();
+  ({ process: server, origin } = await startSiteServer());
+  browser = await launchChromium("latency", { viewport: { width: 1280, height: 900 } });
+  context = browser.context;
   mkdirSync(screenshots, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   if (server && server.exitCode === null) server.kill("SIGTERM");
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("the FLOPs are not latency page", () => {

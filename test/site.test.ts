@@ -3,14 +3,14 @@
  * by scripts/serve.mjs on 127.0.0.1 (random port). The site is built once per run, and only when
  * its inputs changed (scripts/build-site.mjs --if-stale). Screenshots go to build/screenshots/.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureSiteBuilt, launchChromium, startSiteServer, watchPage, type Browser } from "./browser.js";
 import config from "../observablehq.config.js";
 import {
   Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, costVsDilation, costVsGroups,
@@ -20,16 +20,10 @@ import {
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 const screenshots = join(root, "build", "screenshots");
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
-];
-
 let server: ChildProcess | undefined;
 let origin = "";
 let context: BrowserContext | undefined;
-let profile = "";
+let browser: Browser | undefined;
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -54,24 +48,6 @@ function configPages(): string[] {
   return ["/", ...visit(config.pages as Entry[])].sort();
 }
 
-function startServer(): Promise<{ process: ChildProcess; origin: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, "scripts", "serve.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ process: child, origin: match[0] });
-      }
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
-
 interface Visit {
   page: Page;
   problems: string[];
@@ -82,23 +58,7 @@ interface Visit {
 /** Opens a page, records every console error, page error, failed, external or >= 400 request. */
 async function visit(path: string, { waitForChart = false } = {}): Promise<Visit> {
   const page = await context!.newPage();
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (req) => {
-    if (!problems.some((p) => p.includes(req.url()))) problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  await page.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin || url.protocol === "data:" || url.protocol === "blob:") return route.continue();
-    problems.push(`external request: ${url.href}`);
-    return route.abort("blockedbyclient");
-  });
+  const problems = await watchPage(page, origin);
   const start = Date.now();
   await page.goto(origin + path, { waitUntil: waitForChart ? "commit" : "load" });
   let firstChartMs: number | null = null;
@@ -340,21 +300,18 @@ function expectations(): Record<string, PageExpectation> {
 }
 
 beforeAll(async () => {
-  const start = performance.now();
   // `npm test` builds lib/ first; the site is rebuilt only when lib/, docs/ or its config changed.
-  execFileSync(process.execPath, [join(root, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: root, stdio: "pipe" });
-  console.log(`site: build step ${((performance.now() - start) / 1000).toFixed(1)} s (skipped when dist/ is current)`);
-  ({ process: server, origin } = await startServer());
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
-  profile = mkdtempSync(join(tmpdir(), "convkit-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 900 } });
+  const seconds = await ensureSiteBuilt();
+  console.log(`site: build step ${seconds.toFixed(1)} s (skipped when dist/ is current)`);
+  ({ process: server, origin } = await startSiteServer());
+  browser = await launchChromium("site", { viewport: { width: 1280, height: 900 } });
+  context = browser.context;
   mkdirSync(screenshots, { recursive: true });
 }, 300_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   if (server && server.exitCode === null) server.kill("SIGTERM");
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("the built site", () => {

@@ -3,17 +3,15 @@
  * ES module from a local server, with no bundler, and the wasm backend is the default there,
  * single-threaded, equal to the reference.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type Browser } from "./browser.js";
 import { repoRoot } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as ck from "/lib/index.js";
@@ -31,11 +29,10 @@ window.result = { backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), th
 let server: Server;
 let origin = "";
 let context: BrowserContext;
-let profile = "";
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium`);
   server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path === "/") {
@@ -51,14 +48,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  profile = mkdtempSync(join(tmpdir(), "convkit-wasm-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium("wasm");
+  context = browser.context;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 describe("lib/ in Chromium", () => {

@@ -1,0 +1,111 @@
+/**
+ * What every browser test shares: Debian's Chromium driven by playwright-core with the flags that
+ * keep it quiet on a closed network, a fresh profile per launch, the site's static server on a
+ * random 127.0.0.1 port, one site build per test run, and a watcher that records every console
+ * error, page error, failed, external or >= 400 request of a page.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { repoRoot } from "./helpers.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync",
+];
+
+export interface Browser {
+  context: BrowserContext;
+  /** Closes the browser and deletes its profile. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium with a fresh, empty profile. */
+export async function launchChromium(name: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
+  const profile = mkdtempSync(join(tmpdir(), `convkit-chromium-${name}-`));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, ...options });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts scripts/serve.mjs on a free port and resolves with the URL it prints. */
+export function startSiteServer(): Promise<{ process: ChildProcess; origin: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ process: child, origin: match[0] });
+      }
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Builds the site when its inputs changed (scripts/build-site.mjs --if-stale; `npm test` builds
+ * lib/ first). Test files run in parallel workers, so a lock folder makes the builds take turns:
+ * the second finds dist/ current and returns at once. Returns the seconds it took.
+ */
+export async function ensureSiteBuilt(): Promise<number> {
+  const start = performance.now();
+  const lock = join(repoRoot, "build", "site-build.lock");
+  mkdirSync(join(repoRoot, "build"), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than ten minutes was left by a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(250);
+    }
+  }
+  try {
+    execFileSync(process.execPath, [join(repoRoot, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: repoRoot, stdio: "pipe" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Records what a reader should never meet on `page`: console errors, page errors, failed
+ * requests, HTTP >= 400, and any request that leaves `origin` (which is blocked).
+ */
+export async function watchPage(page: Page, origin: string): Promise<string[]> {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (req) => {
+    if (!problems.some((p) => p.includes(req.url()))) problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin === origin || url.protocol === "data:" || url.protocol === "blob:") return route.continue();
+    problems.push(`external request: ${url.href}`);
+    return route.abort("blockedbyclient");
+  });
+  return problems;
+}
