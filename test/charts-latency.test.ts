@@ -1,30 +1,10 @@
 // convkit/charts latencyScatter: marks counted against its data, and its SVG compared with a
 // snapshot in test/snapshots/ (numbers rounded, ids renamed), as test/charts.test.ts does for the
 // other charts. A missing snapshot is written; UPDATE_SNAPSHOTS=1 rewrites it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { ConvError, latencyRows, layerStats, matchedBudgetVariants } from "../src/index.js";
-import { latencyScatter, type Chart } from "../src/charts/index.js";
-import { normalizeSvg } from "../scripts/notebook-runner.mjs";
-
-const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: Document };
-const SNAPSHOTS = join(import.meta.dirname, "snapshots");
-const UPDATE = process.env.UPDATE_SNAPSHOTS === "1";
-
-function expectSnapshot(name: string, chart: Chart): void {
-  const actual = `${normalizeSvg(chart.outerHTML).replace(/></g, ">\n<").replace(/^<svg/, `<svg xmlns="http://www.w3.org/2000/svg"`)}\n`;
-  const file = join(SNAPSHOTS, `${name}.svg`);
-  if (UPDATE || !existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  expect(actual, `${file} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1 and look at the file`).toBe(readFileSync(file, "utf8"));
-}
-
-const count = (chart: Chart, selector: string) => chart.querySelectorAll(selector).length;
+import { latencyScatter } from "../src/charts/index.js";
+import { count, document, expectSnapshot } from "./snapshots.js";
 
 // Fixed, made-up timings (ms) for the matched-budget variants at 56x56x64: the chart's input is
 // latencyRows' output, so the snapshot does not depend on this machine's speed.

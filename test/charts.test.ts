@@ -2,40 +2,14 @@
 // compared with a snapshot file in test/snapshots/ (numbers rounded to 3 decimals, generated ids
 // renamed), as Observable Plot tests its own charts. A missing snapshot is written; set
 // UPDATE_SNAPSHOTS=1 to rewrite them all after an intended change, and look at the files.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { ConvError, channelShuffle, convInfo, costVsGroups, tensor } from "../src/index.js";
 import {
   channelConnectivity, channelCounts, channelLinks, channelReach, channelReachMatrix, costBars, costLines, kernelFootprint,
-  kernelFootprintData, receptiveFieldGrowth, type Chart, type ChannelStage,
+  kernelFootprintData, receptiveFieldGrowth, type ChannelStage,
 } from "../src/charts/index.js";
-import { normalizeSvg } from "../scripts/notebook-runner.mjs";
-
-const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: Document };
-const SNAPSHOTS = join(import.meta.dirname, "snapshots");
-const UPDATE = process.env.UPDATE_SNAPSHOTS === "1";
-
-/** The chart's markup as stored: normalized, one element per line, xmlns added so the file opens. */
-function serialize(chart: Chart): string {
-  let markup = normalizeSvg(chart.outerHTML).replace(/></g, ">\n<");
-  if (markup.startsWith("<svg")) markup = markup.replace(/^<svg/, `<svg xmlns="http://www.w3.org/2000/svg"`);
-  return `${markup}\n`;
-}
-
-function expectSnapshot(name: string, chart: Chart): void {
-  const actual = serialize(chart);
-  const file = join(SNAPSHOTS, `${name}.${chart.tagName.toLowerCase() === "svg" ? "svg" : "html"}`);
-  if (UPDATE || !existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-    return;
-  }
-  expect(actual, `${file} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1 and look at the file`).toBe(readFileSync(file, "utf8"));
-}
-
-const count = (chart: Chart, selector: string) => chart.querySelectorAll(selector).length;
+import { count, document, expectSnapshot } from "./snapshots.js";
 
 const conv = (inChannels: number, outChannels: number, groups = 1): ChannelStage => ({ type: "conv", inChannels, outChannels, groups });
 const shuffle = (groups: number): ChannelStage => ({ type: "shuffle", groups });
