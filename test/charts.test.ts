@@ -2,7 +2,6 @@
 // compared with a snapshot file in test/snapshots/ (numbers rounded to 3 decimals, generated ids
 // renamed), as Observable Plot tests its own charts. A missing snapshot is written; set
 // UPDATE_SNAPSHOTS=1 to rewrite them all after an intended change, and look at the files.
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConvError, channelShuffle, convInfo, costVsGroups, tensor } from "../src/index.js";
 import {
