@@ -226,7 +226,8 @@ function checkKeys(op: string, spec: Record<string, unknown>, type: LayerType): 
   }
 }
 
-function resolveConv(op: string, type: string, rank: SpatialRank, s: Record<string, unknown>): ResolvedLayer {
+/** The options every convolution layer spec shares, checked: channels, kernel, stride, dilation, groups, bias. */
+function convCommon(op: string, rank: SpatialRank, s: Record<string, unknown>) {
   const inChannels = positiveInt(op, "inChannels", s.inChannels);
   const outChannels = positiveInt(op, "outChannels", s.outChannels);
   const kernelSize = expandSize(op, "kernelSize", s.kernelSize, rank);
@@ -236,6 +237,11 @@ function resolveConv(op: string, type: string, rank: SpatialRank, s: Record<stri
   divides(op, groups, "inChannels", inChannels);
   divides(op, groups, "outChannels", outChannels);
   const bias = boolean(op, "bias", s.bias ?? true);
+  return { inChannels, outChannels, kernelSize, stride, dilation, groups, bias };
+}
+
+function resolveConv(op: string, type: string, rank: SpatialRank, s: Record<string, unknown>): ResolvedLayer {
+  const { inChannels, outChannels, kernelSize, stride, dilation, groups, bias } = convCommon(op, rank, s);
   const padding = convPadding(op, s.padding ?? 0, rank, stride);
   const mode = paddingMode(op, s.paddingMode ?? "zeros");
   return {
@@ -246,15 +252,7 @@ function resolveConv(op: string, type: string, rank: SpatialRank, s: Record<stri
 }
 
 function resolveConvTranspose(op: string, type: string, rank: SpatialRank, s: Record<string, unknown>): ResolvedLayer {
-  const inChannels = positiveInt(op, "inChannels", s.inChannels);
-  const outChannels = positiveInt(op, "outChannels", s.outChannels);
-  const kernelSize = expandSize(op, "kernelSize", s.kernelSize, rank);
-  const stride = expandSize(op, "stride", s.stride ?? 1, rank);
-  const dilation = expandSize(op, "dilation", s.dilation ?? 1, rank);
-  const groups = positiveInt(op, "groups", s.groups ?? 1);
-  divides(op, groups, "inChannels", inChannels);
-  divides(op, groups, "outChannels", outChannels);
-  const bias = boolean(op, "bias", s.bias ?? true);
+  const { inChannels, outChannels, kernelSize, stride, dilation, groups, bias } = convCommon(op, rank, s);
   const padding = expandSize(op, "padding", s.padding ?? 0, rank, { min: 0 });
   const outputPadding = expandSize(op, "outputPadding", s.outputPadding ?? 0, rank, { min: 0 });
   checkOutputPadding(op, outputPadding, stride, dilation);
