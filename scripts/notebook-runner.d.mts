@@ -35,6 +35,7 @@ export const ROOT: string;
 export const NOTEBOOKS_DIR: string;
 export function listNotebooks(dir?: string): string[];
 export function jupyterCommand(): string;
+export function jupyterAvailable(): boolean;
 export function jupyterEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function nbconvertExecute(file: string, outDir: string, options?: { allowErrors?: boolean; timeout?: number }): Promise<{ code: number; stdout: string; stderr: string; seconds: number; output: string }>;
 export function readNotebook(file: string): Notebook;

@@ -2,7 +2,7 @@
 // spec in jupyter/), finds the failing cell when one fails (tslab reports errors on stderr only),
 // compares executed outputs with committed ones, and renders HTML reports. Used by
 // scripts/notebooks.mjs (npm run notebooks / reports) and test/notebooks.test.ts.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,16 @@ export function listNotebooks(dir = NOTEBOOKS_DIR) {
 /** Debian's jupyter (its python has nbconvert); a pyenv `jupyter` earlier on PATH may not. */
 export function jupyterCommand() {
   return existsSync("/usr/bin/jupyter") ? "/usr/bin/jupyter" : "jupyter";
+}
+
+/** True when `jupyter nbconvert` answers (Jupyter's nbconvert installed, e.g. Debian's jupyter-nbconvert). */
+export function jupyterAvailable() {
+  try {
+    execFileSync(jupyterCommand(), ["nbconvert", "--version"], { stdio: "ignore", env: jupyterEnv() });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** tslab from node_modules/.bin on PATH, and the committed kernel spec on JUPYTER_PATH. */

@@ -2,13 +2,20 @@
 // npm run notebooks [-- names...]: re-execute the notebooks (2 at a time) and store their outputs
 //   in place; a failing notebook is left untouched and its failing cell printed.
 // npm run reports: render the executed notebooks to build/reports/*.html (nbconvert --to html).
+//   With --if-jupyter (npm run build uses it) a machine without Jupyter skips the reports with a note.
 // Both expect lib/ to be built (the npm scripts run build:lib first).
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
-import { executeNotebook, formatFailure, listNotebooks, mapLimit, renderReports, ROOT } from "./notebook-runner.mjs";
+import { executeNotebook, formatFailure, jupyterAvailable, listNotebooks, mapLimit, renderReports, ROOT } from "./notebook-runner.mjs";
 
-const [command, ...names] = process.argv.slice(2);
+const [command, ...args] = process.argv.slice(2);
+const names = args.filter((a) => !a.startsWith("--"));
+
+if (command === "reports" && args.includes("--if-jupyter") && !jupyterAvailable()) {
+  console.log("notebook reports skipped: Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)");
+  process.exit(0);
+}
 
 if (!existsSync(join(ROOT, "lib", "index.js")) || !existsSync(join(ROOT, "lib", "charts", "index.js"))) {
   console.error("lib/ is not built: run `npm run build:lib` first (npm run notebooks/reports do it for you)");
