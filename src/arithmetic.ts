@@ -99,8 +99,14 @@ export function convOutputSize(
   kernelSize: number,
   { stride = 1, padding = 0, dilation = 1 }: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
 ): number {
-  const [before, after] = typeof padding === "number" ? [padding, padding] : padding;
-  return Math.floor((inputSize + before + after - effectiveKernelSize(kernelSize, dilation)) / stride) + 1;
+  const before = typeof padding === "number" ? padding : padding[0];
+  const after = typeof padding === "number" ? padding : padding[1];
+  return convOutputLength(inputSize + before + after, effectiveKernelSize(kernelSize, dilation), stride);
+}
+
+/** floor((padded - k_eff) / stride) + 1: convOutputSize once the padding and dilation are applied. */
+function convOutputLength(paddedSize: number, effectiveKernel: number, stride: number): number {
+  return Math.floor((paddedSize - effectiveKernel) / stride) + 1;
 }
 
 /**
@@ -131,18 +137,33 @@ export function poolOutputSize(
   return out;
 }
 
+/*
+ * Shapes are walked with indexed loops and copied with copyShape, not with for-of or slice():
+ * tensors' shapes are frozen arrays, and V8 (Node 20) has no fast path for slice() on a frozen
+ * array (about 10x slower than the loop) and a slower one for its iterator. Small convolutions
+ * check and copy a few shapes per call, so this is a measurable share of their time.
+ */
+
 /** Number of elements of a shape. */
 export function numel(shape: readonly number[]): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
+}
+
+/** A plain, mutable copy of shape[start..] (what shape.slice(start) returns, faster on frozen shapes). */
+function copyShape(shape: readonly number[], start = 0): number[] {
+  const out: number[] = [];
+  for (let i = start; i < shape.length; i++) out.push(shape[i]!);
+  return out;
 }
 
 /** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
 export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
   check(Array.isArray(shape), op, () => `${what} must be an array of sizes, got ${String(shape)}`);
-  for (const s of shape) {
-    check(Number.isInteger(s) && s >= 0, op, () => `${what} ${formatShape(shape)} must hold non-negative integers`);
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
+    check(Number.isInteger(s) && s! >= 0, op, () => `${what} ${formatShape(shape)} must hold non-negative integers`);
   }
   const n = numel(shape);
   check(n <= MAX_ELEMENTS, op, () => `${what} ${formatShape(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`);
@@ -208,16 +229,16 @@ function batchOf(op: string, xShape: readonly number[], rank: number): { batched
   const batched = xShape.length === rank + 2;
   const batch = batched ? xShape[0]! : 1;
   const channels = xShape[batched ? 1 : 0]!;
-  const spatial = xShape.slice(batched ? 2 : 1);
+  const spatial = copyShape(xShape, batched ? 2 : 1);
   check(channels > 0, op, () => `input ${formatShape(xShape)} has no channels`);
-  for (const s of spatial) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
+  for (let i = 0; i < spatial.length; i++) check(spatial[i]! > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   return { batched, batch, channels, spatial };
 }
 
 function checkWeightAndBias(op: string, wShape: readonly number[], biasShape: readonly number[] | null, rank: number, outChannels: () => number, xShape: readonly number[]): void {
   checkShape(op, wShape, "weight");
   check(wShape.length === rank + 2, op, () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${formatShape(wShape)}`);
-  for (const k of wShape.slice(2)) check(k >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
+  for (let i = 2; i < wShape.length; i++) check(wShape[i]! >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
   check(wShape[0]! >= 1 && wShape[1]! >= 1, op, () => `weight ${formatShape(wShape)} has no channels`);
   if (biasShape) {
     const out = outChannels();
@@ -243,7 +264,7 @@ export function convInfo(
   const dilation = expandSize(op, "dilation", dilationArg, rank);
   const groups = checkPositiveInteger(op, "groups", groupsArg);
   checkPaddingMode(op, paddingMode);
-  const kernelSize = wShape.slice(2);
+  const kernelSize = copyShape(wShape, 2);
   const outChannels = wShape[0]!;
 
   check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
@@ -267,6 +288,7 @@ export function convInfo(
     padAfter = padding.slice();
   }
 
+  const outSize: number[] = [];
   for (let i = 0; i < rank; i++) {
     const size = spatial[i]!;
     const widest = Math.max(padBefore[i]!, padAfter[i]!);
@@ -280,15 +302,15 @@ export function convInfo(
     check(kEff <= padded, op, () =>
       `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
     );
+    outSize.push(convOutputLength(padded, kEff, stride[i]!));
   }
-  const outSize = spatial.map((size, i) => convOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: [padBefore[i]!, padAfter[i]!], dilation: dilation[i]! }));
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
   checkShape(op, outputShape, "output");
   return {
     op, transposed: false, batched, batch, inChannels: channels, outChannels, groups,
     inSize: spatial, kernelSize, outSize, stride, dilation, padBefore, padAfter,
     outputPadding: new Array<number>(rank).fill(0), paddingMode,
-    inputShape: xShape.slice(), weightShape: wShape.slice(), outputShape,
+    inputShape: copyShape(xShape), weightShape: copyShape(wShape), outputShape,
   };
 }
 
@@ -310,7 +332,7 @@ export function convTransposeInfo(
   check(typeof paddingArg !== "string", op, () => `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${JSON.stringify(paddingArg)}`);
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const outputPadding = expandSize(op, "outputPadding", outputPaddingArg, rank, { min: 0 });
-  const kernelSize = wShape.slice(2);
+  const kernelSize = copyShape(wShape, 2);
   const outChannels = wShape[1]! * groups;
 
   check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
@@ -330,7 +352,7 @@ export function convTransposeInfo(
     op, transposed: true, batched, batch, inChannels: channels, outChannels, groups,
     inSize: spatial, kernelSize, outSize, stride, dilation, padBefore: padding, padAfter: padding.slice(),
     outputPadding, paddingMode: "zeros",
-    inputShape: xShape.slice(), weightShape: wShape.slice(), outputShape,
+    inputShape: copyShape(xShape), weightShape: copyShape(wShape), outputShape,
   };
 }
 
