@@ -402,5 +402,5 @@ export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[
     );
   }
   const outputShape = batched ? [batch, channels, ...outSize] : [channels, ...outSize];
-  return { op, batched, batch, channels, inSize: spatial, kernelSize, outSize, stride, padding, dilation, ceilMode, inputShape: xShape.slice(), outputShape };
+  return { op, batched, batch, channels, inSize: spatial, kernelSize, outSize, stride, padding, dilation, ceilMode, inputShape: copyShape(xShape), outputShape };
 }

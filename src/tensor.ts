@@ -18,7 +18,9 @@ export class Tensor {
     checkShape("Tensor", shape);
     check(data.length === numel(shape), "Tensor", () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
     this.data = data;
-    this.shape = Object.freeze(shape.slice());
+    // Array.from, not slice(): shapes are often another tensor's frozen shape, and V8 has no fast
+    // path for slice() on a frozen array (see arithmetic.ts).
+    this.shape = Object.freeze(Array.from(shape));
   }
 
   /** A tensor of `shape` holding a float32 copy of `data` (row-major). */
