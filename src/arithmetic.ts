@@ -158,6 +158,16 @@ function copyShape(shape: readonly number[], start = 0): number[] {
   return out;
 }
 
+/**
+ * `length` copies of `value`, pushed one by one: a packed array, where `new Array(n).fill(v)`
+ * makes a holey one, slower to build and to read.
+ */
+function repeated(value: number, length: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) out.push(value);
+  return out;
+}
+
 /** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
 export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
   check(Array.isArray(shape), op, () => `${what} must be an array of sizes, got ${String(shape)}`);
@@ -171,7 +181,7 @@ export function checkShape(op: string, shape: readonly number[], what = "shape")
 
 /** Expands a size option to one positive integer per dimension. */
 export function expandSize(op: string, name: string, value: unknown, rank: number, { min = 1 } = {}): number[] {
-  const values = typeof value === "number" ? new Array<number>(rank).fill(value) : value;
+  const values = typeof value === "number" ? repeated(value, rank) : value;
   check(Array.isArray(values) && values.length === rank, op, () => `${name} must be a number or an array of ${rank}, got ${JSON.stringify(value)}`);
   for (const v of values as unknown[]) {
     check(typeof v === "number" && Number.isInteger(v) && v >= min, op, () =>
@@ -277,8 +287,8 @@ export function convInfo(
   let padBefore: number[];
   let padAfter: number[];
   if (padding === "valid") {
-    padBefore = new Array<number>(rank).fill(0);
-    padAfter = new Array<number>(rank).fill(0);
+    padBefore = repeated(0, rank);
+    padAfter = repeated(0, rank);
   } else if (padding === "same") {
     const pads = kernelSize.map((k, i) => samePadding(k, dilation[i]));
     padBefore = pads.map((p) => p[0]);
@@ -309,7 +319,7 @@ export function convInfo(
   return {
     op, transposed: false, batched, batch, inChannels: channels, outChannels, groups,
     inSize: spatial, kernelSize, outSize, stride, dilation, padBefore, padAfter,
-    outputPadding: new Array<number>(rank).fill(0), paddingMode,
+    outputPadding: repeated(0, rank), paddingMode,
     inputShape: copyShape(xShape), weightShape: copyShape(wShape), outputShape,
   };
 }
