@@ -12,7 +12,7 @@ import { convTransposeWasm, convWasm, wasmAvailable, wasmUnavailableReason } fro
 
 export { wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
 export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
-export { timeConv, type ConvTiming, type TimeConvOptions } from "./kernels/time-conv.js";
+export { timeConv, type ConvTiming, type TimeConvOptions } from "./timing.js";
 
 export interface ConvBackend {
   readonly name: string;

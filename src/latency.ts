@@ -24,6 +24,7 @@
  */
 import { getBackendName, getThreads } from "./backend.js";
 import { check } from "./errors.js";
+import { defaultNow, median, timeSample } from "./timing.js";
 import { buildLayer, type LayerSpec } from "./layer-spec.js";
 import { layerStats, type LayerStats } from "./cost.js";
 import { randn } from "./tensor.js";
@@ -114,31 +115,7 @@ export interface LatencyReport {
   rows: LatencyRow[];
 }
 
-const defaultNow: () => number = typeof performance === "object" && performance !== null ? () => performance.now() : () => Date.now();
-
-/** The median of a non-empty list (the mean of the middle two for an even length). */
-export function median(values: readonly number[]): number {
-  check(values.length > 0 && values.every(Number.isFinite), "median", () => `expected finite numbers, got ${JSON.stringify(values)}`);
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * One sample: calls `run` until at least `sampleMs` have passed on `now` (at least once) and
- * returns the mean time per call.
- */
-export function timeSample(run: () => unknown, { sampleMs = 20, now = defaultNow }: { sampleMs?: number; now?: () => number } = {}): { ms: number; calls: number } {
-  let calls = 0;
-  const t0 = now();
-  let t = t0;
-  do {
-    run();
-    calls++;
-    t = now();
-  } while (t - t0 < sampleMs);
-  return { ms: (t - t0) / calls, calls };
-}
+export { median, timeSample } from "./timing.js";
 
 /**
  * The join: each variant's stats and timing become a row with achieved GFLOP/s and the ratios to
