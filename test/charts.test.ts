@@ -247,3 +247,13 @@ describe("kernelFootprint", () => {
     expectSnapshot("kernel-footprint-reflect", kernelFootprint({ inputSize: 5, kernelSize: 3, padding: 2, paddingMode: "reflect", output: [0, 0] }, { document }));
   });
 });
+
+describe("chart widths", () => {
+  it("a chart asked for a width of 0 or less (a page before layout) is drawn at the minimum width, never negative", () => {
+    for (const width of [0, -10, Number.NaN]) {
+      const chart = costBars([{ name: "regular", params: 370, macs: 3240 }], { metrics: ["params"], width, document }) as Element;
+      expect(chart.getAttribute("width")).toBe("120");
+      expect(chart.getAttribute("viewBox")).toBe(`0 0 120 ${chart.getAttribute("height")}`);
+    }
+  });
+});

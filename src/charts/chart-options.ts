@@ -17,9 +17,17 @@ export type ChartOptions = Omit<Plot.PlotOptions, "marks">;
 
 const SCALES = ["x", "y", "fx", "fy", "color", "opacity", "r", "symbol", "length"] as const;
 
+/**
+ * The narrowest chart drawn, in px. A page that sizes charts from its column width can ask for
+ * 0 or less before layout (Framework's `width` starts at 0 in a hidden or unlaid-out column);
+ * Plot would then write negative SVG sizes, which browsers reject.
+ */
+export const MIN_CHART_WIDTH = 120;
+
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
   const options: Plot.PlotOptions = { ...own, ...overrides };
+  if (typeof options.width === "number") options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
   const merged = options as Record<string, unknown>;
   for (const scale of SCALES) {
     const a = (own as Record<string, unknown>)[scale];
