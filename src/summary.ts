@@ -26,8 +26,26 @@ export interface SummaryOptions {
   title?: string;
 }
 
+/** The counts a summary row and the totals share. */
+export interface SummaryCounts {
+  inputShape: number[];
+  outputShape: number[];
+  params: number;
+  weightParams: number;
+  biasParams: number;
+  macs: number;
+  biasAdds: number;
+  otherOps: number;
+  flops: number;
+  memoryBytes: number;
+  /** The count in the summary's convention. */
+  count: number;
+  /** The count in every convention. */
+  counts: Record<Convention, number>;
+}
+
 /** One layer of a summary. Counts of a composite row are its children's sums. */
-export interface SummaryRow {
+export interface SummaryRow extends SummaryCounts {
   /** Dotted path, e.g. "conv1_1" or "block2.depthwise". */
   name: string;
   type: string;
@@ -35,39 +53,13 @@ export interface SummaryRow {
   depth: number;
   /** False for composite layers (their children follow when depth allows). */
   leaf: boolean;
-  inputShape: number[];
-  outputShape: number[];
-  params: number;
-  weightParams: number;
-  biasParams: number;
-  macs: number;
-  biasAdds: number;
-  otherOps: number;
-  flops: number;
-  memoryBytes: number;
   arithmeticIntensity: number;
-  /** The count in the summary's convention. */
-  count: number;
-  /** The count in every convention. */
-  counts: Record<Convention, number>;
   /** After this layer, per spatial dimension; null once Linear or Flatten has mixed all positions. */
   receptiveField: ReceptiveField | null;
 }
 
-export interface SummaryTotals {
-  inputShape: number[];
-  outputShape: number[];
-  params: number;
-  weightParams: number;
-  biasParams: number;
-  macs: number;
-  biasAdds: number;
-  otherOps: number;
-  flops: number;
-  memoryBytes: number;
-  count: number;
-  counts: Record<Convention, number>;
-}
+/** The whole model's counts, from its input to its output. */
+export type SummaryTotals = SummaryCounts;
 
 /** The summary of a model: rows, totals and renderings. */
 export class ModelSummary {
