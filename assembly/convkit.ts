@@ -64,14 +64,16 @@ const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSE
  * (u = input dilation), phase t % s, position t / s; everything else is zero.
  */
 export function prep(P: usize): void {
-  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP));
+  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true);
 }
 
 /**
  * Preps the flattened (n, c) channels [nc0, nc1) of x into dst (one channel every channelStride
- * floats), then zeroes 64 floats of slack after them.
+ * floats), then zeroes 64 floats of slack after them. With `fresh` false, dst already holds a
+ * channel prepped by the same call: the zeros (padding, phase gaps, slack) sit at the same
+ * places for every channel, so only the input's values are written.
  */
-function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize): void {
+function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool): void {
   const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
   const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
   const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
@@ -98,16 +100,16 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize): void {
         for (let phh = 0; phh < sH; phh++) {
           for (let qd = 0; qd < Dq; qd++) {
             const td = qd * sD + phd - pD;
-            const id = td / uD;
+            const id = uD == 1 ? td : td / uD; // (no division in the common case)
             const dOk = td >= 0 && td - id * uD == 0 && id < iD;
             for (let qh = 0; qh < Hq; qh++) {
               const th = qh * sH + phh - pH;
-              const ih = th / uH;
+              const ih = uH == 1 ? th : th / uH;
               if (count > 0 && dOk && th >= 0 && th - ih * uH == 0 && ih < iH) {
-                zero(dst, left);
+                if (fresh) zero(dst, left);
                 copy(dst + (<usize>left << 2), src + (<usize>((id * iH + ih) * iW + iw0) << 2), count);
-                zero(dst + (<usize>(left + count) << 2), right);
-              } else {
+                if (fresh) zero(dst + (<usize>(left + count) << 2), right);
+              } else if (fresh) {
                 zero(dst, Wq);
               }
               dst += <usize>Wq << 2;
@@ -116,10 +118,10 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize): void {
         }
       }
     }
-    zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
+    if (fresh) zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
     return;
   }
-  memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + 64) << 2);
+  if (fresh) memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + 64) << 2);
   const tDmax = sD * Dq, tHmax = sH * Hq;
   for (let nc = nc0; nc < nc1; nc++) {
     const src = x + (<usize>(nc * inPlane) << 2);
@@ -382,6 +384,48 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
   if (d == tmp) copy(y, tmp, valid);
 }
 
+/**
+ * The depthwise kernel for three kernel rows at unit row step (KD = 1, KH = 3, sH = dH = 1: the
+ * 3x3 depthwise convs of MobileNet-like networks, with any kernel width, column stride or
+ * dilation): 4 output rows x 4 consecutive positions of one filter. Each input vector is loaded
+ * once per kernel column and used by every output row it reaches (6 input rows feed 4 output
+ * rows x 3 taps): half the loads of the row kernel. (Two vectors per row, 8 accumulators, ran
+ * slower under V8: it spills.)
+ *   a     the filter's weights (3, KW);   off   (KW) column tap offsets, bytes, in the prepped plane
+ *   b     the prepped input at output row oh, column ow;   rowBytes: a prepped row (Wq floats)
+ *   y     the output at (oh, ow);   yRow: an output row (OW floats);   valid: positions per row (<= 4)
+ */
+@inline function depthwise3Rows4(a: usize, b: usize, off: usize, KW: i32, bias: usize, rowBytes: usize, y: usize, yRow: usize, valid: i32, tmp: usize): void {
+  let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
+  const a1 = a + (<usize>KW << 2), a2 = a1 + (<usize>KW << 2);
+  for (let kw = 0; kw < KW; kw++) {
+    const kwb = <usize>kw << 2;
+    let q = b + <usize>load<i32>(off + kwb);
+    const w0 = v128.load32_splat(a + kwb), w1 = v128.load32_splat(a1 + kwb), w2 = v128.load32_splat(a2 + kwb);
+    // input row r feeds output rows r (tap 0), r - 1 (tap 1) and r - 2 (tap 2)
+    let x = v128.load(q);
+    c0 = f32x4.add(c0, f32x4.mul(w0, x));
+    q += rowBytes; x = v128.load(q);
+    c0 = f32x4.add(c0, f32x4.mul(w1, x)); c1 = f32x4.add(c1, f32x4.mul(w0, x));
+    q += rowBytes; x = v128.load(q);
+    c0 = f32x4.add(c0, f32x4.mul(w2, x)); c1 = f32x4.add(c1, f32x4.mul(w1, x)); c2 = f32x4.add(c2, f32x4.mul(w0, x));
+    q += rowBytes; x = v128.load(q);
+    c1 = f32x4.add(c1, f32x4.mul(w2, x)); c2 = f32x4.add(c2, f32x4.mul(w1, x)); c3 = f32x4.add(c3, f32x4.mul(w0, x));
+    q += rowBytes; x = v128.load(q);
+    c2 = f32x4.add(c2, f32x4.mul(w2, x)); c3 = f32x4.add(c3, f32x4.mul(w1, x));
+    q += rowBytes; x = v128.load(q);
+    c3 = f32x4.add(c3, f32x4.mul(w2, x));
+  }
+  if (valid == 4) {
+    v128.store(y, c0); y += yRow; v128.store(y, c1); y += yRow; v128.store(y, c2); y += yRow; v128.store(y, c3);
+  } else {
+    v128.store(tmp, c0); copy(y, tmp, valid); y += yRow;
+    v128.store(tmp, c1); copy(y, tmp, valid); y += yRow;
+    v128.store(tmp, c2); copy(y, tmp, valid); y += yRow;
+    v128.store(tmp, c3); copy(y, tmp, valid);
+  }
+}
+
 /** Positions per strip for a panel height. */
 @inline function stripWidth(mr: i32): i32 {
   return mr == 4 ? 8 : 32;
@@ -427,9 +471,11 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
     // depthwise-like (one input channel per group): prep each channel into this thread's buffer
     // (stays in L1/L2) right before its filters slide over it; a unit is (n, g)
     const tmp = buf + (<usize>(cs + 64) << 2);
+    const KWv = p(P, KW), rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
+    const rows4 = p(P, KD) == 1 && p(P, KH) == 3 && p(P, SH) == 1 && p(P, DH) == 1;
     for (let u = u0; u < u1; u++) {
       const gi = u % g, n = u / g;
-      prepRange(P, n * g + gi, n * g + gi + 1, buf);
+      prepRange(P, n * g + gi, n * g + gi + 1, buf, u == u0);
       for (let pan = 0; pan < panels; pan++) {
         const f0 = gi * Fg + pan;
         const a = ap + (<usize>((gi * panels + pan) * K) << 2);
@@ -437,8 +483,19 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
         for (let od = 0; od < ODv; od++) {
           const xb = buf + (<usize>(od * Hq * Wq) << 2);
           const yf = y + (<usize>((n * F + f0) * plane + od * OHv * OWv) << 2);
-          // strips along each output row: stores go straight to y, no dropped columns
-          for (let oh = 0; oh < OHv; oh++) {
+          // blocks of 4 output rows where the taps allow (3 kernel rows at unit row step)
+          let oh = 0;
+          if (rows4) {
+            for (; oh + 4 <= OHv; oh += 4) {
+              const xr = xb + (<usize>(oh * Wq) << 2);
+              const yr = yf + (<usize>(oh * OWv) << 2);
+              let ow = 0;
+              for (; ow + 4 <= OWv; ow += 4) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, 4, tmp);
+              if (ow < OWv) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, OWv - ow, tmp);
+            }
+          }
+          // strips along each remaining output row: stores go straight to y, no dropped columns
+          for (; oh < OHv; oh++) {
             const xr = xb + (<usize>(oh * Wq) << 2);
             const yr = yf + (<usize>(oh * OWv) << 2);
             let ow = 0;

@@ -125,4 +125,47 @@ describe("wasm equals the reference on random configurations", () => {
       expectNear(convOf[rank](x, w, b, { ...options, backend: "wasm" }), convOf[rank](x, w, b, { ...options, backend: "reference" }));
     }
   });
+
+  it("3-row depthwise kernel (KH = 3, unit row step): every width, column stride and dilation, row tails, transposed", () => {
+    // depthwise (groups = channels, 1-2 filters each), kernel 3 x kw, stride 1 along H: the
+    // 4-rows-at-once kernel, then the row kernel for the last OH % 4 rows
+    const arb = fc.record({
+      rank: fc.constantFrom<2 | 3>(2, 2, 3),
+      batch: fc.integer({ min: 1, max: 2 }),
+      channels: fc.integer({ min: 1, max: 6 }),
+      multiplier: fc.integer({ min: 1, max: 2 }),
+      kw: fc.integer({ min: 1, max: 5 }),
+      sw: fc.integer({ min: 1, max: 3 }),
+      dw: fc.integer({ min: 1, max: 3 }),
+      padding: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 }),
+      h: fc.integer({ min: 3, max: 19 }),
+      w: fc.integer({ min: 1, max: 40 }),
+      depth: fc.integer({ min: 1, max: 3 }),
+      transposed: fc.boolean(),
+      bias: fc.boolean(),
+      seed: fc.integer({ min: 0, max: 10_000 }),
+    });
+    fc.assert(fc.property(arb, (c) => {
+      const lead = c.rank === 3 ? [c.depth] : [];
+      const kernel = [...(c.rank === 3 ? [1] : []), 3, c.kw];
+      const stride = [...(c.rank === 3 ? [1] : []), c.transposed ? c.sw : 1, c.sw];
+      const dilation = [...(c.rank === 3 ? [1] : []), 1, c.dw];
+      const padding = c.padding.slice(0, c.rank);
+      const width = Math.max(c.w, 1 + padding[c.rank - 1]!, c.dw * (c.kw - 1) + 1 - 2 * padding[c.rank - 1]!);
+      const height = Math.max(c.h, 1 + padding[c.rank - 2]!);
+      const x = randn([c.batch, c.channels, ...lead, height, width], { seed: c.seed });
+      const f = c.channels * c.multiplier;
+      const b = c.bias ? randn([f], { seed: c.seed + 2 }) : null;
+      if (c.transposed) {
+        const w = randn([c.channels, c.multiplier, ...kernel], { seed: c.seed + 1 });
+        const pad = padding.map((p, i) => Math.min(p, Math.floor((((i === c.rank - 3 ? c.depth : i === c.rank - 2 ? height : width) - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1)) / 2)));
+        const options = { stride, padding: pad, dilation, groups: c.channels } as unknown as ConvTransposeOptions;
+        expectNear(convTOf[c.rank](x, w, b, { ...options, backend: "wasm" }), convTOf[c.rank](x, w, b, { ...options, backend: "reference" }));
+      } else {
+        const w = randn([f, 1, ...kernel], { seed: c.seed + 1 });
+        const options = { stride, padding, dilation, groups: c.channels } as unknown as ConvOptions;
+        expectNear(convOf[c.rank](x, w, b, { ...options, backend: "wasm" }), convOf[c.rank](x, w, b, { ...options, backend: "reference" }));
+      }
+    }), { numRuns: 300 });
+  });
 });
