@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // A small static server for the built site: serves dist/ on 127.0.0.1 and prints the URL.
 //
-//   node scripts/serve.mjs [--port N] [--root DIR]     (PORT=N works too; --port 0 picks a free port)
+//   node scripts/serve.mjs [--port N] [--root DIR] [--isolated]
+//                                    (PORT=N works too; --port 0 picks a free port)
+//
+// --isolated makes the pages cross-origin isolated (Cross-Origin-Opener-Policy: same-origin,
+// Cross-Origin-Embedder-Policy: require-corp, and Cross-Origin-Resource-Policy: same-origin on
+// every response): they get SharedArrayBuffer, and convkit's wasm backend runs on Web Workers
+// (setThreads, default navigator.hardwareConcurrency). Without it pages run on one thread, as the
+// site's prose and measurements assume. The site makes no cross-origin requests, so it loads the
+// same either way.
 //
 // Framework's pages link without the .html extension ("./explorer"), so /explorer serves
 // explorer.html and /variants/ serves variants/index.html. Only files under the root are served.
@@ -50,10 +58,18 @@ export function resolveFile(root, urlPath) {
   return null;
 }
 
-/** Starts the server; resolves to {url, port, close()} once it listens. */
-export function serve({ root = "dist", host = "127.0.0.1", port = 3000 } = {}) {
+/** The headers that make a page cross-origin isolated (globalThis.crossOriginIsolated === true). */
+export const ISOLATION_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+/** Starts the server; resolves to {url, port, close()} once it listens. `isolated` adds ISOLATION_HEADERS. */
+export function serve({ root = "dist", host = "127.0.0.1", port = 3000, isolated = false } = {}) {
   const base = resolve(root);
   const server = createServer((request, response) => {
+    if (isolated) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { allow: "GET, HEAD" }).end();
       return;
@@ -98,19 +114,20 @@ function option(name) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = option("root") ?? "dist";
   const port = Number(option("port") ?? process.env.PORT ?? 3000);
+  const isolated = process.argv.includes("--isolated");
   if (!isFile(join(resolve(root), "index.html"))) {
     console.error(`serve: ${resolve(root)}/index.html not found; build the site first (npm run build)`);
     process.exit(1);
   }
   let server;
   try {
-    server = await serve({ root, port });
+    server = await serve({ root, port, isolated });
   } catch (error) {
     if (error.code !== "EADDRINUSE") throw error;
     console.error(`serve: port ${port} is in use; picking a free one`);
-    server = await serve({ root, port: 0 });
+    server = await serve({ root, port: 0, isolated });
   }
-  console.log(`convkit site: ${server.url}  (serving ${resolve(root)}; Ctrl-C to stop)`);
+  console.log(`convkit site: ${server.url}  (serving ${resolve(root)}${isolated ? ", cross-origin isolated" : ""}; Ctrl-C to stop)`);
   const stop = () => server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
