@@ -3,6 +3,7 @@ export * from "./errors.js";
 export * from "./arithmetic.js";
 export * from "./tensor.js";
 export * from "./backend.js";
+export { threadsReady } from "./kernels/wasm-threads.js";
 export * from "./conv.js";
 export * from "./pad.js";
 export * from "./pool.js";

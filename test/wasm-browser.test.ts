@@ -1,7 +1,8 @@
 /**
  * The published build (lib/) loads its kernels in a browser: Chromium imports lib/index.js as an
  * ES module from a local server, with no bundler, and the wasm backend is the default there,
- * single-threaded, equal to the reference.
+ * equal to the reference, and single-threaded: this page is not cross-origin isolated (threads in
+ * isolated pages: wasm-threads-browser.test.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -23,7 +24,8 @@ let maxDiff = 0;
 for (let i = 0; i < ref.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fast.data[i] - ref.data[i]));
 let threadsError = "";
 try { ck.setThreads(2); } catch (e) { threadsError = String(e.message); }
-window.result = { backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), threads: ck.getThreads(), maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
+const ready = await ck.threadsReady();
+window.result = { backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
 </script>`;
 
 let server: Server;
@@ -58,7 +60,7 @@ afterAll(async () => {
 });
 
 describe("lib/ in Chromium", () => {
-  it("imports without a bundler, defaults to wasm (single thread) and matches the reference", async () => {
+  it("imports without a bundler, defaults to wasm (single thread, the page is not isolated) and matches the reference", async () => {
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on("pageerror", (e) => errors.push(e.message));
@@ -69,10 +71,12 @@ describe("lib/ in Chromium", () => {
     await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
     const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
     expect(errors).toEqual([]);
-    expect(result).toMatchObject({ backend: "wasm", simd: true, threads: 1, size: 2 * 8 * 9 * 6 });
+    expect(result).toMatchObject({ backend: "wasm", simd: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
     expect(result.maxDiff as number).toBeLessThan(1e-4);
     expect(result.memory as number).toBeGreaterThan(0);
-    expect(result.threadsError).toMatch(/setThreads: threads \(2\) need Node's worker_threads/);
+    expect(result.threadsError).toMatch(
+      /^setThreads: threads \(2\) need Node's worker_threads or a cross-origin isolated page \(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\); this page is not cross-origin isolated, so the wasm backend runs on one thread$/,
+    );
     await tab.close();
   });
 });

@@ -1,58 +1,73 @@
 /**
- * Threads for the wasm backend, in Node: worker_threads that instantiate the same kernel module
- * over the same shared WebAssembly memory. A call's gemm work units (batch x depth slice x group
- * x strips of output positions x panels of output channels) are handed out in small chunks from
- * an atomic counter, so a thread slowed by other processes takes fewer; the calling thread works
- * too, then waits (Atomics.wait) for the chunks still running, keeping conv() synchronous. A
- * worker that has not woken up by then is shut out of the job (its claim word is closed), so a
- * worker descheduled by other load never holds the call up.
+ * Threads for the wasm backend: workers that instantiate the same kernel module over the same
+ * shared WebAssembly memory, in Node (worker_threads) and in cross-origin isolated pages (Web
+ * Workers). A call's gemm work units (batch x depth slice x group x strips of output positions x
+ * panels of output channels) are handed out in small chunks from an atomic counter, so a thread
+ * slowed by other processes takes fewer; the calling thread works too, then waits for the chunks
+ * still running, keeping conv() synchronous. A worker that has not woken up by then is shut out of
+ * the job (its claim word is closed), so a worker descheduled by other load never holds a call up.
  *
- * Browsers stay single-threaded: their main thread may not block on Atomics.wait, and convkit's
- * ops are synchronous.
+ * Node starts its workers synchronously on the first large call (each waits, bounded, until its
+ * worker has instantiated the module). A browser's main thread may neither block on Atomics.wait
+ * nor let a worker start while it is busy, so there workers start in the background (setThreads,
+ * the first large call or threadsReady()), a call uses only those that have already said READY,
+ * and the caller spins (Atomics.load) for the workers' DONE words; `await threadsReady()` waits for
+ * the pool. Pages that are not cross-origin isolated have no SharedArrayBuffer: one thread.
  *
  * Control words (i32, at CONTROL_OFFSET in the shared memory):
  *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
- *   UNITS, CHUNK, BUF, BUF_STRIDE: the job
+ *   UNITS, CHUNK, BUF, BUF_STRIDE: the job           WORKED   units run by workers (wraps at 2^32)
  *   READY + w  worker w has instantiated the module
  *   CLAIM + w  0: worker w may join the job; 1: it joined (CAS 0 -> 1); 2: closed (CAS 0 -> 2)
  *   DONE + w   worker w finished the chunks it took
- * Workers are never stopped: setThreads(n) below the pool size leaves the rest asleep, and they
- * are unref'd, so the process exits while they wait.
+ * Workers are never stopped: setThreads(n) below the pool size leaves the rest asleep (Node's are
+ * unref'd, so the process exits while they wait).
  */
 import { ConvError } from "../errors.js";
-import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, type WasmEngine } from "./wasm.js";
+import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type WasmEngine } from "./wasm.js";
 
-const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, READY = 16, CLAIM = 80, DONE = 144;
+const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, READY = 16, CLAIM = 80, DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
 const SPIN = 20_000;
+/** How long threadsReady() waits for a browser worker to start before counting it out. */
+const START_TIMEOUT_MS = 10_000;
 
-const workerSource = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, index, control, params, spin } = workerData;
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const c = new Int32Array(memory.buffer, control, 256);
-// read the job counter before announcing readiness: the first job may start right after
-let seen = Atomics.load(c, ${SEQ});
-Atomics.store(c, ${READY} + index, 1);
-Atomics.notify(c, ${READY} + index);
-for (;;) {
-  for (let i = 0; i < spin && Atomics.load(c, ${SEQ}) === seen; i++);
-  while (Atomics.load(c, ${SEQ}) === seen) Atomics.wait(c, ${SEQ}, seen);
-  seen = Atomics.load(c, ${SEQ});
-  // join the current job unless the caller already closed it (then it is done without us)
-  if (Atomics.compareExchange(c, ${CLAIM} + index, 0, 1) !== 0) continue;
-  const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}];
+/** A worker's life: `start` runs once with the module, memory and its index, then never returns. */
+const workerLoop = `
+function start({ module, memory, index, control, params, spin }, announce) {
+  const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const c = new Int32Array(memory.buffer, control, 256);
+  // read the job counter before announcing readiness: the first job may start right after
+  let seen = Atomics.load(c, ${SEQ});
+  Atomics.store(c, ${READY} + index, 1);
+  Atomics.notify(c, ${READY} + index);
+  announce();
   for (;;) {
-    const u = Atomics.add(c, ${NEXT}, chunk);
-    if (u >= units) break;
-    gemm(params, u, Math.min(u + chunk, units), buf);
+    for (let i = 0; i < spin && Atomics.load(c, ${SEQ}) === seen; i++);
+    while (Atomics.load(c, ${SEQ}) === seen) Atomics.wait(c, ${SEQ}, seen);
+    seen = Atomics.load(c, ${SEQ});
+    // join the current job unless the caller already closed it (then it is done without us)
+    if (Atomics.compareExchange(c, ${CLAIM} + index, 0, 1) !== 0) continue;
+    const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}];
+    let worked = 0;
+    for (;;) {
+      const u = Atomics.add(c, ${NEXT}, chunk);
+      if (u >= units) break;
+      const end = Math.min(u + chunk, units);
+      gemm(params, u, end, buf);
+      worked += end - u;
+    }
+    if (worked > 0) Atomics.add(c, ${WORKED}, worked);
+    Atomics.store(c, ${DONE} + index, 1);
+    Atomics.notify(c, ${DONE} + index);
   }
-  Atomics.store(c, ${DONE} + index, 1);
-  Atomics.notify(c, ${DONE} + index);
 }
 `;
+const nodeWorkerSource = `${workerLoop}\nstart(require("node:worker_threads").workerData, () => {});\n`;
+// a Web Worker gets its start data in its first message, and answers once it is READY
+const browserWorkerSource = `${workerLoop}\nonmessage = (m) => { onmessage = null; start(m.data, () => postMessage("ready")); };\n`;
 
 interface NodeWorker {
   unref(): void;
@@ -68,45 +83,41 @@ function nodeBuiltin<T>(name: string): T | null {
   return typeof get === "function" ? (get(name) as T) : null;
 }
 
-/** Number of logical cores in Node, 1 elsewhere. */
+/** Where workers come from: Node's worker_threads, a cross-origin isolated page's Web Workers, or nowhere. */
+type Host = "node" | "browser" | null;
+
+function detectHost(): Host {
+  if (nodeBuiltin("node:worker_threads")) return "node";
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  const isolated = g.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
+  return isolated && typeof g.Worker === "function" && typeof g.Blob === "function" && typeof g.URL?.createObjectURL === "function" ? "browser" : null;
+}
+
+const host = detectHost();
+
+/** Logical cores in Node and in cross-origin isolated pages (navigator.hardwareConcurrency), else 1. */
 function defaultThreads(): number {
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
-  if (!os) return 1;
-  return Math.max(1, Math.min(MAX_THREADS, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
+  let cores = 1;
+  if (host === "node") {
+    const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os")!;
+    cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
+  } else if (host === "browser") {
+    cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  }
+  return Math.max(1, Math.min(MAX_THREADS, Math.floor(cores) || 1));
+}
+
+/** A started worker: `ready` settles true once it has instantiated the module, false if it failed. */
+interface PoolWorker {
+  ready: Promise<boolean>;
 }
 
 let threads = defaultThreads();
-const workers: NodeWorker[] = [];
-
-/** Workers 1..count-1 exist and have instantiated the module (the caller is thread 0). */
-function ensureWorkers(e: WasmEngine, count: number): number {
-  const wt = nodeBuiltin<WorkerThreads>("node:worker_threads");
-  if (!wt || !e.shared) return 1;
-  const c = controlWords(e);
-  while (workers.length < count - 1) {
-    const index = workers.length + 1;
-    Atomics.store(c, READY + index, 0);
-    const worker = new wt.Worker(workerSource, {
-      eval: true,
-      workerData: { module: e.module, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN },
-    });
-    worker.unref();
-    workers.push(worker);
-    // a worker starts on its own thread: wait (bounded) until it has instantiated the module
-    Atomics.wait(c, READY + index, 0, 5000);
-    if (Atomics.load(c, READY + index) !== 1) {
-      void workers.pop()!.terminate();
-      break;
-    }
-  }
-  return Math.min(count, workers.length + 1);
-}
-
-/** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
-/** Writes one float per 4 KiB page of a fresh array, so that its pages are faulted in now. */
-function touchPages(out: Float32Array): void {
-  for (let i = 0; i < out.length; i += 1024) out[i] = 0;
-}
+/** workers[w - 1] is worker w (the caller is thread 0). */
+const workers: PoolWorker[] = [];
+/** Set when a browser worker failed to start (e.g. a Content-Security-Policy without worker-src blob:): no more are started. */
+let startFailure = "";
+let workerUrl = "";
 
 let control = new Int32Array(0);
 
@@ -116,15 +127,93 @@ function controlWords(e: WasmEngine): Int32Array {
   return control;
 }
 
-function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array): void {
-  const count = ensureWorkers(e, threads);
+/** What a worker needs to instantiate the kernels over the caller's memory. */
+function startData(e: WasmEngine, index: number) {
+  return { module: e.module, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN };
+}
+
+/** Node: workers 1..count-1 exist and have instantiated the module, started one by one (bounded wait each). */
+function startNodeWorkers(e: WasmEngine, count: number): void {
+  const wt = nodeBuiltin<WorkerThreads>("node:worker_threads")!;
   const c = controlWords(e);
-  const chunk = Math.max(1, Math.floor(units / (count * 24)));
-  if (count <= 1) {
+  while (workers.length < count - 1) {
+    const index = workers.length + 1;
+    Atomics.store(c, READY + index, 0);
+    const worker = new wt.Worker(nodeWorkerSource, { eval: true, workerData: startData(e, index) });
+    worker.unref();
+    // a worker starts on its own thread: wait (bounded) until it has instantiated the module
+    Atomics.wait(c, READY + index, 0, 5000);
+    if (Atomics.load(c, READY + index) !== 1) {
+      void worker.terminate();
+      break;
+    }
+    workers.push({ ready: Promise.resolve(true) });
+  }
+}
+
+/** Browser: workers 1..count-1 have been created; they start while this thread is idle and say READY. */
+function startBrowserWorkers(e: WasmEngine, count: number): void {
+  if (startFailure) return;
+  const c = controlWords(e);
+  while (workers.length < count - 1) {
+    const index = workers.length + 1;
+    Atomics.store(c, READY + index, 0);
+    let worker: Worker;
+    try {
+      workerUrl ||= URL.createObjectURL(new Blob([browserWorkerSource], { type: "text/javascript" }));
+      worker = new Worker(workerUrl, { name: `convkit-wasm-${index}` });
+    } catch (error) {
+      startFailure = (error as Error).message;
+      return;
+    }
+    const ready = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
+      worker.onmessage = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      worker.onerror = (event) => {
+        clearTimeout(timer);
+        event.preventDefault();
+        startFailure ||= event.message || "a worker failed to start";
+        resolve(false);
+      };
+    });
+    worker.postMessage(startData(e, index));
+    workers.push({ ready });
+  }
+}
+
+/** Starts the workers a pool of `count` threads needs, where threads can run. */
+function startWorkers(e: WasmEngine, count: number): void {
+  if (!e.shared) return;
+  if (host === "node") startNodeWorkers(e, count);
+  else if (host === "browser") startBrowserWorkers(e, count);
+}
+
+/** Workers below `count` that have said READY. */
+function readyWorkers(c: Int32Array, count: number): number {
+  let ready = 0;
+  for (let w = 1; w < count && w <= workers.length; w++) if (Atomics.load(c, READY + w) === 1) ready++;
+  return ready;
+}
+
+/** Writes one float per 4 KiB page of a fresh array, so that its pages are faulted in now. */
+function touchPages(out: Float32Array): void {
+  for (let i = 0; i < out.length; i += 1024) out[i] = 0;
+}
+
+/** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
+function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array): void {
+  startWorkers(e, threads);
+  const c = controlWords(e);
+  const helpers = readyWorkers(c, threads);
+  if (helpers === 0) {
     touchPages(prefault);
     e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
     return;
   }
+  const chunk = Math.max(1, Math.floor(units / ((helpers + 1) * 24)));
   c[UNITS] = units;
   c[CHUNK] = chunk;
   c[BUF] = buffers;
@@ -132,7 +221,7 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   Atomics.store(c, NEXT, 0);
   for (let w = 1; w <= workers.length; w++) {
     Atomics.store(c, DONE + w, 0);
-    Atomics.store(c, CLAIM + w, w < count ? 0 : 2);
+    Atomics.store(c, CLAIM + w, w < threads && Atomics.load(c, READY + w) === 1 ? 0 : 2);
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
@@ -143,10 +232,13 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
     e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + chunk, units), buffers);
   }
   // every unit is taken: wait for the workers that joined, shut out those that did not
-  for (let w = 1; w < count; w++) {
-    if (Atomics.compareExchange(c, CLAIM + w, 0, 2) === 0) continue;
+  const last = Math.min(threads - 1, workers.length);
+  for (let w = 1; w <= last; w++) {
+    if (Atomics.compareExchange(c, CLAIM + w, 0, 2) !== 1) continue;
     for (let i = 0; i < SPIN && Atomics.load(c, DONE + w) === 0; i++);
-    while (Atomics.load(c, DONE + w) === 0) Atomics.wait(c, DONE + w, 0);
+    // a browser's main thread may not block: it keeps polling (the chunk left is small)
+    if (host === "node") while (Atomics.load(c, DONE + w) === 0) Atomics.wait(c, DONE + w, 0);
+    else while (Atomics.load(c, DONE + w) === 0);
   }
 }
 
@@ -154,25 +246,55 @@ function install(): void {
   setParallelRunner(threads > 1 ? runParallel : null, threads, PARALLEL_MIN_MACS);
 }
 
+/** Why threads cannot run here, for setThreads' error. */
+function noThreadsReason(): string {
+  const g = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
+  const where = g.document !== undefined || g.WorkerGlobalScope !== undefined ? "this page is not cross-origin isolated" : "this runtime has neither";
+  return `need Node's worker_threads or a cross-origin isolated page (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); ${where}, so the wasm backend runs on one thread`;
+}
+
 /**
  * Sets how many threads the wasm backend uses for calls of at least PARALLEL_MIN_MACS
- * multiply-adds (default: the number of cores in Node, 1 in browsers). Workers start on the next
- * large call (each instantiates the module, ~10-50 ms once) and are reused.
+ * multiply-adds (default: the number of cores in Node and in cross-origin isolated pages, 1 in
+ * other pages). Node starts its workers on the next large call (each instantiates the module,
+ * ~10-50 ms once); a page starts them now, in the background, and uses each once it is ready
+ * (`await threadsReady()`). Workers are reused.
  */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     throw new ConvError("setThreads", `threads must be an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(n)}`);
   }
-  if (n > 1 && !nodeBuiltin("node:worker_threads")) {
-    throw new ConvError("setThreads", `threads (${n}) need Node's worker_threads; in a browser the wasm backend runs on one thread`);
-  }
+  if (n > 1 && host === null) throw new ConvError("setThreads", `threads (${n}) ${noThreadsReason()}`);
   threads = n;
   install();
+  if (host === "browser" && n > 1) {
+    const e = wasmEngine();
+    if (e) startWorkers(e, n);
+  }
 }
 
 /** The number of threads the wasm backend uses for large calls. */
 export function getThreads(): number {
   return threads;
+}
+
+/**
+ * Starts the workers getThreads() asks for and resolves with the number of threads that can work
+ * on a call (the caller included): at once in Node, once every page worker has started (or failed,
+ * or taken 10 s) in a browser. 1 where threads cannot run.
+ */
+export async function threadsReady(): Promise<number> {
+  const e = wasmEngine();
+  if (!e || !e.shared || threads <= 1) return 1;
+  startWorkers(e, threads);
+  await Promise.all(workers.slice(0, threads - 1).map((w) => w.ready));
+  return 1 + readyWorkers(controlWords(e), threads);
+}
+
+/** Gemm units run by workers since the engine started, mod 2^32 (a test hook: proves workers took part). */
+export function workerUnits(): number {
+  const e = wasmEngine();
+  return e && e.shared ? Atomics.load(controlWords(e), WORKED) >>> 0 : 0;
 }
 
 install();

@@ -1,0 +1,222 @@
+/**
+ * Threads beyond Node's large calls: threadsReady() in Node; Web Workers over the shared memory in
+ * a cross-origin isolated page (Chromium imports lib/ as in wasm-browser.test.ts, from a server that
+ * sends COOP/COEP); and scripts/serve.mjs --isolated, which makes the pages it serves isolated.
+ * The 1- vs 2-thread time in Chromium is printed, not asserted.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type Browser } from "./browser.js";
+import { repoRoot } from "./helpers.js";
+import { getThreads, setThreads, threadsReady } from "../src/index.js";
+
+const ISOLATION = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+  "cross-origin-resource-policy": "same-origin",
+};
+
+// The page exposes convkit and the workers' unit counter; each test drives them with evaluate().
+const page = `<!doctype html><meta charset="utf-8"><script type="module">
+import * as ck from "/lib/index.js";
+import { workerUnits } from "/lib/kernels/wasm-threads.js";
+window.ck = ck;
+window.workerUnits = workerUnits;
+</script>`;
+
+let server: Server;
+let origin = "";
+let context: BrowserContext;
+let browser: Browser | undefined;
+let tab: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
+  server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(ISOLATION)) res.setHeader(name, value);
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(page);
+      return;
+    }
+    const file = normalize(join(repoRoot, path));
+    if (!path.startsWith("/lib/") || !file.startsWith(join(repoRoot, "lib")) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchChromium("wasm-threads");
+  context = browser.context;
+  tab = await context.newPage();
+  tab.on("pageerror", (e) => problems.push(e.message));
+  tab.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
+  tab.on("requestfailed", (r) => problems.push(`failed ${r.url()}`));
+  tab.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  await tab.route(/^(?!http:\/\/127\.0\.0\.1|blob:)/, (route) => route.abort());
+  await tab.goto(origin + "/");
+  await tab.waitForFunction(() => (window as unknown as { workerUnits?: unknown }).workerUnits !== undefined, null, { timeout: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+describe("threadsReady() in Node", () => {
+  it("starts the workers and resolves with the threads that can work", async () => {
+    const initial = getThreads();
+    try {
+      setThreads(2);
+      expect(await threadsReady()).toBe(2);
+      setThreads(1);
+      expect(await threadsReady()).toBe(1);
+    } finally {
+      setThreads(initial);
+    }
+  });
+});
+
+/** What the tests read from the page's globals: lib/index.js (typed as its source) and the workers' unit counter. */
+type PageGlobals = { ck: typeof import("../src/index.js"); workerUnits: () => number };
+
+describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
+  it("is isolated, defaults to navigator.hardwareConcurrency threads, and threadsReady() gives 2 after setThreads(2)", async () => {
+    const result = await tab.evaluate(async () => {
+      const { ck } = window as unknown as PageGlobals;
+      const before = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threads: ck.getThreads(), backend: ck.getBackendName() };
+      ck.setThreads(2);
+      const ready = await ck.threadsReady();
+      return { ...before, ready, threadsAfter: ck.getThreads() };
+    });
+    console.log(`isolated page: hardwareConcurrency ${result.cores}, default threads ${result.threads}`);
+    expect(result).toMatchObject({ isolated: true, backend: "wasm", ready: 2, threadsAfter: 2 });
+    expect(result.threads).toBe(Math.min(60, result.cores));
+    expect(problems).toEqual([]);
+  });
+
+  it("gives bitwise the same outputs on 1 and 2 threads, within 1e-4 of the reference, with the workers taking part", async () => {
+    const results = await tab.evaluate(async () => {
+      const { ck, workerUnits } = window as unknown as PageGlobals;
+      // [name, call, multiply-adds]: every call is above PARALLEL_MIN_MACS, so it is split over threads
+      const calls: Array<[string, (backend?: string) => { data: Float32Array }, number]> = [
+        ["dense 1x32x28x28, 32 3x3 p1", (backend) => ck.conv2d(ck.randn([1, 32, 28, 28], { seed: 1 }), ck.randn([32, 32, 3, 3], { seed: 2 }), ck.randn([32], { seed: 3 }), { padding: 1, backend }), 32 * 28 * 28 * 32 * 9],
+        ["grouped 8, dilation 2", (backend) => ck.conv2d(ck.randn([1, 64, 40, 40], { seed: 4 }), ck.randn([64, 8, 3, 3], { seed: 5 }), null, { padding: 2, dilation: 2, groups: 8, backend }), 64 * 40 * 40 * 8 * 9],
+        ["depthwise stride 2", (backend) => ck.conv2d(ck.randn([1, 128, 64, 64], { seed: 6 }), ck.randn([128, 1, 3, 3], { seed: 7 }), null, { padding: 1, stride: 2, groups: 128, backend }), 128 * 32 * 32 * 9],
+        ["transposed stride 2", (backend) => ck.convTranspose2d(ck.randn([1, 32, 20, 20], { seed: 10 }), ck.randn([32, 24, 4, 4], { seed: 11 }), null, { stride: 2, padding: 1, backend }), 24 * 40 * 40 * 32 * 16],
+      ];
+      ck.setThreads(2);
+      await ck.threadsReady();
+      const out = [];
+      for (const [name, call, macs] of calls) {
+        ck.setThreads(1);
+        const one = call().data;
+        ck.setThreads(2);
+        const unitsBefore = workerUnits();
+        let mismatches = 0;
+        for (let r = 0; r < 10; r++) {
+          const two = call().data;
+          for (let i = 0; i < one.length; i++) if (!Object.is(two[i], one[i])) mismatches++;
+        }
+        const workerShare = workerUnits() - unitsBefore;
+        const ref = call("reference").data;
+        let maxRel = 0;
+        for (let i = 0; i < ref.length; i++) maxRel = Math.max(maxRel, Math.abs(one[i]! - ref[i]!) / Math.max(1, Math.abs(ref[i]!)));
+        out.push({ name, macs, size: one.length, mismatches, workerUnits: workerShare, maxRel });
+      }
+      return { out, min: ck.PARALLEL_MIN_MACS };
+    });
+    for (const r of results.out) {
+      console.log(`isolated page, ${r.name}: ${r.workerUnits} gemm units run by the worker over 10 two-thread calls, max rel diff from reference ${r.maxRel.toExponential(2)}`);
+      expect(r.macs, r.name).toBeGreaterThanOrEqual(results.min);
+      expect(r.mismatches, r.name).toBe(0);
+      expect(r.maxRel, r.name).toBeLessThan(1e-4);
+    }
+    // a worker may miss a short call (it wakes after the caller took every unit), not all forty
+    expect(results.out.reduce((sum, r) => sum + r.workerUnits, 0)).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("times workload a (3x3 64->64 56x56 p1) on 1 and 2 threads (printed, not asserted)", async () => {
+    const t = await tab.evaluate(async () => {
+      const { ck, workerUnits } = window as unknown as PageGlobals;
+      const x = ck.randn([1, 64, 56, 56], { seed: 1 }), w = ck.randn([64, 64, 3, 3], { seed: 2 });
+      const call = () => ck.conv2d(x, w, null, { padding: 1 });
+      ck.setThreads(2);
+      await ck.threadsReady();
+      const times: Record<number, number[]> = { 1: [], 2: [] };
+      const unitsBefore = workerUnits();
+      for (let round = -3; round < 20; round++) {
+        for (const n of [1, 2]) {
+          ck.setThreads(n);
+          const start = performance.now();
+          call();
+          if (round >= 0) times[n]!.push(performance.now() - start);
+        }
+        // let the page breathe between rounds, as a page would between calls
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      const median = (v: number[]) => v.slice().sort((a, b) => a - b)[v.length >> 1]!;
+      return { one: median(times[1]!), two: median(times[2]!), workerUnits: workerUnits() - unitsBefore };
+    });
+    const gflops = (ms: number) => (2 * 64 * 56 * 56 * 64 * 9) / (ms * 1e6);
+    console.log(
+      `Chromium workload a, median of 20 interleaved calls: 1 thread ${t.one.toFixed(2)} ms (${gflops(t.one).toFixed(1)} GFLOP/s), ` +
+        `2 threads ${t.two.toFixed(2)} ms (${gflops(t.two).toFixed(1)} GFLOP/s), speed-up ${(t.one / t.two).toFixed(2)}x; worker ran ${t.workerUnits} units; ` +
+        `load average ${loadavg()[0]!.toFixed(2)} (other test files and processes share the 2 cores: run this file alone for a clean figure)`,
+    );
+    expect(t.one).toBeGreaterThan(0);
+    expect(t.two).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** Starts scripts/serve.mjs on a free port with `args`; resolves with the process and its origin. */
+function startServe(args: string[]): Promise<{ child: ChildProcess; origin: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+      if (match) resolvePromise({ child, origin: match[0] });
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
+  });
+}
+
+describe("scripts/serve.mjs --isolated", () => {
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "convkit-serve-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>isolation</title>");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const isolated of [true, false]) {
+    it(`${isolated ? "sends" : "without the flag, does not send"} COOP/COEP/CORP, and the page is ${isolated ? "" : "not "}cross-origin isolated`, async () => {
+      const { child, origin: site } = await startServe(isolated ? ["--root", dir, "--isolated"] : ["--root", dir]);
+      try {
+        for (const path of ["/", "/missing"]) {
+          const response = await fetch(site + path);
+          for (const [name, value] of Object.entries(ISOLATION)) expect(response.headers.get(name), `${path} ${name}`).toBe(isolated ? value : null);
+        }
+        const check = await context.newPage();
+        await check.goto(site + "/");
+        expect(await check.evaluate(() => crossOriginIsolated)).toBe(isolated);
+        await check.close();
+      } finally {
+        child.kill("SIGTERM");
+      }
+    });
+  }
+});
