@@ -204,20 +204,21 @@ export function pack(P: usize): void {
   const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
   const cs = channelStride(P);
   const off = <usize>p(P, OFF);
+  // channel 0's taps (no division along an axis of stride 1), then every later channel's: +cs
   let k = 0;
-  for (let c = 0; c < Cg; c++) {
-    for (let a = 0; a < kD; a++) {
-      for (let b = 0; b < kH; b++) {
-        for (let e = 0; e < kW; e++) {
-          const td = a * dD, th = b * dH, tw = e * dW;
-          const phase = ((td % sD) * sH + th % sH) * sW + tw % sW;
-          const o = c * cs + ((phase * Dq + td / sD) * Hq + th / sH) * Wq + tw / sW;
-          store<i32>(off + (<usize>k << 2), o << 2);
-          k++;
-        }
+  for (let a = 0; a < kD; a++) {
+    const td = a * dD, pd = sD == 1 ? 0 : td % sD, qd = sD == 1 ? td : td / sD;
+    for (let b = 0; b < kH; b++) {
+      const th = b * dH, ph = sH == 1 ? 0 : th % sH, qh = sH == 1 ? th : th / sH;
+      for (let e = 0; e < kW; e++) {
+        const tw = e * dW, pw = sW == 1 ? 0 : tw % sW, qw = sW == 1 ? tw : tw / sW;
+        const phase = (pd * sH + ph) * sW + pw;
+        store<i32>(off + (<usize>k << 2), (((phase * Dq + qd) * Hq + qh) * Wq + qw) << 2);
+        k++;
       }
     }
   }
+  for (; k < K; k++) store<i32>(off + (<usize>k << 2), load<i32>(off + (<usize>(k - kv) << 2)) + (cs << 2));
   // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
   if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
 }
