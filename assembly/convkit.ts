@@ -64,16 +64,26 @@ const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSE
  * (u = input dilation), phase t % s, position t / s; everything else is zero.
  */
 export function prep(P: usize): void {
-  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true);
+  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true, true);
+}
+
+/**
+ * Preps channels [nc0, nc1) of the flattened (n, c) channels into their places in xp: one share
+ * of the prep when threads split it (the 64 floats of slack after the last channel are zeroed by
+ * the share that ends there, so that no share writes into another's channels).
+ */
+export function prepChannels(P: usize, nc0: i32, nc1: i32): void {
+  const total = p(P, N) * p(P, G) * p(P, CG);
+  prepRange(P, nc0, nc1, <usize>p(P, XP) + (<usize>(nc0 * channelStride(P)) << 2), true, nc1 == total);
 }
 
 /**
  * Preps the flattened (n, c) channels [nc0, nc1) of x into dst (one channel every channelStride
- * floats), then zeroes 64 floats of slack after them. With `fresh` false, dst already holds a
- * channel prepped by the same call: the zeros (padding, phase gaps, slack) sit at the same
+ * floats), then, with `slack`, zeroes 64 floats after them. With `fresh` false, dst already holds
+ * a channel prepped by the same call: the zeros (padding, phase gaps, slack) sit at the same
  * places for every channel, so only the input's values are written.
  */
-function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool): void {
+function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool): void {
   const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
   const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
   const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
@@ -118,10 +128,10 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool): void {
         }
       }
     }
-    if (fresh) zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
+    if (fresh && slack) zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
     return;
   }
-  if (fresh) memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + 64) << 2);
+  if (fresh) memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + (slack ? 64 : 0)) << 2);
   const tDmax = sD * Dq, tHmax = sH * Hq;
   for (let nc = nc0; nc < nc1; nc++) {
     const src = x + (<usize>(nc * inPlane) << 2);
@@ -163,12 +173,19 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool): void {
   }
 }
 
+/** Packs the weights and tap offsets (packWeights), then preps the input unless xp is x or the prep is fused. */
+export function pack(P: usize): void {
+  packWeights(P);
+  // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
+  if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
+}
+
 /**
  * Packs the weights into ap (G, panels, K, MR) and the tap offsets into off (K, bytes).
  * Convolution weight: (F, Cg, kvol). Transposed weight: (C, Fg, kvol), read flipped, which turns
  * it into the equivalent convolution's (F, Cg, kvol).
  */
-export function pack(P: usize): void {
+export function packWeights(P: usize): void {
   const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), mr = p(P, MR);
   const kD = p(P, KD), kH = p(P, KH), kW = p(P, KW);
   const kv = kD * kH * kW, K = Cg * kv;
@@ -178,7 +195,32 @@ export function pack(P: usize): void {
   let dst = ap;
   for (let gi = 0; gi < g; gi++) {
     for (let pan = 0; pan < panels; pan++) {
-      for (let r = 0; r < mr; r++) {
+      let r0 = 0;
+      if (mr == 4 && !transposed && pan * 4 + 4 <= Fg) {
+        // a full panel of 4 filters: 4 x 4 blocks transposed in registers, the K % 4 rest below
+        const s0 = w + (<usize>((gi * Fg + pan * 4) * K) << 2), row = <usize>K << 2;
+        let a = dst;
+        let k = 0;
+        for (; k + 4 <= K; k += 4) {
+          const src = s0 + (<usize>k << 2);
+          const v0 = v128.load(src), v1 = v128.load(src + row), v2 = v128.load(src + 2 * row), v3 = v128.load(src + 3 * row);
+          const t0 = v128.shuffle<i32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(v2, v3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<i32>(v0, v1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(v2, v3, 2, 6, 3, 7);
+          v128.store(a, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
+          v128.store(a, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 16);
+          v128.store(a, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 32);
+          v128.store(a, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
+          a += 64;
+        }
+        for (; k < K; k++) {
+          const src = s0 + (<usize>k << 2);
+          store<f32>(a, load<f32>(src)); store<f32>(a, load<f32>(src + row), 4);
+          store<f32>(a, load<f32>(src + 2 * row), 8); store<f32>(a, load<f32>(src + 3 * row), 12);
+          a += 16;
+        }
+        r0 = mr;
+      }
+      for (let r = r0; r < mr; r++) {
         const f = pan * mr + r;
         let a = dst + (<usize>r << 2);
         if (f >= Fg) {
@@ -219,8 +261,6 @@ export function pack(P: usize): void {
     }
   }
   for (; k < K; k++) store<i32>(off + (<usize>k << 2), load<i32>(off + (<usize>(k - kv) << 2)) + (cs << 2));
-  // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
-  if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
 }
 
 /**
@@ -476,7 +516,7 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
     const rows4 = p(P, KD) == 1 && p(P, KH) == 3 && p(P, SH) == 1 && p(P, DH) == 1;
     for (let u = u0; u < u1; u++) {
       const gi = u % g, n = u / g;
-      prepRange(P, n * g + gi, n * g + gi + 1, buf, u == u0);
+      prepRange(P, n * g + gi, n * g + gi + 1, buf, u == u0, true);
       for (let pan = 0; pan < panels; pan++) {
         const f0 = gi * Fg + pan;
         const a = ap + (<usize>((gi * panels + pan) * K) << 2);

@@ -16,7 +16,8 @@
  *
  * Control words (i32, at CONTROL_OFFSET in the shared memory):
  *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
- *   UNITS, CHUNK, BUF, BUF_STRIDE: the job           WORKED   units run by workers (wraps at 2^32)
+ *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm.ts)
+ *   WORKED   units run by workers (wraps at 2^32)
  *   READY + w  worker w has instantiated the module
  *   CLAIM + w  0: worker w may join the job; 1: it joined (CAS 0 -> 1); 2: closed (CAS 0 -> 2)
  *   DONE + w   worker w finished the chunks it took
@@ -24,9 +25,9 @@
  * unref'd, so the process exits while they wait).
  */
 import { ConvError } from "../errors.js";
-import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type WasmEngine } from "./wasm.js";
+import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Job, type WasmEngine } from "./wasm.js";
 
-const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, READY = 16, CLAIM = 80, DONE = 144;
+const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, READY = 16, CLAIM = 80, DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
@@ -37,7 +38,7 @@ const START_TIMEOUT_MS = 10_000;
 /** A worker's life: `start` runs once with the module, memory and its index, then never returns. */
 const workerLoop = `
 function start({ module, memory, index, control, params, spin }, announce) {
-  const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const { gemm, prepChannels } = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const c = new Int32Array(memory.buffer, control, 256);
   // read the job counter before announcing readiness: the first job may start right after
   let seen = Atomics.load(c, ${SEQ});
@@ -50,13 +51,14 @@ function start({ module, memory, index, control, params, spin }, announce) {
     seen = Atomics.load(c, ${SEQ});
     // join the current job unless the caller already closed it (then it is done without us)
     if (Atomics.compareExchange(c, ${CLAIM} + index, 0, 1) !== 0) continue;
-    const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}];
+    const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}], prep = c[${JOB}] === ${JOB_PREP};
     let worked = 0;
     for (;;) {
       const u = Atomics.add(c, ${NEXT}, chunk);
       if (u >= units) break;
       const end = Math.min(u + chunk, units);
-      gemm(params, u, end, buf);
+      if (prep) prepChannels(params, u, end);
+      else gemm(params, u, end, buf);
       worked += end - u;
     }
     if (worked > 0) Atomics.add(c, ${WORKED}, worked);
@@ -203,14 +205,18 @@ function touchPages(out: Float32Array): void {
   for (let i = 0; i < out.length; i += 1024) out[i] = 0;
 }
 
-/** Runs `units` gemm units of the call whose parameters are at PARAMS_OFFSET over the pool. */
-function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array): void {
+/** Runs `units` units of a job (gemm units or channels to prep) of the call whose parameters are at PARAMS_OFFSET over the pool. */
+function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, prefault: Float32Array | null): void {
   startWorkers(e, threads);
   const c = controlWords(e);
   const helpers = readyWorkers(c, threads);
+  const run = (u0: number, u1: number) => {
+    if (job === JOB_PREP) e.exports.prepChannels(PARAMS_OFFSET, u0, u1);
+    else e.exports.gemm(PARAMS_OFFSET, u0, u1, buffers);
+  };
   if (helpers === 0) {
-    touchPages(prefault);
-    e.exports.gemm(PARAMS_OFFSET, 0, units, buffers);
+    if (prefault) touchPages(prefault);
+    run(0, units);
     return;
   }
   const chunk = Math.max(1, Math.floor(units / ((helpers + 1) * 24)));
@@ -218,6 +224,7 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   c[CHUNK] = chunk;
   c[BUF] = buffers;
   c[BUF_STRIDE] = bufferBytes;
+  c[JOB] = job;
   Atomics.store(c, NEXT, 0);
   for (let w = 1; w <= workers.length; w++) {
     Atomics.store(c, DONE + w, 0);
@@ -225,11 +232,11 @@ function runParallel(e: WasmEngine, units: number, buffers: number, bufferBytes:
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
-  touchPages(prefault);
+  if (prefault) touchPages(prefault);
   for (;;) {
     const u = Atomics.add(c, NEXT, chunk);
     if (u >= units) break;
-    e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + chunk, units), buffers);
+    run(u, Math.min(u + chunk, units));
   }
   // every unit is taken: wait for the workers that joined, shut out those that did not
   const last = Math.min(threads - 1, workers.length);

@@ -46,6 +46,8 @@ const SLACK = 64;
 /** The exports of assembly/convkit.ts. */
 export interface KernelExports {
   pack(params: number): void;
+  packWeights(params: number): void;
+  prepChannels(params: number, nc0: number, nc1: number): void;
   units(params: number): number;
   gemm(params: number, u0: number, u1: number, buf: number): void;
   conv(params: number, buf: number): void;
@@ -147,8 +149,15 @@ function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
   views(e);
 }
 
-/** Runs gemm units over a pool of threads (wasm-threads.ts); buffers hold one strip buffer per thread. */
-export type ParallelRunner = (e: WasmEngine, units: number, buffers: number, bufferBytes: number, prefault: Float32Array) => void;
+/** What a parallel job's units are: gemm units (see units()) or input channels to prep. */
+export const JOB_GEMM = 0, JOB_PREP = 1;
+export type Job = typeof JOB_GEMM | typeof JOB_PREP;
+
+/**
+ * Runs a job's units over a pool of threads (wasm-threads.ts); buffers hold one strip buffer per
+ * thread; the caller faults in `prefault`'s pages while the workers start.
+ */
+export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, prefault: Float32Array | null) => void;
 let parallel: ParallelRunner | null = null;
 let parallelThreads = 1;
 let parallelMinMacs = Infinity;
@@ -257,11 +266,13 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   i32[P + Param.FUSED] = fused ? 1 : 0;
 
   if (threads > 1) {
-    e.exports.pack(PARAMS_OFFSET);
+    // the prep (one pass over the input) is split over the threads too, by channels
+    e.exports.packWeights(PARAMS_OFFSET);
+    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, null);
     // While the workers start on the gemm, the caller touches one float per page of the output
     // (prefault): a fresh allocation faults its pages in on first write, as costly as the copy.
     const out = new Float32Array(outLen);
-    parallel!(e, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, out);
+    parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, out);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
