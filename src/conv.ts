@@ -25,8 +25,7 @@ function convNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: 
   const backend = getBackend(options.backend, op);
   let input = x.data;
   let run: ConvInfo = info;
-  const padded = info.padBefore.some((p) => p > 0) || info.padAfter.some((p) => p > 0);
-  if (info.paddingMode !== "zeros" && padded) {
+  if (info.paddingMode !== "zeros" && (info.padBefore.some((p) => p > 0) || info.padAfter.some((p) => p > 0))) {
     // PyTorch: pad in the mode first, then convolve with no padding.
     const pads = info.padBefore.flatMap((_, i) => {
       const d = rank - 1 - i; // F.pad lists pairs from the last dimension

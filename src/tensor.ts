@@ -4,7 +4,7 @@
  * you.
  */
 import { checkShape, numel } from "./arithmetic.js";
-import { check, formatShape } from "./errors.js";
+import { check, ConvError, formatShape } from "./errors.js";
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -16,7 +16,8 @@ export class Tensor {
   /** Wraps `data` (not copied) as a tensor of `shape`; use `Tensor.from` to copy and validate. */
   constructor(data: Float32Array, shape: readonly number[]) {
     checkShape("Tensor", shape);
-    check(data.length === numel(shape), "Tensor", () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
+    // (an if, not check(): no message closure is made on every construction)
+    if (data.length !== numel(shape)) throw new ConvError("Tensor", `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
     this.data = data;
     // Array.from, not slice(): shapes are often another tensor's frozen shape, and V8 has no fast
     // path for slice() on a frozen array (see arithmetic.ts).
