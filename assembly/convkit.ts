@@ -102,6 +102,22 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
   if (sW == 1 && uW == 1) {
     // rows are contiguous: one pass over the prepped rows writes every float once
     const left = pW + iw0, count = iw1 - iw0, right = Wq - left - count;
+    if (!fresh && sD == 1 && sH == 1 && uD == 1 && uH == 1) {
+      // padding only, and the zeros are in place: copy the input rows that land in the plane
+      const id0 = max(0, -pD), id1 = min(iD, Dq - pD), ih0 = max(0, -pH), ih1 = min(iH, Hq - pH);
+      for (let nc = nc0; nc < nc1; nc++) {
+        for (let id = id0; id < id1; id++) {
+          let src = x + (<usize>(((nc * iD + id) * iH + ih0) * iW + iw0) << 2);
+          let dst = xp + (<usize>(((nc - nc0) * cs + (id + pD) * Hq + ih0 + pH) * Wq + left) << 2);
+          for (let ih = ih0; ih < ih1; ih++) {
+            copy(dst, src, count);
+            src += <usize>iW << 2;
+            dst += <usize>Wq << 2;
+          }
+        }
+      }
+      return;
+    }
     for (let nc = nc0; nc < nc1; nc++) {
       const src = x + (<usize>(nc * inPlane) << 2);
       let dst = xp + (<usize>((nc - nc0) * cs) << 2);
