@@ -200,13 +200,18 @@ function readyWorkers(c: Int32Array, count: number): number {
   return ready;
 }
 
-/** Writes one float per 4 KiB page of a fresh array, so that its pages are faulted in now. */
-function touchPages(out: Float32Array): void {
+/** Writes one float per 4 KiB page of a fresh array, so that its pages are faulted in now; returns it. */
+function touchPages(out: Float32Array): Float32Array {
   for (let i = 0; i < out.length; i += 1024) out[i] = 0;
+  return out;
 }
 
-/** Runs `units` units of a job (gemm units or channels to prep) of the call whose parameters are at PARAMS_OFFSET over the pool. */
-function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, prefault: Float32Array | null): void {
+/**
+ * Runs `units` units of a job (gemm units or channels to prep) of the call whose parameters are at
+ * PARAMS_OFFSET over the pool; allocates the call's output (outLength floats, pages faulted in)
+ * while the workers run (see ParallelRunner).
+ */
+function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number): Float32Array | null {
   startWorkers(e, threads);
   const c = controlWords(e);
   const helpers = readyWorkers(c, threads);
@@ -215,9 +220,8 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
     else e.exports.gemm(PARAMS_OFFSET, u0, u1, buffers);
   };
   if (helpers === 0) {
-    if (prefault) touchPages(prefault);
     run(0, units);
-    return;
+    return outLength > 0 ? new Float32Array(outLength) : null;
   }
   const chunk = Math.max(1, Math.floor(units / ((helpers + 1) * 24)));
   c[UNITS] = units;
@@ -232,7 +236,7 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
-  if (prefault) touchPages(prefault);
+  const out = outLength > 0 ? touchPages(new Float32Array(outLength)) : null;
   for (;;) {
     const u = Atomics.add(c, NEXT, chunk);
     if (u >= units) break;
@@ -247,6 +251,7 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
     if (host === "node") while (Atomics.load(c, DONE + w) === 0) Atomics.wait(c, DONE + w, 0);
     else while (Atomics.load(c, DONE + w) === 0);
   }
+  return out;
 }
 
 function install(): void {

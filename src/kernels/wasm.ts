@@ -156,9 +156,11 @@ export type Job = typeof JOB_GEMM | typeof JOB_PREP;
 
 /**
  * Runs a job's units over a pool of threads (wasm-threads.ts); buffers hold one strip buffer per
- * thread; the caller faults in `prefault`'s pages while the workers start.
+ * thread. With `outLength` > 0 it returns a fresh Float32Array of that length, allocated and
+ * faulted in by the caller while the workers start on the job (a fresh allocation faults its pages
+ * in on first write: as costly as the copy out); else null.
  */
-export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, prefault: Float32Array | null) => void;
+export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number) => Float32Array | null;
 let parallel: ParallelRunner | null = null;
 let parallelThreads = 1;
 let parallelMinMacs = Infinity;
@@ -269,11 +271,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   if (threads > 1) {
     // the prep (one pass over the input) is split over the threads too, by channels
     e.exports.packWeights(PARAMS_OFFSET);
-    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, null);
-    // While the workers start on the gemm, the caller touches one float per page of the output
-    // (prefault): a fresh allocation faults its pages in on first write, as costly as the copy.
-    const out = new Float32Array(outLen);
-    parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, out);
+    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0);
+    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, outLen)!;
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
