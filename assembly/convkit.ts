@@ -22,7 +22,8 @@
  *            buffer (K x 8 floats, stays in L1) and reused by every 4-row panel of filters;
  *          - grouped (4 x 8): B rows are read in place through off[k] (few panels per group);
  *          - depthwise-like (1 x up to 32, FUSED): one channel is prepped into the thread's
- *            buffer, then its filters slide along each output row (no dropped columns).
+ *            buffer, then its filters slide along each output row (no dropped columns); with 3
+ *            kernel rows at unit row step, 4 output rows at a time (depthwise3Rows4).
  *          A 5 x 8 kernel (10 accumulators) ran at half the speed under V8: it spills.
  *
  * All pointers are byte offsets into the (imported) memory; the host lays the buffers out and
