@@ -5,9 +5,11 @@
  * error, page error, failed, external or >= 400 request of a page.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join, normalize } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { repoRoot } from "./helpers.js";
 
@@ -37,10 +39,34 @@ export async function launchChromium(name: string, options: { viewport?: { width
   };
 }
 
-/** Starts scripts/serve.mjs on a free port and resolves with the URL it prints. */
-export function startSiteServer(): Promise<{ process: ChildProcess; origin: string }> {
+/**
+ * Serves `page` at / and the built library under /lib/ (nothing else) on a free 127.0.0.1 port,
+ * with `headers` on every response: how the wasm browser tests load lib/ without a bundler.
+ */
+export async function serveLibPage(page: string, headers: Record<string, string> = {}): Promise<{ server: Server; origin: string }> {
+  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html" }).end(page);
+      return;
+    }
+    const file = normalize(join(repoRoot, path));
+    if (!path.startsWith("/lib/") || !file.startsWith(join(repoRoot, "lib")) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Starts scripts/serve.mjs (with `args`, e.g. --root, --isolated) on a free port and resolves with the URL it prints. */
+export function startSiteServer(args: string[] = []): Promise<{ process: ChildProcess; origin: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
     child.stdout!.on("data", (chunk: Buffer) => {

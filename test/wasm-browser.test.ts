@@ -4,14 +4,10 @@
  * equal to the reference, and single-threaded: this page is not cross-origin isolated (threads in
  * isolated pages: wasm-threads-browser.test.ts).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import type { Server } from "node:http";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, type Browser } from "./browser.js";
-import { repoRoot } from "./helpers.js";
+import { launchChromium, serveLibPage, type Browser } from "./browser.js";
 
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
@@ -34,22 +30,7 @@ let context: BrowserContext;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end(page);
-      return;
-    }
-    const file = normalize(join(repoRoot, path));
-    if (!path.startsWith("/lib/") || !file.startsWith(join(repoRoot, "lib")) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, origin } = await serveLibPage(page));
   browser = await launchChromium("wasm");
   context = browser.context;
 }, 60_000);

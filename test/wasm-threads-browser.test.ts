@@ -4,16 +4,13 @@
  * sends COOP/COEP); and scripts/serve.mjs --isolated, which makes the pages it serves isolated.
  * The 1- vs 2-thread time in Chromium is printed, not asserted.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { loadavg, tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, type Browser } from "./browser.js";
-import { repoRoot } from "./helpers.js";
+import { launchChromium, serveLibPage, startSiteServer, type Browser } from "./browser.js";
 import { getThreads, setThreads, threadsReady } from "../src/index.js";
 
 const ISOLATION = {
@@ -38,23 +35,7 @@ let tab: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
-  server = createServer((req, res) => {
-    for (const [name, value] of Object.entries(ISOLATION)) res.setHeader(name, value);
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/") {
-      res.writeHead(200, { "content-type": "text/html" }).end(page);
-      return;
-    }
-    const file = normalize(join(repoRoot, path));
-    if (!path.startsWith("/lib/") || !file.startsWith(join(repoRoot, "lib")) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, origin } = await serveLibPage(page, ISOLATION));
   browser = await launchChromium("wasm-threads");
   context = browser.context;
   tab = await context.newPage();
@@ -179,21 +160,6 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
   }, 60_000);
 });
 
-/** Starts scripts/serve.mjs on a free port with `args`; resolves with the process and its origin. */
-function startServe(args: string[]): Promise<{ child: ChildProcess; origin: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (match) resolvePromise({ child, origin: match[0] });
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
-  });
-}
-
 describe("scripts/serve.mjs --isolated", () => {
   let dir = "";
   beforeAll(() => {
@@ -204,7 +170,7 @@ describe("scripts/serve.mjs --isolated", () => {
 
   for (const isolated of [true, false]) {
     it(`${isolated ? "sends" : "without the flag, does not send"} COOP/COEP/CORP, and the page is ${isolated ? "" : "not "}cross-origin isolated`, async () => {
-      const { child, origin: site } = await startServe(isolated ? ["--root", dir, "--isolated"] : ["--root", dir]);
+      const { process: child, origin: site } = await startSiteServer(isolated ? ["--root", dir, "--isolated"] : ["--root", dir]);
       try {
         for (const path of ["/", "/missing"]) {
           const response = await fetch(site + path);
