@@ -10,7 +10,9 @@
  *            x[n, c, od*sD + kd*dD - pD, oh*sH + kh*dH - pH, ow*sW + kw*dW - pW]
  *          = xp[n, c, (kd*dD) % sD, (kh*dH) % sH, (kw*dW) % sW, od + (kd*dD)/sD, oh + (kh*dH)/sH, ow + (kw*dW)/sW]
  *          Transposed convolutions are convolutions of a zero-inserted input (input dilation =
- *          stride, padding d(k-1) - p, possibly negative = cropped) with the flipped kernel.
+ *          stride, padding d(k-1) - p, possibly negative = cropped) with the flipped kernel;
+ *          the host runs strided ones as one ordinary convolution per output phase instead
+ *          (src/kernels/wasm.ts, convTransposeSubPixel), so here the input dilation is 1.
  *   pack:  weight -> ap (G, panels, K, MR): MR output channels interleaved per reduction index
  *          k = (c, kd, kh, kw), zero rows past the group's last channel.
  *   gemm:  for one depth slice od, output positions are flattened over the prepped grid,

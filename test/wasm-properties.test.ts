@@ -168,4 +168,21 @@ describe("wasm equals the reference on random configurations", () => {
       }
     }), { numRuns: 300 });
   });
+
+  it("strided transposed convs run as one convolution per output phase (sub-pixel): every phase, phases no tap reaches, cropping, output padding", () => {
+    const cases: Array<[Rank, number[], number[], ConvTransposeOptions]> = [
+      [2, [1, 8, 7, 9], [8, 6, 4, 4], { stride: 2, padding: 1 }], // the DCGAN/U-Net decoder step
+      [2, [2, 6, 5, 6], [6, 4, 3, 3], { stride: 2, padding: 1, outputPadding: 1 }],
+      [2, [1, 4, 6, 6], [4, 4, 3, 3], { stride: 2, dilation: 2, padding: 2 }], // odd phases get only the bias
+      [2, [1, 6, 4, 5], [6, 2, 5, 3], { stride: [3, 2], padding: [4, 0], dilation: [1, 3], groups: 3 }],
+      [1, [2, 3, 11], [3, 5, 2], { stride: 4, outputPadding: 3 }], // kernel shorter than the stride: empty phases
+      [3, [1, 4, 3, 4, 5], [4, 3, 3, 2, 3], { stride: [2, 1, 3], padding: [1, 0, 2] }],
+    ];
+    for (const [rank, xs, ws, options] of cases) {
+      const x = randn(xs, { seed: xs.length + ws[2]! });
+      const w = randn(ws, { seed: ws[1]! });
+      const b = randn([ws[1]! * (options.groups ?? 1)], { seed: 5 });
+      expectNear(convTOf[rank](x, w, b, { ...options, backend: "wasm" }), convTOf[rank](x, w, b, { ...options, backend: "reference" }));
+    }
+  });
 });

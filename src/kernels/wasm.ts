@@ -288,7 +288,142 @@ export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, 
   return run(info, x, weight, bias);
 }
 
-/** x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out). */
+/**
+ * x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out).
+ * Stride 1: one convolution of the padded input with the flipped kernel (run). Stride s > 1:
+ * sub-pixel decomposition (below), which skips the zeros a zero-inserted input would multiply.
+ */
 export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
-  return run(info, x, weight, bias);
+  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias) : run(info, x, weight, bias);
+}
+
+/**
+ * The taps of one output phase along one dimension of a transposed convolution.
+ * PyTorch's definition, y[o] = sum over (i, t) with o = i s - p + t d of x[i] w[t], splits by
+ * output phase phi = o mod s: output q of the phase (o = q s + phi) reads x[q + e(t)] for the
+ * taps t with t d = phi + p (mod s), e(t) = (phi + p - t d) / s. Those taps step by s / g
+ * (g = gcd(d, s)) and their offsets by d / g, so the phase is an ordinary convolution of x with
+ * the sub-kernel w'[j] = w[tLast - j s / g] (dilation d / g, padding -e(tLast) before, negative:
+ * cropped), giving ceil((out - phi) / s) outputs (Dumoulin & Visin 2016, "A guide to convolution
+ * arithmetic", sec. 4; Shi et al. 2016, "sub-pixel convolution").
+ */
+interface PhaseTaps {
+  /** Taps of w in sub-kernel order (j = 0, 1, ...: increasing input offset). */
+  taps: number[];
+  dilation: number;
+  padBefore: number;
+  /** Outputs of this phase. */
+  count: number;
+}
+
+function phaseTaps(phase: number, stride: number, dilation: number, kernel: number, padding: number, out: number): PhaseTaps {
+  const taps: number[] = [];
+  for (let t = kernel - 1; t >= 0; t--) if ((((phase + padding - t * dilation) % stride) + stride) % stride === 0) taps.push(t);
+  const step = stride / gcd(dilation, stride);
+  const tLast = taps[0] ?? 0;
+  return {
+    taps,
+    dilation: (dilation * step) / stride,
+    padBefore: -(phase + padding - tLast * dilation) / stride,
+    count: out > phase ? Math.ceil((out - phase) / stride) : 0,
+  };
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * A strided transposed convolution as prod(s) ordinary convolutions, one per output phase, each
+ * with its sub-kernel (phaseTaps), their outputs interleaved into y. It multiplies only what the
+ * zero-inserted form multiplies by non-zeros: prod(s) times fewer multiply-adds.
+ */
+function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+  const rank = info.inSize.length;
+  const { batch: n, inChannels: c, outChannels: f, groups: g } = info;
+  const cg = c / g, fg = f / g;
+  const outSize = info.outSize, kernel = info.kernelSize;
+  // output strides of y (N, F, ...out), per spatial dimension
+  const yStride: number[] = [];
+  let plane = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    yStride[i] = plane;
+    plane *= outSize[i]!;
+  }
+  const y = new Float32Array(n * f * plane);
+  const phases = info.stride.reduce((a, s) => a * s, 1);
+  const kvol = kernel.reduce((a, k) => a * k, 1);
+  for (let ph = 0; ph < phases; ph++) {
+    // this phase along each dimension (the last varies fastest)
+    const phase: number[] = [];
+    for (let i = rank - 1, r = ph; i >= 0; i--) {
+      phase[i] = r % info.stride[i]!;
+      r = Math.floor(r / info.stride[i]!);
+    }
+    const dims = phase.map((p, i) => phaseTaps(p, info.stride[i]!, info.dilation[i]!, kernel[i]!, info.padBefore[i]!, outSize[i]!));
+    if (dims.some((d) => d.count === 0)) continue;
+    const counts = dims.map((d) => d.count);
+    const subPlane = counts.reduce((a, v) => a * v, 1);
+    let z: Float32Array;
+    if (dims.some((d) => d.taps.length === 0)) {
+      // no tap reaches this phase: its outputs are the bias
+      z = new Float32Array(n * f * subPlane);
+      if (bias) for (let b = 0; b < n * f; b++) z.fill(bias[b % f]!, b * subPlane, (b + 1) * subPlane);
+    } else {
+      // the sub-kernel in convolution layout (F, C/g, ...M), from the transposed (C, F/g, ...k)
+      const m = dims.map((d) => d.taps.length);
+      const mvol = m.reduce((a, v) => a * v, 1);
+      const sub = new Float32Array(f * cg * mvol);
+      const kStride: number[] = [];
+      for (let i = rank - 1, s = 1; i >= 0; i--) {
+        kStride[i] = s;
+        s *= kernel[i]!;
+      }
+      for (let j = 0; j < mvol; j++) {
+        // tap offset in w's kernel volume for sub-kernel position j
+        let tap = 0;
+        for (let i = rank - 1, r = j; i >= 0; i--) {
+          tap += dims[i]!.taps[r % m[i]!]! * kStride[i]!;
+          r = Math.floor(r / m[i]!);
+        }
+        for (let gi = 0; gi < g; gi++) {
+          for (let fo = 0; fo < fg; fo++) {
+            for (let ci = 0; ci < cg; ci++) {
+              sub[((gi * fg + fo) * cg + ci) * mvol + j] = weight[((gi * cg + ci) * fg + fo) * kvol + tap]!;
+            }
+          }
+        }
+      }
+      const padBefore = dims.map((d) => d.padBefore);
+      const phaseInfo: ConvInfo = {
+        ...info,
+        transposed: false,
+        kernelSize: m,
+        outSize: counts,
+        stride: counts.map(() => 1),
+        dilation: dims.map((d) => d.dilation),
+        padBefore,
+        // the prepped extent a stride-1 conv needs for `count` outputs: count + d'(M - 1)
+        padAfter: dims.map((d, i) => d.count + d.dilation * (m[i]! - 1) - d.padBefore - info.inSize[i]!),
+        outputPadding: counts.map(() => 0),
+      };
+      z = run(phaseInfo, x, sub, bias);
+    }
+    // interleave: y[b, ..., q_i s_i + phase_i, ...] = z[b, ..., q_i, ...]
+    let start = 0;
+    for (let i = 0; i < rank; i++) start += phase[i]! * yStride[i]!;
+    const last = rank - 1, wStep = info.stride[last]! * yStride[last]!, rowLength = counts[last]!;
+    const rows = subPlane / rowLength;
+    let zi = 0;
+    for (let b = 0; b < n * f; b++) {
+      for (let row = 0; row < rows; row++) {
+        // the row's first output position: leading sub-indices times their strides in y
+        let at = b * plane + start;
+        for (let i = last - 1, r = row; i >= 0; i--) {
+          at += (r % counts[i]!) * info.stride[i]! * yStride[i]!;
+          r = Math.floor(r / counts[i]!);
+        }
+        for (let q = 0; q < rowLength; q++, at += wStep) y[at] = z[zi++]!;
+      }
+    }
+  }
+  return y;
 }
