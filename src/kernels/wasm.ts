@@ -178,11 +178,12 @@ function panelRows(fg: number): number {
 }
 
 /**
- * Lays one call out in memory, runs it and copies the output out.
+ * Lays one call out in memory, runs it and copies the output out (with `view`, returns a view of
+ * the output in the module's memory instead, valid until the next call: no fresh array to fault in).
  * For a transposed call, the equivalent convolution is run: input dilated by the stride,
  * padded by d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
-function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, view = false): Float32Array {
   const e = wasmEngine();
   if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
@@ -272,12 +273,13 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     // the prep (one pass over the input) is split over the threads too, by channels
     e.exports.packWeights(PARAMS_OFFSET);
     if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0);
-    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, outLen)!;
+    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view ? 0 : outLen);
+    if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
   e.exports.conv(PARAMS_OFFSET, bufAt * 4);
-  return f32.slice(yAt, yAt + outLen);
+  return view ? f32.subarray(yAt, yAt + outLen) : f32.slice(yAt, yAt + outLen);
 }
 
 /** Rounds a float count up to a multiple of 4 (16 bytes); plain arithmetic, counts may pass 2^31. */
@@ -405,7 +407,8 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
         padAfter: dims.map((d, i) => d.count + d.dilation * (m[i]! - 1) - d.padBefore - info.inSize[i]!),
         outputPadding: counts.map(() => 0),
       };
-      z = run(phaseInfo, x, sub, bias);
+      // a view of the phase's output in the module's memory, read by the interleave below
+      z = run(phaseInfo, x, sub, bias, true);
     }
     // interleave: y[b, ..., q_i s_i + phase_i, ...] = z[b, ..., q_i, ...]
     let start = 0;
