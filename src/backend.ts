@@ -14,12 +14,17 @@ export { wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "./kernels/was
 export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
 export { timeConv, type ConvTiming, type TimeConvOptions } from "./timing.js";
 
+/**
+ * A backend computes y from flat arrays. With `out` (the output's length, not aliasing the inputs),
+ * it may write y there and return it; a backend that returns its own array instead is also
+ * correct (the op copies it into `out`).
+ */
 export interface ConvBackend {
   readonly name: string;
   /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
-  conv(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array;
+  conv(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
   /** x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out). */
-  convTranspose(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array;
+  convTranspose(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
 }
 
 export type BackendName = "reference" | "wasm";

@@ -36,6 +36,9 @@ describe("option types", () => {
 
   it("functional ops return Tensors; pooling needs a kernel size", () => {
     expectTypeOf(conv2d(x, w)).toEqualTypeOf<Tensor>();
+    expectTypeOf(conv2d(x, w, null, { out: zeros([1, 4, 3, 3]) })).toEqualTypeOf<Tensor>();
+    // @ts-expect-error out is a Tensor, not a bare array
+    conv2d(x, w, null, { out: new Float32Array(36) });
     // @ts-expect-error kernelSize is required
     maxPool2d(x, { stride: 2 });
     // @ts-expect-error pad modes are a closed set

@@ -183,7 +183,7 @@ function panelRows(fg: number): number {
  * For a transposed call, the equivalent convolution is run: input dilated by the stride,
  * padded by d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
-function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, view = false): Float32Array {
+function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, view = false, into: Float32Array | null = null): Float32Array {
   const e = wasmEngine();
   if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
@@ -273,21 +273,25 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     // the prep (one pass over the input) is split over the threads too, by channels
     e.exports.packWeights(PARAMS_OFFSET);
     if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0);
-    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view ? 0 : outLen);
+    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen) ?? into;
     if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
   e.exports.conv(PARAMS_OFFSET, bufAt * 4);
+  if (into) {
+    into.set(f32.subarray(yAt, yAt + outLen));
+    return into;
+  }
   return view ? f32.subarray(yAt, yAt + outLen) : f32.slice(yAt, yAt + outLen);
 }
 
 /** Rounds a float count up to a multiple of 4 (16 bytes); plain arithmetic, counts may pass 2^31. */
 const align4 = (v: number): number => Math.ceil(v / 4) * 4;
 
-/** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
-export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
-  return run(info, x, weight, bias);
+/** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding; into `out` if given. */
+export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
+  return run(info, x, weight, bias, false, out);
 }
 
 /**
@@ -295,8 +299,8 @@ export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, 
  * Stride 1: one convolution of the padded input with the flipped kernel (run). Stride s > 1:
  * sub-pixel decomposition (below), which skips the zeros a zero-inserted input would multiply.
  */
-export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
-  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias) : run(info, x, weight, bias);
+export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
+  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias, out) : run(info, x, weight, bias, false, out);
 }
 
 /**
@@ -338,7 +342,7 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * with its sub-kernel (phaseTaps), their outputs interleaved into y. It multiplies only what the
  * zero-inserted form multiplies by non-zeros: prod(s) times fewer multiply-adds.
  */
-function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null): Float32Array {
   const rank = info.inSize.length;
   const { batch: n, inChannels: c, outChannels: f, groups: g } = info;
   const cg = c / g, fg = f / g;
@@ -350,7 +354,8 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
     yStride[i] = plane;
     plane *= outSize[i]!;
   }
-  const y = new Float32Array(n * f * plane);
+  // every output position belongs to one phase, so each is written once below
+  const y = out ?? new Float32Array(n * f * plane);
   const phases = info.stride.reduce((a, s) => a * s, 1);
   const kvol = kernel.reduce((a, k) => a * k, 1);
   for (let ph = 0; ph < phases; ph++) {
