@@ -1,5 +1,5 @@
 /**
- * Builds a one-node ONNX model (Conv, no bias) in memory for onnxruntime-node, with protobufjs and
+ * Builds a one-node ONNX model (Conv or ConvTranspose, no bias) in memory for onnxruntime-node, with protobufjs and
  * the subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto, IR version 8) that it needs.
  */
 import protobuf from "protobufjs";
@@ -23,10 +23,11 @@ const FLOAT = 1, INT = 2, INTS = 7;
 const valueInfo = (name, shape) => ({ name, type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } });
 
 /**
- * A model computing Y = Conv(X, W) with PyTorch's NCHW layout.
- * pads are per spatial dimension (symmetric); weight is (C_out, C_in / group, kH, kW).
+ * A model computing Y = Conv(X, W) (or ConvTranspose, with opType) with PyTorch's NCHW layout.
+ * pads are per spatial dimension (symmetric); weight is (C_out, C_in / group, kH, kW), for
+ * ConvTranspose (C_in, C_out / group, kH, kW).
  */
-export function convModel({ inputShape, weight, weightShape, outputShape, strides, pads, dilations, group }) {
+export function convModel({ opType = "Conv", inputShape, weight, weightShape, outputShape, strides, pads, dilations, group }) {
   const bytes = new Uint8Array(weight.buffer, weight.byteOffset, weight.byteLength);
   return Model.encode(Model.fromObject({
     ir_version: 8,
@@ -35,7 +36,7 @@ export function convModel({ inputShape, weight, weightShape, outputShape, stride
     graph: {
       name: "conv",
       node: [{
-        input: ["X", "W"], output: ["Y"], name: "conv", op_type: "Conv",
+        input: ["X", "W"], output: ["Y"], name: "conv", op_type: opType,
         attribute: [
           { name: "kernel_shape", type: INTS, ints: weightShape.slice(2) },
           { name: "strides", type: INTS, ints: strides },

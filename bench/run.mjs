@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * convkit against TensorFlow.js and onnxruntime-node on workloads a-g (issue 6), one process:
+ * convkit against TensorFlow.js and onnxruntime-node on workloads a-g (issue 6) and h (a strided
+ * transposed conv, convkit's sub-pixel path), one process:
  *   convkit reference, convkit wasm x1 and x2 threads, tfjs-cpu, tfjs-wasm (SIMD),
  *   onnxruntime-node with 1 and 2 intra-op threads.
  * For each workload every engine warms up, then the engines are timed in rounds, interleaved
@@ -11,6 +12,8 @@
  * What a call includes, for each engine: inputs already in the engine's own format (a convkit
  * Tensor, a tfjs tensor in NHWC on its backend, a Float32Array for ORT), the output read back
  * into a JS Float32Array (convkit: the op's result; tfjs: dataSync(); ORT: run() -> Y.data).
+ * The "out" engines write into a tensor made once (convkit's out option), as a loop can: they show
+ * what allocating a fresh output array costs the other rows (every engine but these pays it).
  * tfjs has no grouped convolution: workload b runs as split + 8 convs + concat, as a user would.
  *
  * Usage: npm run bench (at the repository root; installs bench/'s own packages on first use)
@@ -36,7 +39,7 @@ const flag = (name, fallback) => {
 };
 const quick = args.includes("--quick");
 const ROUNDS = Number(flag("--rounds", quick ? 3 : 9));
-const ONLY = flag("--only", "abcdefg");
+const ONLY = flag("--only", "abcdefgh");
 /** Wall time one engine gets per round (it runs as many calls as fit, at least one). */
 const ROUND_MS = quick ? 40 : 120;
 /** The reference is timed only where one call takes less than this (else: its single checked call). */
@@ -63,9 +66,12 @@ const WORKLOADS = [
   { id: "e", label: "3x3 dilation 2, 64->64 56x56 p2", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 2, dilation: 2, groups: 1 },
   { id: "f", label: "3x3 stride 2, 64->128 56->28 p1", c: 64, f: 128, hw: 56, k: 3, stride: 2, pad: 1, dilation: 1, groups: 1 },
   { id: "g", label: "3x3 4->10 5x5 p1 (overhead)", c: 4, f: 10, hw: 5, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
+  // beyond the issue's set: a decoder's upsampling step (DCGAN, U-Net), PyTorch ConvTranspose2d
+  { id: "h", label: "transposed 4x4 stride 2, 64->32 28->56 p1", c: 64, f: 32, hw: 28, k: 4, stride: 2, pad: 1, dilation: 1, groups: 1, transposed: true },
 ].filter((w) => ONLY.includes(w.id));
 
-const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "tfjs-cpu", "tfjs-wasm SIMD", "onnxruntime x1", "onnxruntime x2"];
+// "out": the call writes into a tensor made once (the out option), no fresh output array per call
+const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "tfjs-cpu", "tfjs-wasm SIMD", "onnxruntime x1", "onnxruntime x2"];
 
 // ---- helpers -------------------------------------------------------------------------------
 function random(n, seed) {
@@ -112,6 +118,7 @@ function progress(text) {
 // ---- engines ---------------------------------------------------------------------------------
 /** Builds every engine's call for one workload; each returns the output as NCHW Float32Array via `read`. */
 async function setup(wl) {
+  if (wl.transposed) return setupTransposed(wl);
   const { c, f, hw, k, stride, pad, dilation, groups } = wl;
   const oh = Math.floor((hw + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
   const x = random(c * hw * hw, 1);
@@ -130,6 +137,9 @@ async function setup(wl) {
   engines["convkit reference"] = { run: () => convkit.conv2d(X, W, null, referenceOptions), read: (y) => y.data };
   engines["convkit wasm x1"] = { before: () => convkit.setThreads(1), run: () => convkit.conv2d(X, W, null, wasmOptions), read: (y) => y.data };
   engines["convkit wasm x2"] = { before: () => convkit.setThreads(2), run: () => convkit.conv2d(X, W, null, wasmOptions), read: (y) => y.data };
+  const outOptions = { ...wasmOptions, out: convkit.zeros([1, f, oh, oh]) };
+  engines["convkit wasm x1, out"] = { before: () => convkit.setThreads(1), run: () => convkit.conv2d(X, W, null, outOptions), read: (y) => y.data };
+  engines["convkit wasm x2, out"] = { before: () => convkit.setThreads(2), run: () => convkit.conv2d(X, W, null, outOptions), read: (y) => y.data };
 
   // tfjs: NHWC input, HWIO filter (depthwise: HW C multiplier)
   const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
@@ -170,6 +180,49 @@ async function setup(wl) {
 
   // onnxruntime-node
   const model = convModel({ inputShape: [1, c, hw, hw], weight: w, weightShape: [f, c / groups, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [dilation, dilation], group: groups });
+  for (const threads of [1, 2]) {
+    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
+    engines[`onnxruntime x${threads}`] = { async: true, run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data, read: (d) => d };
+  }
+  return { engines, macs, outShape: [1, f, oh, oh] };
+}
+
+/**
+ * A transposed convolution (groups 1, dilation 1): PyTorch's weight (C_in, C_out, k, k). MACs are
+ * the useful ones, C_in x C_out x k^2 per input position (what PyTorch's tools count), not those
+ * of the zero-inserted form. tfjs: conv2dTranspose with "same" padding, which for k = 4, s = 2
+ * pads 1 on each side as p = 1 does; ORT: a ConvTranspose node.
+ */
+async function setupTransposed(wl) {
+  const { c, f, hw, k, stride, pad } = wl;
+  const oh = (hw - 1) * stride - 2 * pad + k;
+  if (oh !== hw * stride) throw new Error(`bench: workload ${wl.id} needs tfjs's "same" output size`);
+  const x = random(c * hw * hw, 1);
+  const w = random(c * f * k * k, 2);
+  const macs = c * f * k * k * hw * hw;
+  const engines = {};
+  const X = new convkit.Tensor(x, [1, c, hw, hw]);
+  const W = new convkit.Tensor(w, [c, f, k, k]);
+  const opts = { stride, padding: pad };
+  const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
+  engines["convkit reference"] = { run: () => convkit.convTranspose2d(X, W, null, referenceOptions), read: (y) => y.data };
+  engines["convkit wasm x1"] = { before: () => convkit.setThreads(1), run: () => convkit.convTranspose2d(X, W, null, wasmOptions), read: (y) => y.data };
+  engines["convkit wasm x2"] = { before: () => convkit.setThreads(2), run: () => convkit.convTranspose2d(X, W, null, wasmOptions), read: (y) => y.data };
+  const outOptions = { ...wasmOptions, out: convkit.zeros([1, f, oh, oh]) };
+  engines["convkit wasm x1, out"] = { before: () => convkit.setThreads(1), run: () => convkit.convTranspose2d(X, W, null, outOptions), read: (y) => y.data };
+  engines["convkit wasm x2, out"] = { before: () => convkit.setThreads(2), run: () => convkit.convTranspose2d(X, W, null, outOptions), read: (y) => y.data };
+  // tfjs filter [kH, kW, outDepth, inDepth]: PyTorch's (C_in, C_out, kH, kW) as the conv2d it is the adjoint of
+  const filt = new Float32Array(k * k * f * c);
+  for (let ci = 0; ci < c; ci++) for (let fo = 0; fo < f; fo++) for (let t = 0; t < k * k; t++) filt[(t * f + fo) * c + ci] = w[(ci * f + fo) * k * k + t];
+  const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
+  for (const backend of ["cpu", "wasm"]) {
+    await tf.setBackend(backend);
+    const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
+    const ft = tf.tensor4d(filt, [k, k, f, c]);
+    const run = () => { const y = tf.conv2dTranspose(xt, ft, [1, oh, oh, f], stride, "same"); const d = y.dataSync(); y.dispose(); return d; };
+    engines[backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"] = { before: () => tf.setBackend(backend), run, read: (d) => nhwcToNchw(d, 1, oh, oh, f) };
+  }
+  const model = convModel({ opType: "ConvTranspose", inputShape: [1, c, hw, hw], weight: w, weightShape: [c, f, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [1, 1], group: 1 });
   for (const threads of [1, 2]) {
     const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
     engines[`onnxruntime x${threads}`] = { async: true, run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data, read: (d) => d };
@@ -278,11 +331,11 @@ for (const r of results) {
   lines.push(`| ${r.id} | ${ENGINES.map((e) => `${fmtMs(r.engines[e].bestMs)} / ${fmtG(r.engines[e].bestGflops)}`).join(" | ")} |`);
 }
 lines.push("", "## Ratios of medians: peer time / convkit wasm time (above 1: convkit is faster)", "");
-lines.push("| workload | tfjs-cpu / wasm x1 | tfjs-wasm / wasm x1 | onnxruntime x1 / wasm x1 | onnxruntime x2 / wasm x2 | wasm x1 / wasm x2 (thread speed-up) | reference / wasm x1 |");
-lines.push("|---|---:|---:|---:|---:|---:|---:|");
+lines.push("| workload | tfjs-cpu / wasm x1 | tfjs-wasm / wasm x1 | onnxruntime x1 / wasm x1 | onnxruntime x2 / wasm x2 | wasm x1 / wasm x2 (thread speed-up) | reference / wasm x1 | tfjs-wasm / wasm x1, out | wasm x1, out / wasm x2, out |");
+lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of results) {
   const e = (n) => r.engines[n].medianMs;
-  lines.push(`| ${r.id} | ${ratio(e("tfjs-cpu"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x1"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x2"), e("convkit wasm x2"))} | ${ratio(e("convkit wasm x1"), e("convkit wasm x2"))} | ${ratio(e("convkit reference"), e("convkit wasm x1"))} |`);
+  lines.push(`| ${r.id} | ${ratio(e("tfjs-cpu"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x1"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x2"), e("convkit wasm x2"))} | ${ratio(e("convkit wasm x1"), e("convkit wasm x2"))} | ${ratio(e("convkit reference"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1, out"))} | ${ratio(e("convkit wasm x1, out"), e("convkit wasm x2, out"))} |`);
 }
 lines.push("", "## Max abs difference from convkit's reference", "");
 lines.push(`| workload | ${ENGINES.join(" | ")} |`);
