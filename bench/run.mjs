@@ -116,6 +116,26 @@ function progress(text) {
 }
 
 // ---- engines ---------------------------------------------------------------------------------
+/**
+ * convkit's engines for one op: the reference, wasm on 1 and 2 threads, and the same writing
+ * into an output tensor made once (`out`). The options objects are made once, as a user's
+ * literal would be: a `{ ...opts, backend }` spread inside the timed call cost ~1.8 us per call
+ * in V8 (the spread object is slow to make and to read), the harness's cost, not the library's.
+ */
+function convkitEngines(op, X, W, opts, outShape) {
+  const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
+  const outOptions = { ...wasmOptions, out: convkit.zeros(outShape) };
+  const read = (y) => y.data;
+  const wasm = (threads, options) => ({ before: () => convkit.setThreads(threads), run: () => op(X, W, null, options), read });
+  return {
+    "convkit reference": { run: () => op(X, W, null, referenceOptions), read },
+    "convkit wasm x1": wasm(1, wasmOptions),
+    "convkit wasm x2": wasm(2, wasmOptions),
+    "convkit wasm x1, out": wasm(1, outOptions),
+    "convkit wasm x2, out": wasm(2, outOptions),
+  };
+}
+
 /** Builds every engine's call for one workload; each returns the output as NCHW Float32Array via `read`. */
 async function setup(wl) {
   if (wl.transposed) return setupTransposed(wl);
@@ -126,20 +146,9 @@ async function setup(wl) {
   const macs = f * oh * oh * (c / groups) * k * k;
   const engines = {};
 
-  // convkit
   const X = new convkit.Tensor(x, [1, c, hw, hw]);
   const W = new convkit.Tensor(w, [f, c / groups, k, k]);
-  // the options objects are made once, as a user's literal would be: a `{ ...opts, backend }`
-  // spread inside the timed call cost ~1.8 us per call in V8 (the spread object is slow to make
-  // and to read), which is the harness's cost, not the library's
-  const opts = { stride, padding: pad, dilation, groups };
-  const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
-  engines["convkit reference"] = { run: () => convkit.conv2d(X, W, null, referenceOptions), read: (y) => y.data };
-  engines["convkit wasm x1"] = { before: () => convkit.setThreads(1), run: () => convkit.conv2d(X, W, null, wasmOptions), read: (y) => y.data };
-  engines["convkit wasm x2"] = { before: () => convkit.setThreads(2), run: () => convkit.conv2d(X, W, null, wasmOptions), read: (y) => y.data };
-  const outOptions = { ...wasmOptions, out: convkit.zeros([1, f, oh, oh]) };
-  engines["convkit wasm x1, out"] = { before: () => convkit.setThreads(1), run: () => convkit.conv2d(X, W, null, outOptions), read: (y) => y.data };
-  engines["convkit wasm x2, out"] = { before: () => convkit.setThreads(2), run: () => convkit.conv2d(X, W, null, outOptions), read: (y) => y.data };
+  Object.assign(engines, convkitEngines(convkit.conv2d, X, W, { stride, padding: pad, dilation, groups }, [1, f, oh, oh]));
 
   // tfjs: NHWC input, HWIO filter (depthwise: HW C multiplier)
   const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
@@ -203,14 +212,7 @@ async function setupTransposed(wl) {
   const engines = {};
   const X = new convkit.Tensor(x, [1, c, hw, hw]);
   const W = new convkit.Tensor(w, [c, f, k, k]);
-  const opts = { stride, padding: pad };
-  const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
-  engines["convkit reference"] = { run: () => convkit.convTranspose2d(X, W, null, referenceOptions), read: (y) => y.data };
-  engines["convkit wasm x1"] = { before: () => convkit.setThreads(1), run: () => convkit.convTranspose2d(X, W, null, wasmOptions), read: (y) => y.data };
-  engines["convkit wasm x2"] = { before: () => convkit.setThreads(2), run: () => convkit.convTranspose2d(X, W, null, wasmOptions), read: (y) => y.data };
-  const outOptions = { ...wasmOptions, out: convkit.zeros([1, f, oh, oh]) };
-  engines["convkit wasm x1, out"] = { before: () => convkit.setThreads(1), run: () => convkit.convTranspose2d(X, W, null, outOptions), read: (y) => y.data };
-  engines["convkit wasm x2, out"] = { before: () => convkit.setThreads(2), run: () => convkit.convTranspose2d(X, W, null, outOptions), read: (y) => y.data };
+  Object.assign(engines, convkitEngines(convkit.convTranspose2d, X, W, { stride, padding: pad }, [1, f, oh, oh]));
   // tfjs filter [kH, kW, outDepth, inDepth]: PyTorch's (C_in, C_out, kH, kW) as the conv2d it is the adjoint of
   const filt = new Float32Array(k * k * f * c);
   for (let ci = 0; ci < c; ci++) for (let fo = 0; fo < f; fo++) for (let t = 0; t < k * k; t++) filt[(t * f + fo) * c + ci] = w[(ci * f + fo) * k * k + t];
