@@ -9,10 +9,10 @@
  *          (c, kd, kh, kw) the values one output row needs are contiguous:
  *            x[n, c, od*sD + kd*dD - pD, oh*sH + kh*dH - pH, ow*sW + kw*dW - pW]
  *          = xp[n, c, (kd*dD) % sD, (kh*dH) % sH, (kw*dW) % sW, od + (kd*dD)/sD, oh + (kh*dH)/sH, ow + (kw*dW)/sW]
- *          Transposed convolutions are convolutions of a zero-inserted input (input dilation =
- *          stride, padding d(k-1) - p, possibly negative = cropped) with the flipped kernel;
- *          the host runs strided ones as one ordinary convolution per output phase instead
- *          (src/kernels/wasm.ts, convTransposeSubPixel), so here the input dilation is 1.
+ *          A stride-1 transposed convolution is the convolution of the input padded by
+ *          d(k-1) - p (possibly negative = cropped) with the flipped kernel; strided ones run
+ *          as one ordinary convolution per output phase (src/kernels/wasm.ts,
+ *          convTransposeSubPixel).
  *   pack:  weight -> ap (G, panels, K, MR): MR output channels interleaved per reduction index
  *          k = (c, kd, kh, kw), zero rows past the group's last channel.
  *   gemm:  for one depth slice od, output positions are flattened over the prepped grid,
@@ -36,7 +36,7 @@
 const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
 const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
 const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, BUF = 24, X = 25, ID = 26, IH = 27, IW = 28;
-const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
+const PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
 
 @inline function p(P: usize, slot: i32): i32 {
   return load<i32>(P + (<usize>slot << 2));
@@ -63,8 +63,8 @@ const UD = 29, UH = 30, UW = 31, PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSE
 }
 
 /**
- * Writes the prepped input xp from x (N, C, ID, IH, IW): target coordinate t = pad + i * u
- * (u = input dilation), phase t % s, position t / s; everything else is zero.
+ * Writes the prepped input xp from x (N, C, ID, IH, IW): target coordinate t = pad + i,
+ * phase t % s, position t / s; everything else is zero.
  */
 export function prep(P: usize): void {
   prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true, true);
@@ -90,7 +90,6 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
   const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
   const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
   const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
-  const uD = p(P, UD), uH = p(P, UH), uW = p(P, UW);
   const pD = p(P, PD), pH = p(P, PH), pW = p(P, PW);
   const x = <usize>p(P, X);
   const cs = channelStride(P);
@@ -98,14 +97,14 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
   const tWmax = sW * Wq;
   // the input columns that land inside the prepped width
   let iw0 = 0;
-  while (iw0 < iW && pW + iw0 * uW < 0) iw0++;
+  while (iw0 < iW && pW + iw0 < 0) iw0++;
   let iw1 = iW;
-  while (iw1 > iw0 && pW + (iw1 - 1) * uW >= tWmax) iw1--;
+  while (iw1 > iw0 && pW + iw1 - 1 >= tWmax) iw1--;
   const inPlane = iD * iH * iW;
-  if (sW == 1 && uW == 1) {
+  if (sW == 1) {
     // rows are contiguous: one pass over the prepped rows writes every float once
     const left = pW + iw0, count = iw1 - iw0, right = Wq - left - count;
-    if (!fresh && sD == 1 && sH == 1 && uD == 1 && uH == 1) {
+    if (!fresh && sD == 1 && sH == 1) {
       // padding only, and the zeros are in place: copy the input rows that land in the plane
       const id0 = max(0, -pD), id1 = min(iD, Dq - pD), ih0 = max(0, -pH), ih1 = min(iH, Hq - pH);
       for (let nc = nc0; nc < nc1; nc++) {
@@ -129,12 +128,12 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
         for (let phh = 0; phh < sH; phh++) {
           for (let qd = 0; qd < Dq; qd++) {
             const td = qd * sD + phd - pD;
-            const id = uD == 1 ? td : td / uD; // (no division in the common case)
-            const dOk = td >= 0 && td - id * uD == 0 && id < iD;
+            const id = td;
+            const dOk = td >= 0 && id < iD;
             for (let qh = 0; qh < Hq; qh++) {
               const th = qh * sH + phh - pH;
-              const ih = uH == 1 ? th : th / uH;
-              if (count > 0 && dOk && th >= 0 && th - ih * uH == 0 && ih < iH) {
+              const ih = th;
+              if (count > 0 && dOk && th >= 0 && ih < iH) {
                 if (fresh) zero(dst, left);
                 copy(dst + (<usize>left << 2), src + (<usize>((id * iH + ih) * iW + iw0) << 2), count);
                 if (fresh) zero(dst + (<usize>(left + count) << 2), right);
@@ -156,15 +155,15 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
     const src = x + (<usize>(nc * inPlane) << 2);
     const dst = xp + (<usize>((nc - nc0) * cs) << 2);
     for (let id = 0; id < iD; id++) {
-      const td = pD + id * uD;
+      const td = pD + id;
       if (td < 0 || td >= tDmax) continue;
       for (let ih = 0; ih < iH; ih++) {
-        const th = pH + ih * uH;
+        const th = pH + ih;
         if (th < 0 || th >= tHmax) continue;
         const rowSrc = src + (<usize>((id * iH + ih) * iW) << 2);
         const phase = ((td % sD) * sH + th % sH) * sW;
         const rowDst = dst + (<usize>((phase * Dq + td / sD) * Hq + th / sH) * Wq << 2);
-        if (sW == 2 && uW == 1) {
+        if (sW == 2) {
           // even and odd target columns go to the two phase planes
           const odd = (pW + iw0) & 1;
           let a = rowDst + (<usize>(odd ? phaseStride : 0) << 2) + (<usize>((pW + iw0) >> 1) << 2);
@@ -183,7 +182,7 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
           }
         } else {
           for (let iw = iw0; iw < iw1; iw++) {
-            const tw = pW + iw * uW;
+            const tw = pW + iw;
             store<f32>(rowDst + (<usize>((tw % sW) * phaseStride + tw / sW) << 2), load<f32>(rowSrc + (<usize>iw << 2)));
           }
         }

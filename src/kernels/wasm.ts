@@ -27,8 +27,8 @@ export const Param = {
   SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18,
   // byte offsets: prepped input, packed weights, bias, output, tap offsets, thread buffers, input
   XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25,
-  // input size, input dilation (transposed: the stride), prep padding before (may be negative)
-  ID: 26, IH: 27, IW: 28, UD: 29, UH: 30, UW: 31, PD: 32, PH: 33, PW: 34,
+  // input size, (29-31 unused), prep padding before (may be negative)
+  ID: 26, IH: 27, IW: 28, PD: 32, PH: 33, PW: 34,
   // raw weights; flags: transposed weight layout, panel rows, xp is x, packed strips, fused prep
   WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40,
 } as const;
@@ -180,8 +180,8 @@ function panelRows(fg: number): number {
 /**
  * Lays one call out in memory, runs it and copies the output out (with `view`, returns a view of
  * the output in the module's memory instead, valid until the next call: no fresh array to fault in).
- * For a transposed call, the equivalent convolution is run: input dilated by the stride,
- * padded by d (k - 1) - p before and that plus outputPadding after, kernel flipped.
+ * For a (stride-1) transposed call, the equivalent convolution is run: input padded by
+ * d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
 function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, view = false, into: Float32Array | null = null): Float32Array {
   const e = wasmEngine();
@@ -201,9 +201,10 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     const stride = j < 0 ? 1 : info.stride[j]!, dilation = j < 0 ? 1 : info.dilation[j]!;
     const before = j < 0 ? 0 : info.padBefore[j]!, after = j < 0 ? 0 : info.padAfter[j]!;
     const reach = dilation * (kernel - 1); // d (k - 1)
-    let s = 1, u = 1, pb: number, q: number;
+    let s = 1, pb: number, q: number;
     if (transposed) {
-      u = stride;
+      // stride 1 only (strided ones go through convTransposeSubPixel): pad d (k - 1) - p, flipped kernel
+      if (stride !== 1) throw new Error(`${info.op}: internal: a strided transposed conv reached run()`);
       pb = reach - before;
       q = out + reach; // padded extent, convolved with stride 1
     } else {
@@ -218,7 +219,6 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     i32[P + Param.OD + i] = out;
     i32[P + Param.DQ + i] = q;
     i32[P + Param.ID + i] = inSize;
-    i32[P + Param.UD + i] = u;
     i32[P + Param.PD + i] = pb;
     kvol *= kernel;
     outPlane *= out;
