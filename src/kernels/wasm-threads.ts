@@ -18,6 +18,7 @@
  *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
  *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm.ts)
  *   WORKED   units run by workers (wraps at 2^32)
+ *   RELEASED units whose input the caller has copied in (a job with a feed; else all units)
  *   READY + w  worker w has instantiated the module
  *   CLAIM + w  0: worker w may join the job; 1: it joined (CAS 0 -> 1); 2: closed (CAS 0 -> 2)
  *   DONE + w   worker w finished the chunks it took
@@ -25,9 +26,9 @@
  * unref'd, so the process exits while they wait).
  */
 import { ConvError } from "../errors.js";
-import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Job, type WasmEngine } from "./wasm.js";
+import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Feed, type Job, type WasmEngine } from "./wasm.js";
 
-const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, READY = 16, CLAIM = 80, DONE = 144;
+const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, RELEASED = 9, READY = 16, CLAIM = 80, DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
@@ -57,6 +58,8 @@ function start({ module, memory, index, control, params, spin }, announce) {
       const u = Atomics.add(c, ${NEXT}, chunk);
       if (u >= units) break;
       const end = Math.min(u + chunk, units);
+      // the caller may still be copying this chunk's input in (a feed): it is a few us away
+      while (Atomics.load(c, ${RELEASED}) < end);
       if (prep) prepChannels(params, u, end);
       else gemm(params, u, end, buf);
       worked += end - u;
@@ -211,7 +214,7 @@ function touchPages(out: Float32Array): Float32Array {
  * PARAMS_OFFSET over the pool; allocates the call's output (outLength floats, pages faulted in)
  * while the workers run (see ParallelRunner).
  */
-function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number): Float32Array | null {
+function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number, feed: Feed | null = null): Float32Array | null {
   startWorkers(e, threads);
   const c = controlWords(e);
   const helpers = readyWorkers(c, threads);
@@ -220,6 +223,7 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
     else e.exports.gemm(PARAMS_OFFSET, u0, u1, buffers);
   };
   if (helpers === 0) {
+    feed?.(0, units);
     run(0, units);
     return outLength > 0 ? new Float32Array(outLength) : null;
   }
@@ -229,6 +233,7 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
   c[BUF] = buffers;
   c[BUF_STRIDE] = bufferBytes;
   c[JOB] = job;
+  Atomics.store(c, RELEASED, feed ? 0 : units);
   Atomics.store(c, NEXT, 0);
   for (let w = 1; w <= workers.length; w++) {
     Atomics.store(c, DONE + w, 0);
@@ -236,6 +241,14 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
   }
   Atomics.add(c, SEQ, 1);
   Atomics.notify(c, SEQ);
+  if (feed) {
+    // copy the input in a chunk at a time, releasing each to the workers as it lands
+    for (let u = 0; u < units; u += chunk) {
+      const end = Math.min(u + chunk, units);
+      feed(u, end);
+      Atomics.store(c, RELEASED, end);
+    }
+  }
   const out = outLength > 0 ? touchPages(new Float32Array(outLength)) : null;
   for (;;) {
     const u = Atomics.add(c, NEXT, chunk);

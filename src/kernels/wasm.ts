@@ -160,7 +160,14 @@ export type Job = typeof JOB_GEMM | typeof JOB_PREP;
  * faulted in by the caller while the workers start on the job (a fresh allocation faults its pages
  * in on first write: as costly as the copy out); else null.
  */
-export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number) => Float32Array | null;
+export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number, feed?: Feed | null) => Float32Array | null;
+
+/**
+ * Copies the input of units [u0, u1) into the module's memory. Given to a job whose units are
+ * input channels (the prep, depthwise gemm), it lets the caller copy x in slice by slice while
+ * the workers start on the slices already there, instead of copying all of x first.
+ */
+export type Feed = (u0: number, u1: number) => void;
 let parallel: ParallelRunner | null = null;
 let parallelThreads = 1;
 let parallelMinMacs = Infinity;
@@ -255,7 +262,9 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const bufAt = at; at += threads * bufFloats;
   ensureBytes(info.op, e, at * 4);
 
-  f32.set(x, xAt);
+  // threaded calls whose first job runs by input channel copy x in as that job runs (Feed)
+  const feedX = threads > 1 && !identity;
+  if (!feedX) f32.set(x, xAt);
   f32.set(weight, wAt);
   if (bias) f32.set(bias, biasAt);
   f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
@@ -272,8 +281,10 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   if (threads > 1) {
     // the prep (one pass over the input) is split over the threads too, by channels
     e.exports.packWeights(PARAMS_OFFSET);
-    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0);
-    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen) ?? into;
+    const feed: Feed = (u0, u1) => f32.set(x.subarray(u0 * inPlane, u1 * inPlane), xAt + u0 * inPlane);
+    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0, feed);
+    // depthwise-like gemm units are (n, g) = input channels: they take the feed themselves
+    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen, fused ? feed : null) ?? into;
     if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
