@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "./helpers.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -80,6 +81,39 @@ export function startSiteServer(args: string[] = []): Promise<{ process: ChildPr
     child.stderr!.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => reject(new Error(`serve.mjs exited with ${code}: ${out}`)));
   });
+}
+
+/** Where the browser tests save screenshots of what they saw. */
+export const SCREENSHOTS = join(repoRoot, "build", "screenshots");
+
+/** The built site served and open in Chromium, for one test file (filled in by its beforeAll). */
+export interface SiteSession {
+  origin: string;
+  context: BrowserContext;
+}
+
+/**
+ * Registers the test file's beforeAll (build dist/ if stale, serve it, launch a 1280x900
+ * Chromium) and afterAll (close both); returns the session they fill in.
+ */
+export function siteInChromium(name: string): SiteSession {
+  const session = { origin: "" } as SiteSession;
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    // `npm test` builds lib/ first; the site is rebuilt only when lib/, docs/ or its config changed.
+    const seconds = await ensureSiteBuilt();
+    console.log(`${name}: build step ${seconds.toFixed(1)} s (skipped when dist/ is current)`);
+    ({ process: server, origin: session.origin } = await startSiteServer());
+    browser = await launchChromium(name, { viewport: { width: 1280, height: 900 } });
+    session.context = browser.context;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill("SIGTERM");
+  });
+  return session;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

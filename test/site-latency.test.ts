@@ -5,30 +5,22 @@
  * painted; the test waits for the measurement, then checks the charts' marks, the table against
  * layerStats, the button and the controls. Timings are printed, not asserted.
  */
-import { type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureSiteBuilt, launchChromium, startSiteServer, watchPage, type Browser } from "./browser.js";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { SCREENSHOTS, siteInChromium, watchPage } from "./browser.js";
 import { layerStats, matchedBudgetVariants } from "../src/index.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const screenshots = join(root, "build", "screenshots");
 const PATH = "/flops-vs-latency";
 
-let server: ChildProcess | undefined;
-let origin = "";
-let context: BrowserContext | undefined;
-let browser: Browser | undefined;
+const site = siteInChromium("latency");
 
 /** Opens the page, collecting console errors, page errors, failed, refused and external requests. */
 async function open(): Promise<{ page: Page; problems: string[]; loadMs: number }> {
-  const page = await context!.newPage();
-  const problems = await watchPage(page, origin);
+  const page = await site.context.newPage();
+  const problems = await watchPage(page, site.origin);
   const start = Date.now();
-  await page.goto(origin + PATH, { waitUntil: "load" });
+  await page.goto(site.origin + PATH, { waitUntil: "load" });
   return { page, problems, loadMs: Date.now() - start };
 }
 
@@ -57,19 +49,6 @@ function expectedCosts(channels: number, size: number) {
     return { name: v.name, macs: s.macs, bytes: s.memory.totalBytes };
   });
 }
-
-beforeAll(async () => {
-  await ensureSiteBuilt();
-  ({ process: server, origin } = await startSiteServer());
-  browser = await launchChromium("latency", { viewport: { width: 1280, height: 900 } });
-  context = browser.context;
-  mkdirSync(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) server.kill("SIGTERM");
-});
 
 describe("the FLOPs are not latency page", () => {
   it("loads without errors, measures after painting, then draws one mark per variant and a table whose MACs are layerStats'", async () => {
@@ -103,7 +82,7 @@ describe("the FLOPs are not latency page", () => {
       const fmt = (r: (typeof rows)[number]) => `${r.name} ${r.values.ms!.toFixed(3)} ms ${r.values.gflops!.toFixed(1)} GFLOP/s`;
       console.log(`flops-vs-latency (Chromium, 28x28x64): ${rows.map(fmt).join("; ")}`);
 
-      await page.screenshot({ path: join(screenshots, "flops-vs-latency-measured.png"), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, "flops-vs-latency-measured.png"), fullPage: true });
       expect(await page.locator(".observablehq--error").count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {

@@ -3,14 +3,13 @@
  * by scripts/serve.mjs on 127.0.0.1 (random port). The site is built once per run, and only when
  * its inputs changed (scripts/build-site.mjs --if-stale). Screenshots go to build/screenshots/.
  */
-import { type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureSiteBuilt, launchChromium, startSiteServer, watchPage, type Browser } from "./browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { SCREENSHOTS, siteInChromium, watchPage } from "./browser.js";
 import config from "../observablehq.config.js";
 import {
   Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, costVsDilation, costVsGroups,
@@ -19,11 +18,7 @@ import {
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
-const screenshots = join(root, "build", "screenshots");
-let server: ChildProcess | undefined;
-let origin = "";
-let context: BrowserContext | undefined;
-let browser: Browser | undefined;
+const site = siteInChromium("site");
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -57,10 +52,10 @@ interface Visit {
 
 /** Opens a page, records every console error, page error, failed, external or >= 400 request. */
 async function visit(path: string, { waitForChart = false } = {}): Promise<Visit> {
-  const page = await context!.newPage();
-  const problems = await watchPage(page, origin);
+  const page = await site.context.newPage();
+  const problems = await watchPage(page, site.origin);
   const start = Date.now();
-  await page.goto(origin + path, { waitUntil: waitForChart ? "commit" : "load" });
+  await page.goto(site.origin + path, { waitUntil: waitForChart ? "commit" : "load" });
   let firstChartMs: number | null = null;
   if (waitForChart) {
     await page.waitForSelector("#observablehq-main svg", { timeout: 20_000 });
@@ -299,21 +294,6 @@ function expectations(): Record<string, PageExpectation> {
   };
 }
 
-beforeAll(async () => {
-  // `npm test` builds lib/ first; the site is rebuilt only when lib/, docs/ or its config changed.
-  const seconds = await ensureSiteBuilt();
-  console.log(`site: build step ${seconds.toFixed(1)} s (skipped when dist/ is current)`);
-  ({ process: server, origin } = await startSiteServer());
-  browser = await launchChromium("site", { viewport: { width: 1280, height: 900 } });
-  context = browser.context;
-  mkdirSync(screenshots, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) server.kill("SIGTERM");
-});
-
 describe("the built site", () => {
   it("has every page the sidebar lists, and no page it does not", () => {
     expect(sitePages()).toEqual(configPages());
@@ -350,7 +330,7 @@ describe("the built site", () => {
 describe("scripts/serve.mjs", () => {
   const get = (path: string) =>
     new Promise<number>((resolvePromise, reject) => {
-      const url = new URL(origin);
+      const url = new URL(site.origin);
       const req = request({ host: url.hostname, port: url.port, path, method: "GET" }, (res) => {
         res.resume();
         resolvePromise(res.statusCode ?? 0);
@@ -379,7 +359,7 @@ describe("every page in Chromium", () => {
     it(`${path} loads without errors, failed or external requests, and draws what its data implies`, async () => {
       const { page, problems } = await visit(path);
       try {
-        await page.screenshot({ path: join(screenshots, screenshotName(path)), fullPage: true });
+        await page.screenshot({ path: join(SCREENSHOTS, screenshotName(path)), fullPage: true });
         expect(problems).toEqual([]);
         expect(await page.locator(".observablehq--error").count()).toBe(0);
         const grids = await tensorGrids(page);
