@@ -530,11 +530,17 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
     // depthwise-like (one input channel per group): prep each channel into this thread's buffer
     // (stays in L1/L2) right before its filters slide over it; a unit is (n, g)
     const tmp = buf + (<usize>(cs + 64) << 2);
+    // after the 64-float tile, a word the caller clears before each call: 1 once this thread's
+    // buffer holds a prepped channel of this call, whose zero borders the next channels reuse
+    const prepped = tmp + (64 << 2);
+    let fresh = load<i32>(prepped) == 0;
     const KWv = p(P, KW), rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
     const rows4 = p(P, KD) == 1 && p(P, KH) == 3 && p(P, SH) == 1 && p(P, DH) == 1;
     for (let u = u0; u < u1; u++) {
       const gi = u % g, n = u / g;
-      prepRange(P, n * g + gi, n * g + gi + 1, buf, u == u0, true);
+      prepRange(P, n * g + gi, n * g + gi + 1, buf, fresh, true);
+      fresh = false;
+      store<i32>(prepped, 1);
       for (let pan = 0; pan < panels; pan++) {
         const f0 = gi * Fg + pan;
         const a = ap + (<usize>((gi * panels + pan) * K) << 2);

@@ -16,6 +16,7 @@ import { getBackend } from "./backend.js";
 import { ConvError, formatShape } from "./errors.js";
 import { pad } from "./pad.js";
 import { Tensor } from "./tensor.js";
+import { checkNotDisposed } from "./wasm-tensors.js";
 
 /** Options of one call, beside the convolution's own. */
 export interface CallOptions {
@@ -29,13 +30,18 @@ export interface CallOptions {
   out?: Tensor;
 }
 
-/** The output array a call writes into: `out`'s data once checked, or null for a fresh one. */
+/** The output array a call writes into: `out`'s data once checked, or null for a fresh one; refuses disposed tensors. */
 function outputArray(op: string, out: Tensor | undefined, outputShape: readonly number[], inputs: Array<Tensor | null | undefined>): Float32Array | null {
+  // tensors in wasm memory that disposeWasm freed are refused (wasm-tensors.ts)
+  checkNotDisposed(op, "input", inputs[0]);
+  checkNotDisposed(op, "weight", inputs[1]);
+  checkNotDisposed(op, "bias", inputs[2]);
   if (out === undefined) return null;
   if (!(out instanceof Tensor)) throw new ConvError(op, `out must be a Tensor, got ${out === null ? "null" : typeof out}`);
   if (out.shape.length !== outputShape.length || out.shape.some((d, i) => d !== outputShape[i])) {
     throw new ConvError(op, `out has shape ${formatShape(out.shape)} but the output is ${formatShape(outputShape)}`);
   }
+  checkNotDisposed(op, "out", out);
   const o = out.data;
   for (const [name, t] of [["input", inputs[0]], ["weight", inputs[1]], ["bias", inputs[2]]] as const) {
     if (!t) continue;

@@ -5,6 +5,7 @@ export * from "./tensor.js";
 export * from "./backend.js";
 export { threadsReady } from "./kernels/wasm-threads.js";
 export * from "./conv.js";
+export { disposeWasm, inWasm, toWasm, wasmResidentBytes } from "./wasm-tensors.js";
 export * from "./pad.js";
 export * from "./pool.js";
 export * from "./layers.js";

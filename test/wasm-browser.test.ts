@@ -2,7 +2,7 @@
  * The published build (lib/) loads its kernels in a browser: Chromium imports lib/index.js as an
  * ES module from a local server, with no bundler, and the wasm backend is the default there,
  * equal to the reference, and single-threaded: this page is not cross-origin isolated (threads in
- * isolated pages: wasm-threads-browser.test.ts).
+ * isolated pages: wasm-threads-browser.test.ts), so toWasm gives plain copies.
  */
 import type { Server } from "node:http";
 import type { BrowserContext } from "playwright-core";
@@ -21,7 +21,13 @@ for (let i = 0; i < ref.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(f
 let threadsError = "";
 try { ck.setThreads(2); } catch (e) { threadsError = String(e.message); }
 const ready = await ck.threadsReady();
-window.result = { backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
+// no shared memory here: toWasm gives a plain copy (growing the memory would detach a view), same result
+const xw = ck.toWasm(x);
+const viaToWasm = ck.conv2d(xw, w, b, options);
+let toWasmDiff = 0;
+for (let i = 0; i < fast.data.length; i++) toWasmDiff = Math.max(toWasmDiff, Math.abs(viaToWasm.data[i] - fast.data[i]));
+const toWasm = { inWasm: ck.inWasm(xw), disposed: ck.disposeWasm(xw), diff: toWasmDiff, plainBuffer: xw.data.buffer instanceof ArrayBuffer };
+window.result = { toWasm, backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
 </script>`;
 
 let server: Server;
@@ -55,6 +61,7 @@ describe("lib/ in Chromium", () => {
     expect(result).toMatchObject({ backend: "wasm", simd: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
     expect(result.maxDiff as number).toBeLessThan(1e-4);
     expect(result.memory as number).toBeGreaterThan(0);
+    expect(result.toWasm).toEqual({ inWasm: false, disposed: false, diff: 0, plainBuffer: true });
     expect(result.threadsError).toMatch(
       /^setThreads: threads \(2\) need Node's worker_threads or a cross-origin isolated page \(served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\); this page is not cross-origin isolated, so the wasm backend runs on one thread$/,
     );

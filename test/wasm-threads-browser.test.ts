@@ -127,6 +127,26 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it("tensors in wasm (toWasm) live in the shared memory and give the plain result on 2 threads, bitwise", async () => {
+    const r = await tab.evaluate(async () => {
+      const { ck } = window as unknown as PageGlobals;
+      ck.setThreads(2);
+      await ck.threadsReady();
+      const x = ck.randn([1, 128, 40, 40], { seed: 12 }), w = ck.randn([128, 1, 3, 3], { seed: 13 });
+      const plain = ck.conv2d(x, w, null, { padding: 1, groups: 128 });
+      const xr = ck.toWasm(x), out = ck.toWasm(ck.zeros(plain.shape));
+      ck.conv2d(xr, w, null, { padding: 1, groups: 128, out });
+      let mismatches = 0;
+      for (let i = 0; i < plain.data.length; i++) if (!Object.is(out.data[i], plain.data[i])) mismatches++;
+      const result = { inWasm: ck.inWasm(xr) && ck.inWasm(out), shared: out.data.buffer instanceof SharedArrayBuffer, mismatches, size: plain.data.length };
+      ck.disposeWasm(xr);
+      ck.disposeWasm(out);
+      return result;
+    });
+    expect(r).toEqual({ inWasm: true, shared: true, mismatches: 0, size: 128 * 40 * 40 });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   it("times workload a (3x3 64->64 56x56 p1) on 1 and 2 threads (printed, not asserted)", async () => {
     const t = await tab.evaluate(async () => {
       const { ck, workerUnits } = window as unknown as PageGlobals;

@@ -1,19 +1,23 @@
 /**
  * The "wasm" backend: convkit's WebAssembly SIMD kernels (assembly/convkit.ts) driven from JS.
  *
- * Per call the host copies x, the weights and the bias into the module's memory, writes the call's
- * parameters, and runs pack (weights into MR-row panels, tap offsets, the prepped input) then
- * gemm (the micro-kernels) on one or more threads; the output is the one allocation: a copy out of
- * the memory. The memory is reused across calls and grows on demand (wasmMemoryBytes()).
+ * Per call the host copies x, the weights and the bias into the module's memory (x and weights
+ * already there, made by toWasm, are read in place), writes the call's parameters, and runs pack
+ * (weights into MR-row panels, tap offsets, the prepped input) then gemm (the micro-kernels) on one
+ * or more threads; the output is the one allocation: a copy out of the memory (none for an `out`
+ * made by toWasm: the kernels write it). The memory is reused across calls and grows on demand
+ * (wasmMemoryBytes()).
  *
  * Layout of the memory (bytes):
  *   [0, 256)          unused
  *   [256, 512)        parameters of the current call (i32 slots, Param below)
  *   [1024, 2048)      thread control words (wasm-threads.ts)
- *   [65536, ...)      x | weight | bias | packed weights | tap offsets | prepped input | y |
+ *   [65536, heapTop)  resident arrays (toWasm, wasm-tensors.ts): blocks that outlive calls
+ *   [heapTop, ...)    x | weight | bias | packed weights | tap offsets | prepped input | y |
  *                     one buffer per thread: a packed strip (K x 8 floats) and a small tile, or,
  *                     for depthwise-like convs, one prepped channel
- * Everything from 65536 on is laid out afresh by each call.
+ * Everything from heapTop on is laid out afresh by each call. An x, weight or output that is a
+ * resident array is not copied: the call passes its address instead.
  */
 import type { ConvInfo } from "../arithmetic.js";
 import { ConvError } from "../errors.js";
@@ -150,6 +154,97 @@ function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
   views(e);
 }
 
+// ---- Resident arrays: blocks of the memory that outlive calls -----------------------------------
+// A call's scratch starts at heapTop, above every live block. Blocks are freed only on request
+// (freeResident): a block freed by garbage collection could be reused while a subarray of its
+// view, which does not keep the view alive, still reads it.
+
+/** A block held by a resident array: byte offset and size (its floats plus SLACK, 16-byte aligned). */
+interface Block {
+  at: number;
+  bytes: number;
+}
+const residentBlocks = new WeakMap<Float32Array, Block>();
+const freedArrays = new WeakSet<Float32Array>();
+/** Free blocks below heapTop, by address, none adjacent to another. */
+const freeBlocks: Block[] = [];
+/** Where the resident heap ends and each call's scratch begins (bytes, 16-byte aligned). */
+let heapTop = DATA_OFFSET;
+let residentBytes = 0;
+
+/**
+ * A Float32Array of `length` zeros in the module's memory that stays there until freeResident:
+ * calls read it as x or weight, and write it as the output, in place. Null where the memory is
+ * not shared: growing an unshared memory detaches its buffer, and with it every view.
+ */
+export function allocResident(op: string, length: number): Float32Array | null {
+  const e = wasmEngine();
+  if (!e || !e.shared) return null;
+  if (f32.length === 0) views(e);
+  const bytes = align4(length + SLACK) * 4;
+  let at = -1;
+  // first fit among the free blocks, else on top of the heap
+  for (let i = 0; i < freeBlocks.length; i++) {
+    const free = freeBlocks[i]!;
+    if (free.bytes < bytes) continue;
+    at = free.at;
+    if (free.bytes === bytes) freeBlocks.splice(i, 1);
+    else {
+      free.at += bytes;
+      free.bytes -= bytes;
+    }
+    break;
+  }
+  if (at < 0) {
+    ensureBytes(op, e, heapTop + bytes);
+    at = heapTop;
+    heapTop += bytes;
+  }
+  // blocks are reused and calls scribble above heapTop: zero it, as a fresh array would be
+  f32.fill(0, at / 4, at / 4 + length);
+  const view = new Float32Array(e.memory.buffer, at, length);
+  residentBlocks.set(view, { at, bytes });
+  residentBytes += bytes;
+  return view;
+}
+
+/** Gives a resident array's block back (false if `view` is not one); later calls may reuse it. */
+export function freeResident(view: Float32Array): boolean {
+  const block = residentBlocks.get(view);
+  if (!block) return false;
+  residentBlocks.delete(view);
+  freedArrays.add(view);
+  residentBytes -= block.bytes;
+  // insert by address, merging with the free neighbours
+  let i = 0;
+  while (i < freeBlocks.length && freeBlocks[i]!.at < block.at) i++;
+  freeBlocks.splice(i, 0, { ...block });
+  if (i + 1 < freeBlocks.length && freeBlocks[i]!.at + freeBlocks[i]!.bytes === freeBlocks[i + 1]!.at) {
+    freeBlocks[i]!.bytes += freeBlocks[i + 1]!.bytes;
+    freeBlocks.splice(i + 1, 1);
+  }
+  if (i > 0 && freeBlocks[i - 1]!.at + freeBlocks[i - 1]!.bytes === freeBlocks[i]!.at) {
+    freeBlocks[i - 1]!.bytes += freeBlocks[i]!.bytes;
+    freeBlocks.splice(i, 1);
+  }
+  // a free block at the top of the heap goes back to the scratch
+  const top = freeBlocks[freeBlocks.length - 1];
+  if (top && top.at + top.bytes === heapTop) {
+    heapTop = top.at;
+    freeBlocks.pop();
+  }
+  return true;
+}
+
+/** Whether `view` is a live resident array / one that has been freed. */
+export const isResident = (view: Float32Array): boolean => residentBlocks.has(view);
+export const isFreedResident = (view: Float32Array): boolean => freedArrays.has(view);
+
+/** Bytes held by live resident arrays (their blocks, slack included). */
+export function wasmResidentBytes(): number {
+  return residentBytes;
+}
+
 /** What a parallel job's units are: gemm units (see units()) or input channels to prep. */
 export const JOB_GEMM = 0, JOB_PREP = 1;
 export type Job = typeof JOB_GEMM | typeof JOB_PREP;
@@ -243,10 +338,13 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const panels = Math.ceil(fg / mr);
   const inLen = x.length, outLen = n * f * outPlane;
 
-  // Buffers, in floats from DATA_OFFSET (each 16-byte aligned).
-  let at = DATA_OFFSET / 4;
-  const xAt = at; at = align4(at + inLen + SLACK);
-  const wAt = at; at = align4(at + weight.length);
+  // Buffers, in floats from heapTop (each 16-byte aligned); resident arrays are used where they are.
+  let at = heapTop / 4;
+  const xResident = residentBlocks.get(x), wResident = residentBlocks.get(weight), yResident = into && residentBlocks.get(into);
+  const xAt = xResident ? xResident.at / 4 : at;
+  if (!xResident) at = align4(at + inLen + SLACK);
+  const wAt = wResident ? wResident.at / 4 : at;
+  if (!wResident) at = align4(at + weight.length);
   const biasAt = at; at = align4(at + f + 8);
   const apAt = at; at = align4(at + g * panels * k * mr);
   const offAt = at; at = align4(at + k);
@@ -254,18 +352,21 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const fused = mr === 1 && cg === 1 && !identity;
   const xpAt = identity || fused ? xAt : at;
   if (!identity && !fused) at = align4(at + n * c * channelStride + SLACK);
-  const yAt = at; at = align4(at + outLen);
+  const yAt = yResident ? yResident.at / 4 : at;
+  if (!yResident) at = align4(at + outLen);
   const macs = outLen * k;
   const threads = parallel && macs >= parallelMinMacs ? parallelThreads : 1;
-  // per thread: a packed strip (K x 8) or 32 floats of tile; fused: one prepped channel + slack + tile
-  const bufFloats = align4(fused ? channelStride + SLACK + 64 : Math.max(k * 8 + 16, 48));
+  // per thread: a packed strip (K x 8) or 32 floats of tile; fused: one prepped channel + slack +
+  // tile + a word saying whether the buffer holds a prepped channel of this call yet
+  const bufFloats = align4(fused ? channelStride + SLACK + 64 + 1 : Math.max(k * 8 + 16, 48));
   const bufAt = at; at += threads * bufFloats;
   ensureBytes(info.op, e, at * 4);
+  if (fused) for (let t = 0; t < threads; t++) i32[bufAt + t * bufFloats + channelStride + SLACK + 64] = 0;
 
   // threaded calls whose first job runs by input channel copy x in as that job runs (Feed)
-  const feedX = threads > 1 && !identity;
-  if (!feedX) f32.set(x, xAt);
-  f32.set(weight, wAt);
+  const feedX = threads > 1 && !identity && !xResident;
+  if (!feedX && !xResident) f32.set(x, xAt);
+  if (!wResident) f32.set(weight, wAt);
   if (bias) f32.set(bias, biasAt);
   f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
 
@@ -282,16 +383,17 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     // the prep (one pass over the input) is split over the threads too, by channels
     e.exports.packWeights(PARAMS_OFFSET);
     const feed: Feed = (u0, u1) => f32.set(x.subarray(u0 * inPlane, u1 * inPlane), xAt + u0 * inPlane);
-    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0, feed);
+    if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0, feedX ? feed : null);
     // depthwise-like gemm units are (n, g) = input channels: they take the feed themselves
-    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen, fused ? feed : null) ?? into;
+    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen, fused && feedX ? feed : null) ?? into;
+    if (yResident) return into!;
     if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
   e.exports.conv(PARAMS_OFFSET, bufAt * 4);
   if (into) {
-    into.set(f32.subarray(yAt, yAt + outLen));
+    if (!yResident) into.set(f32.subarray(yAt, yAt + outLen));
     return into;
   }
   return view ? f32.subarray(yAt, yAt + outLen) : f32.slice(yAt, yAt + outLen);

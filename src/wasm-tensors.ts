@@ -1,0 +1,53 @@
+/**
+ * Tensors whose values live in the wasm engine's memory ("in wasm"), for loops that call the same
+ * convolution again and again. A call copies a plain x and weight into the engine's memory and its
+ * output back out into a fresh array; for a tensor in wasm it passes the address instead, and
+ * writes an `out` in wasm in place. On workload c of the benchmark (depthwise 3x3, C=256, 28x28)
+ * those copies are a quarter of a call on one thread, and most of what two threads cannot split.
+ *
+ *   const x = toWasm(input), out = toWasm(zeros([1, 256, 28, 28]));
+ *   for (...) conv2d(x, w, null, { groups: 256, padding: 1, out });
+ *   disposeWasm(x); disposeWasm(out);
+ *
+ * Like TensorFlow.js's tensors, they hold engine memory until disposed (disposeWasm): garbage
+ * collection does not free them, because a subarray of a tensor's data does not keep the tensor
+ * alive, and memory freed under it would be rewritten by later calls. A disposed tensor passed to
+ * a convolution is refused. Where the engine's memory is not shared (a page that is not
+ * cross-origin isolated, or no WebAssembly SIMD) growing it would detach every view, so toWasm
+ * returns a plain copy there and inWasm() says false; results are the same, only the copies stay.
+ */
+import { ConvError, formatShape } from "./errors.js";
+import { allocResident, freeResident, isFreedResident, isResident } from "./kernels/wasm.js";
+import { Tensor } from "./tensor.js";
+
+export { wasmResidentBytes } from "./kernels/wasm.js";
+
+/** A copy of `t` in the wasm engine's memory (a plain copy where that memory is not shared; see inWasm). */
+export function toWasm(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) throw new ConvError("toWasm", `expected a Tensor, got ${t === null ? "null" : typeof t}`);
+  checkNotDisposed("toWasm", "tensor", t);
+  const data = allocResident("toWasm", t.size);
+  if (!data) return new Tensor(t.data.slice(), t.shape);
+  data.set(t.data);
+  return new Tensor(data, t.shape);
+}
+
+/** Whether `t`'s values live in the wasm engine's memory (made by toWasm and not disposed). */
+export function inWasm(t: Tensor): boolean {
+  return isResident(t.data);
+}
+
+/**
+ * Frees the engine memory of a tensor made by toWasm; later calls reuse it, so the tensor must not
+ * be used again. Returns false, doing nothing, for any other tensor (or one already disposed).
+ */
+export function disposeWasm(t: Tensor): boolean {
+  return freeResident(t.data);
+}
+
+/** Throws if `t` is a tensor whose engine memory disposeWasm freed (its data may hold anything now). */
+export function checkNotDisposed(op: string, name: string, t: Tensor | null | undefined): void {
+  if (t && isFreedResident(t.data)) {
+    throw new ConvError(op, `the ${name} ${formatShape(t.shape)} was disposed (disposeWasm); its memory may have been reused`);
+  }
+}

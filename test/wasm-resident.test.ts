@@ -1,0 +1,169 @@
+/**
+ * Tensors in wasm memory (toWasm): every conv op reads an x and weight in wasm where they are and
+ * writes an `out` in wasm in place, bitwise equal to the same call on plain tensors, on one and two
+ * threads; nothing is written past the output; blocks are reused after disposeWasm, survive the
+ * memory growing, and a disposed tensor is refused.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, disposeWasm, getThreads, inWasm, maxAbsDiff, randn, setThreads, Tensor, toWasm,
+  wasmMemoryBytes, wasmResidentBytes, zeros, type CallOptions,
+} from "../src/index.js";
+
+const threads = getThreads();
+afterAll(() => setThreads(threads));
+
+type Op = (x: Tensor, w: Tensor, b: Tensor | null, o: CallOptions & Record<string, unknown>) => Tensor;
+// the first five are large enough (PARALLEL_MIN_MACS) to run on two threads
+const cases: Array<[string, Op, number[], number[], Record<string, unknown>]> = [
+  ["dense 3x3 (prep, packed strips)", conv2d as Op, [1, 16, 24, 24], [16, 16, 3, 3], { padding: 1 }],
+  ["depthwise 3x3 (fused prep, 4-row kernel)", conv2d as Op, [2, 64, 39, 41], [64, 1, 3, 3], { padding: 1, groups: 64 }],
+  ["grouped, strided, dilated", conv2d as Op, [1, 32, 47, 45], [32, 8, 3, 3], { stride: 2, padding: 2, dilation: 2, groups: 4 }],
+  ["1x1 (x read in place)", conv2d as Op, [1, 64, 28, 28], [64, 64, 1, 1], {}],
+  ["conv1d", conv1d as Op, [2, 4, 301], [6, 2, 5], { padding: 2, groups: 2 }],
+  ["conv3d", conv3d as Op, [1, 3, 6, 7, 8], [4, 3, 2, 3, 3], { stride: [1, 2, 1], padding: 1 }],
+  ["convTranspose1d (sub-pixel)", convTranspose1d as Op, [1, 3, 40], [3, 2, 4], { stride: 3, padding: 1 }],
+  ["convTranspose2d (sub-pixel)", convTranspose2d as Op, [2, 32, 24, 23], [32, 16, 4, 4], { stride: 2, padding: 1, outputPadding: 1 }],
+  ["convTranspose2d stride 1", convTranspose2d as Op, [1, 4, 12, 12], [4, 3, 3, 3], { padding: 1 }],
+  ["convTranspose3d", convTranspose3d as Op, [1, 2, 4, 5, 6], [2, 3, 2, 2, 3], { stride: [1, 2, 2] }],
+];
+
+/** The block a tensor in wasm holds, past its data: the slack the kernels may read but never write. */
+function slackOf(t: Tensor): Float32Array {
+  return new Float32Array(t.data.buffer, t.data.byteOffset + t.data.byteLength, 64);
+}
+
+describe("toWasm", () => {
+  it("copies the values and shape into the engine's memory, leaving the source alone", () => {
+    const t = randn([3, 5, 7], { seed: 1 });
+    const before = wasmResidentBytes();
+    const r = toWasm(t);
+    expect(inWasm(r)).toBe(true);
+    expect(inWasm(t)).toBe(false);
+    expect(r.shape).toEqual([3, 5, 7]);
+    expect(r.data).not.toBe(t.data);
+    expect(Array.from(r.data)).toEqual(Array.from(t.data));
+    expect(wasmResidentBytes() - before).toBeGreaterThanOrEqual(3 * 5 * 7 * 4);
+    r.data[0] = 42;
+    expect(t.data[0]).not.toBe(42);
+    expect(disposeWasm(r)).toBe(true);
+    expect(wasmResidentBytes()).toBe(before);
+  });
+
+  for (const n of [1, 2]) {
+    for (const [name, op, xs, ws, options] of cases) {
+      it(`${name}, ${n} thread${n > 1 ? "s" : ""}: x, weight and out in wasm give the plain call's result, bitwise`, () => {
+        setThreads(n);
+        const x = randn(xs, { seed: 2 }), w = randn(ws, { seed: 3 });
+        const b = randn([(op === conv1d || op === conv2d || op === conv3d ? ws[0] : ws[1]! * ((options.groups as number) ?? 1))!], { seed: 4 });
+        const plain = op(x, w, b, options);
+        // the output's neighbours: a block below it and the slack above it, set to a sentinel
+        const below = toWasm(zeros([64]));
+        below.data.fill(7);
+        const out = toWasm(zeros(plain.shape));
+        out.data.fill(Number.NaN);
+        slackOf(out).fill(7);
+        const xr = toWasm(x), wr = toWasm(w);
+        const y = op(xr, wr, b, { ...options, out });
+        expect(y).toBe(out);
+        expect(Array.from(out.data)).toEqual(Array.from(plain.data));
+        expect(Array.from(below.data).every((v) => v === 7)).toBe(true);
+        expect(Array.from(slackOf(out)).every((v) => v === 7)).toBe(true);
+        // the inputs are read, never written
+        expect(Array.from(xr.data)).toEqual(Array.from(x.data));
+        expect(Array.from(wr.data)).toEqual(Array.from(w.data));
+        // one of them in wasm, the others plain: the same
+        expect(Array.from(op(xr, w, b, options).data)).toEqual(Array.from(plain.data));
+        expect(Array.from(op(x, wr, b, options).data)).toEqual(Array.from(plain.data));
+        const outOnly = toWasm(zeros(plain.shape));
+        op(x, w, b, { ...options, out: outOnly });
+        expect(Array.from(outOnly.data)).toEqual(Array.from(plain.data));
+        // and the reference backend reads them as the plain arrays they are
+        const ref = op(xr, wr, b, { ...options, backend: "reference" });
+        expect(maxAbsDiff(ref, plain)).toBeLessThan(1e-4);
+        for (const t of [below, out, xr, wr, outOnly]) disposeWasm(t);
+      });
+    }
+  }
+});
+
+describe("the memory of tensors in wasm", () => {
+  it("reuses freed blocks (first fit, merged with free neighbours) and hands the top back to the scratch", () => {
+    const base = wasmResidentBytes();
+    const a = toWasm(zeros([1000])), b = toWasm(zeros([1000])), c = toWasm(zeros([1000]));
+    const [ao, bo, co] = [a, b, c].map((t) => t.data.byteOffset);
+    expect(bo).toBeGreaterThan(ao!);
+    expect(co).toBeGreaterThan(bo!);
+    disposeWasm(b);
+    const d = toWasm(zeros([900]));
+    expect(d.data.byteOffset).toBe(bo);
+    disposeWasm(d);
+    disposeWasm(a);
+    // a and b merged: a tensor of twice the size fits where a was
+    const e = toWasm(zeros([2000]));
+    expect(e.data.byteOffset).toBe(ao);
+    for (const t of [c, e]) disposeWasm(t);
+    expect(wasmResidentBytes()).toBe(base);
+    // everything freed: the next block starts where the first did
+    const f = toWasm(zeros([10]));
+    expect(f.data.byteOffset).toBe(ao);
+    disposeWasm(f);
+  });
+
+  it("toWasm and disposeWasm in a loop do not grow the memory; a new block holds zeros, not the last one's values", () => {
+    const t = randn([4, 64, 64], { seed: 5 });
+    disposeWasm(toWasm(t));
+    const bytes = wasmMemoryBytes();
+    for (let i = 0; i < 50; i++) disposeWasm(toWasm(t));
+    expect(wasmMemoryBytes()).toBe(bytes);
+    const z = toWasm(zeros([4, 64, 64]));
+    expect(z.data.every((v) => v === 0)).toBe(true);
+    disposeWasm(z);
+  });
+
+  it("keeps the values of tensors in wasm when a later call grows the memory, and calls never write over them", () => {
+    setThreads(1);
+    const x = randn([1, 8, 30, 30], { seed: 6 }), w = randn([8, 8, 3, 3], { seed: 7 });
+    const xr = toWasm(x), wr = toWasm(w), out = toWasm(zeros([1, 8, 30, 30]));
+    const grown = wasmMemoryBytes();
+    // a call larger than anything so far: the memory grows above the tensors in wasm
+    const big = randn([1, 16, 200, 200], { seed: 8 });
+    conv2d(big, randn([16, 16, 3, 3], { seed: 9 }), null, { padding: 1 });
+    expect(wasmMemoryBytes()).toBeGreaterThan(grown);
+    expect(Array.from(xr.data)).toEqual(Array.from(x.data));
+    expect(Array.from(wr.data)).toEqual(Array.from(w.data));
+    conv2d(xr, wr, null, { padding: 1, out });
+    expect(Array.from(out.data)).toEqual(Array.from(conv2d(x, w, null, { padding: 1 }).data));
+    for (const t of [xr, wr, out]) disposeWasm(t);
+  });
+});
+
+describe("disposeWasm", () => {
+  it("frees once: true, then false; false for a plain tensor", () => {
+    const r = toWasm(zeros([4]));
+    expect(disposeWasm(r)).toBe(true);
+    expect(disposeWasm(r)).toBe(false);
+    expect(inWasm(r)).toBe(false);
+    expect(disposeWasm(zeros([4]))).toBe(false);
+  });
+
+  it("a disposed tensor is refused as input, weight, bias or out, naming the op, the argument and its shape", () => {
+    const x = randn([1, 2, 5, 5], { seed: 10 }), w = randn([3, 2, 3, 3], { seed: 11 }), b = randn([3], { seed: 12 });
+    const gone = (t: Tensor) => {
+      const r = toWasm(t);
+      disposeWasm(r);
+      return r;
+    };
+    expect(() => conv2d(gone(x), w, b)).toThrow(/^conv2d: the input \[1, 2, 5, 5\] was disposed \(disposeWasm\); its memory may have been reused$/);
+    expect(() => conv2d(x, gone(w), b)).toThrow(/^conv2d: the weight \[3, 2, 3, 3\] was disposed \(disposeWasm\)/);
+    expect(() => convTranspose2d(x, randn([2, 3, 3, 3]), gone(b))).toThrow(/^convTranspose2d: the bias \[3\] was disposed/);
+    expect(() => conv2d(x, w, b, { out: gone(zeros([1, 3, 3, 3])) })).toThrow(/^conv2d: the out \[1, 3, 3, 3\] was disposed/);
+    expect(() => toWasm(gone(x))).toThrow(/^toWasm: the tensor \[1, 2, 5, 5\] was disposed/);
+  });
+
+  it("a tensor in wasm as both input and out is refused as overlapping", () => {
+    const r = toWasm(randn([1, 2, 5, 5], { seed: 13 }));
+    expect(() => conv2d(r, randn([2, 2, 3, 3]), null, { padding: 1, out: r })).toThrow(/^conv2d: out shares memory with the input \[1, 2, 5, 5\]/);
+    disposeWasm(r);
+  });
+});
