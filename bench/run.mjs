@@ -14,6 +14,9 @@
  * into a JS Float32Array (convkit: the op's result; tfjs: dataSync(); ORT: run() -> Y.data).
  * The "out" engines write into a tensor made once (convkit's out option), as a loop can: they show
  * what allocating a fresh output array costs the other rows (every engine but these pays it).
+ * The "resident" engines keep input, weight and output in the engine's memory and read nothing
+ * back: convkit's toWasm tensors with an `out` made by toWasm (no copy in or out), tfjs-wasm's own
+ * tensors without dataSync() (the previous output is disposed at the next call).
  * tfjs has no grouped convolution: workload b runs as split + 8 convs + concat, as a user would.
  *
  * Usage: npm run bench (at the repository root; installs bench/'s own packages on first use)
@@ -71,7 +74,8 @@ const WORKLOADS = [
 ].filter((w) => ONLY.includes(w.id));
 
 // "out": the call writes into a tensor made once (the out option), no fresh output array per call
-const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "tfjs-cpu", "tfjs-wasm SIMD", "onnxruntime x1", "onnxruntime x2"];
+// "resident": inputs and output stay in the engine's memory (convkit: toWasm; tfjs: no dataSync)
+const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
 
 // ---- helpers -------------------------------------------------------------------------------
 function random(n, seed) {
@@ -117,23 +121,45 @@ function progress(text) {
 
 // ---- engines ---------------------------------------------------------------------------------
 /**
- * convkit's engines for one op: the reference, wasm on 1 and 2 threads, and the same writing
- * into an output tensor made once (`out`). The options objects are made once, as a user's
+ * convkit's engines for one op: the reference, wasm on 1 and 2 threads, the same writing into an
+ * output tensor made once (`out`), and the same with input, weight and out in wasm (toWasm). The options objects are made once, as a user's
  * literal would be: a `{ ...opts, backend }` spread inside the timed call cost ~1.8 us per call
  * in V8 (the spread object is slow to make and to read), the harness's cost, not the library's.
  */
 function convkitEngines(op, X, W, opts, outShape) {
   const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
   const outOptions = { ...wasmOptions, out: convkit.zeros(outShape) };
+  const residentOptions = { ...wasmOptions, out: convkit.toWasm(convkit.zeros(outShape)) };
+  const XR = convkit.toWasm(X), WR = convkit.toWasm(W);
+  if (!convkit.inWasm(XR)) throw new Error("bench: toWasm made a plain copy (no shared WebAssembly memory here)");
   const read = (y) => y.data;
-  const wasm = (threads, options) => ({ before: () => convkit.setThreads(threads), run: () => op(X, W, null, options), read });
+  const wasm = (threads, options, x = X, w = W) => ({ before: () => convkit.setThreads(threads), run: () => op(x, w, null, options), read });
   return {
     "convkit reference": { run: () => op(X, W, null, referenceOptions), read },
     "convkit wasm x1": wasm(1, wasmOptions),
     "convkit wasm x2": wasm(2, wasmOptions),
     "convkit wasm x1, out": wasm(1, outOptions),
     "convkit wasm x2, out": wasm(2, outOptions),
+    "convkit wasm x1, resident": wasm(1, residentOptions, XR, WR),
+    "convkit wasm x2, resident": wasm(2, residentOptions, XR, WR),
   };
+}
+
+/**
+ * tfjs's engines for one backend and op (`call` returns the NHWC output tensor): the output read
+ * back with dataSync(), and on wasm also left resident (disposed at the next call, read once for
+ * the check).
+ */
+function tfjsEngines(backend, call, oh, f) {
+  const before = () => tf.setBackend(backend);
+  const engines = {
+    [backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"]: { before, run: () => { const y = call(); const d = y.dataSync(); y.dispose(); return d; }, read: (d) => nhwcToNchw(d, 1, oh, oh, f) },
+  };
+  if (backend === "wasm") {
+    let last = null;
+    engines["tfjs-wasm SIMD, resident"] = { before, run: () => { last?.dispose(); last = call(); return last; }, read: (y) => nhwcToNchw(y.dataSync(), 1, oh, oh, f) };
+  }
+  return engines;
 }
 
 /** Builds every engine's call for one workload; each returns the output as NCHW Float32Array via `read`. */
@@ -156,13 +182,13 @@ async function setup(wl) {
   for (const backend of ["cpu", "wasm"]) {
     await tf.setBackend(backend);
     const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
-    let run;
+    let call;
     if (groups === c && f === c) {
       // depthwise: filter (kH, kW, C, 1)
       const filt = new Float32Array(k * k * c);
       for (let ch = 0; ch < c; ch++) for (let t = 0; t < k * k; t++) filt[t * c + ch] = w[ch * k * k + t];
       const ft = tf.tensor4d(filt, [k, k, c, 1]);
-      run = () => { const y = tf.depthwiseConv2d(xt, ft, stride, tfPad, "NHWC", dilation); const d = y.dataSync(); y.dispose(); return d; };
+      call = () => tf.depthwiseConv2d(xt, ft, stride, tfPad, "NHWC", dilation);
     } else {
       // one HWIO filter per group
       const cg = c / groups, fg = f / groups;
@@ -172,19 +198,14 @@ async function setup(wl) {
         for (let o = 0; o < fg; o++) for (let i = 0; i < cg; i++) for (let t = 0; t < k * k; t++) filt[(t * cg + i) * fg + o] = w[((g * fg + o) * cg + i) * k * k + t];
         filters.push(tf.tensor4d(filt, [k, k, cg, fg]));
       }
-      run = groups === 1
-        ? () => { const y = tf.conv2d(xt, filters[0], stride, tfPad, "NHWC", dilation); const d = y.dataSync(); y.dispose(); return d; }
-        : () => {
-          const y = tf.tidy(() => {
-            const parts = tf.split(xt, groups, 3);
-            return tf.concat(parts.map((p, g) => tf.conv2d(p, filters[g], stride, tfPad, "NHWC", dilation)), 3);
-          });
-          const d = y.dataSync();
-          y.dispose();
-          return d;
-        };
+      call = groups === 1
+        ? () => tf.conv2d(xt, filters[0], stride, tfPad, "NHWC", dilation)
+        : () => tf.tidy(() => {
+          const parts = tf.split(xt, groups, 3);
+          return tf.concat(parts.map((p, g) => tf.conv2d(p, filters[g], stride, tfPad, "NHWC", dilation)), 3);
+        });
     }
-    engines[backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"] = { before: () => tf.setBackend(backend), run, read: (d) => nhwcToNchw(d, 1, oh, oh, f) };
+    Object.assign(engines, tfjsEngines(backend, call, oh, f));
   }
 
   // onnxruntime-node
@@ -221,8 +242,7 @@ async function setupTransposed(wl) {
     await tf.setBackend(backend);
     const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
     const ft = tf.tensor4d(filt, [k, k, f, c]);
-    const run = () => { const y = tf.conv2dTranspose(xt, ft, [1, oh, oh, f], stride, "same"); const d = y.dataSync(); y.dispose(); return d; };
-    engines[backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"] = { before: () => tf.setBackend(backend), run, read: (d) => nhwcToNchw(d, 1, oh, oh, f) };
+    Object.assign(engines, tfjsEngines(backend, () => tf.conv2dTranspose(xt, ft, [1, oh, oh, f], stride, "same"), oh, f));
   }
   const model = convModel({ opType: "ConvTranspose", inputShape: [1, c, hw, hw], weight: w, weightShape: [c, f, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [1, 1], group: 1 });
   for (const threads of [1, 2]) {
@@ -319,7 +339,7 @@ const info = {
 const lines = [];
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
 lines.push(`${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`);
-lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array. tfjs-wasm SIMD: ${tfWasmSimd}. Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
+lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
 lines.push("## Median ms per call / GFLOP/s (FLOPs = 2 x MACs)", "");
 lines.push(`| workload | ${ENGINES.join(" | ")} |`);
 lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
@@ -333,12 +353,22 @@ for (const r of results) {
   lines.push(`| ${r.id} | ${ENGINES.map((e) => `${fmtMs(r.engines[e].bestMs)} / ${fmtG(r.engines[e].bestGflops)}`).join(" | ")} |`);
 }
 lines.push("", "## Ratios of medians: peer time / convkit wasm time (above 1: convkit is faster)", "");
-lines.push("| workload | tfjs-cpu / wasm x1 | tfjs-wasm / wasm x1 | onnxruntime x1 / wasm x1 | onnxruntime x2 / wasm x2 | wasm x1 / wasm x2 (thread speed-up) | reference / wasm x1 | tfjs-wasm / wasm x1, out | wasm x1, out / wasm x2, out |");
-lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const r of results) {
-  const e = (n) => r.engines[n].medianMs;
-  lines.push(`| ${r.id} | ${ratio(e("tfjs-cpu"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x1"), e("convkit wasm x1"))} | ${ratio(e("onnxruntime x2"), e("convkit wasm x2"))} | ${ratio(e("convkit wasm x1"), e("convkit wasm x2"))} | ${ratio(e("convkit reference"), e("convkit wasm x1"))} | ${ratio(e("tfjs-wasm SIMD"), e("convkit wasm x1, out"))} | ${ratio(e("convkit wasm x1, out"), e("convkit wasm x2, out"))} |`);
-}
+// [column, peer (numerator), convkit engine (denominator)]
+const RATIOS = [
+  ["tfjs-cpu / wasm x1", "tfjs-cpu", "convkit wasm x1"],
+  ["tfjs-wasm / wasm x1", "tfjs-wasm SIMD", "convkit wasm x1"],
+  ["onnxruntime x1 / wasm x1", "onnxruntime x1", "convkit wasm x1"],
+  ["onnxruntime x2 / wasm x2", "onnxruntime x2", "convkit wasm x2"],
+  ["wasm x1 / wasm x2 (thread speed-up)", "convkit wasm x1", "convkit wasm x2"],
+  ["reference / wasm x1", "convkit reference", "convkit wasm x1"],
+  ["tfjs-wasm / wasm x1, out", "tfjs-wasm SIMD", "convkit wasm x1, out"],
+  ["wasm x1, out / wasm x2, out", "convkit wasm x1, out", "convkit wasm x2, out"],
+  ["tfjs-wasm resident / wasm x1 resident", "tfjs-wasm SIMD, resident", "convkit wasm x1, resident"],
+  ["wasm x1 resident / wasm x2 resident", "convkit wasm x1, resident", "convkit wasm x2, resident"],
+];
+lines.push(`| workload | ${RATIOS.map(([label]) => label).join(" | ")} |`);
+lines.push(`|---|${RATIOS.map(() => "---:").join("|")}|`);
+for (const r of results) lines.push(`| ${r.id} | ${RATIOS.map(([, peer, ours]) => ratio(r.engines[peer].medianMs, r.engines[ours].medianMs)).join(" | ")} |`);
 lines.push("", "## Max abs difference from convkit's reference", "");
 lines.push(`| workload | ${ENGINES.join(" | ")} |`);
 lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
