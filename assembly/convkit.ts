@@ -286,6 +286,15 @@ export function packWeights(P: usize): void {
  * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
  * positions are valid columns of one row, else lane by lane.
  */
+/**
+ * c + a b per lane: one fused multiply-add (relaxed SIMD, one rounding or two, as the hardware
+ * does it) in the build that enables relaxed-simd, else a multiply then an add.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 @inline function put(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   if (ow + 4 <= OW && oh < OH) v128.store(y + (<usize>(oh * OW + ow) << 2), v);
   else putLanes(y, v, oh, ow, Wq, OW, OH);
@@ -329,13 +338,13 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
     while (b < end) {
       const b0 = v128.load(b), b1 = v128.load(b, 16);
       let s: v128 = v128.load32_splat(a);
-      c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+      c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
       s = v128.load32_splat(a, 4);
-      c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+      c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
       s = v128.load32_splat(a, 8);
-      c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+      c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
       s = v128.load32_splat(a, 12);
-      c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+      c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
       a += 16;
       b += 32;
     }
@@ -345,13 +354,13 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
       const q = b + <usize>load<i32>(off);
       const b0 = v128.load(q), b1 = v128.load(q, 16);
       let s: v128 = v128.load32_splat(a);
-      c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+      c00 = madd(s, b0, c00); c01 = madd(s, b1, c01);
       s = v128.load32_splat(a, 4);
-      c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+      c10 = madd(s, b0, c10); c11 = madd(s, b1, c11);
       s = v128.load32_splat(a, 8);
-      c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+      c20 = madd(s, b0, c20); c21 = madd(s, b1, c21);
       s = v128.load32_splat(a, 12);
-      c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+      c30 = madd(s, b0, c30); c31 = madd(s, b1, c31);
       a += 16;
       off += 4;
     }
@@ -374,14 +383,14 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
   while (off < end) {
     const q = b + <usize>load<i32>(off);
     const s = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(q)));
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
-    c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
-    c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
-    c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
-    c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
-    c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
+    c0 = madd(s, v128.load(q), c0);
+    c1 = madd(s, v128.load(q, 16), c1);
+    c2 = madd(s, v128.load(q, 32), c2);
+    c3 = madd(s, v128.load(q, 48), c3);
+    c4 = madd(s, v128.load(q, 64), c4);
+    c5 = madd(s, v128.load(q, 80), c5);
+    c6 = madd(s, v128.load(q, 96), c6);
+    c7 = madd(s, v128.load(q, 112), c7);
     a += 4;
     off += 4;
   }
@@ -420,14 +429,14 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
   while (off < end) {
     const q = b + <usize>load<i32>(off);
     const s = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(q)));
-    if (nv > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(q, 16)));
-    if (nv > 2) c2 = f32x4.add(c2, f32x4.mul(s, v128.load(q, 32)));
-    if (nv > 3) c3 = f32x4.add(c3, f32x4.mul(s, v128.load(q, 48)));
-    if (nv > 4) c4 = f32x4.add(c4, f32x4.mul(s, v128.load(q, 64)));
-    if (nv > 5) c5 = f32x4.add(c5, f32x4.mul(s, v128.load(q, 80)));
-    if (nv > 6) c6 = f32x4.add(c6, f32x4.mul(s, v128.load(q, 96)));
-    if (nv > 7) c7 = f32x4.add(c7, f32x4.mul(s, v128.load(q, 112)));
+    c0 = madd(s, v128.load(q), c0);
+    if (nv > 1) c1 = madd(s, v128.load(q, 16), c1);
+    if (nv > 2) c2 = madd(s, v128.load(q, 32), c2);
+    if (nv > 3) c3 = madd(s, v128.load(q, 48), c3);
+    if (nv > 4) c4 = madd(s, v128.load(q, 64), c4);
+    if (nv > 5) c5 = madd(s, v128.load(q, 80), c5);
+    if (nv > 6) c6 = madd(s, v128.load(q, 96), c6);
+    if (nv > 7) c7 = madd(s, v128.load(q, 112), c7);
     a += 4;
     off += 4;
   }
@@ -463,17 +472,17 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
     const w0 = v128.load32_splat(a + kwb), w1 = v128.load32_splat(a1 + kwb), w2 = v128.load32_splat(a2 + kwb);
     // input row r feeds output rows r (tap 0), r - 1 (tap 1) and r - 2 (tap 2)
     let x = v128.load(q);
-    c0 = f32x4.add(c0, f32x4.mul(w0, x));
+    c0 = madd(w0, x, c0);
     q += rowBytes; x = v128.load(q);
-    c0 = f32x4.add(c0, f32x4.mul(w1, x)); c1 = f32x4.add(c1, f32x4.mul(w0, x));
+    c0 = madd(w1, x, c0); c1 = madd(w0, x, c1);
     q += rowBytes; x = v128.load(q);
-    c0 = f32x4.add(c0, f32x4.mul(w2, x)); c1 = f32x4.add(c1, f32x4.mul(w1, x)); c2 = f32x4.add(c2, f32x4.mul(w0, x));
+    c0 = madd(w2, x, c0); c1 = madd(w1, x, c1); c2 = madd(w0, x, c2);
     q += rowBytes; x = v128.load(q);
-    c1 = f32x4.add(c1, f32x4.mul(w2, x)); c2 = f32x4.add(c2, f32x4.mul(w1, x)); c3 = f32x4.add(c3, f32x4.mul(w0, x));
+    c1 = madd(w2, x, c1); c2 = madd(w1, x, c2); c3 = madd(w0, x, c3);
     q += rowBytes; x = v128.load(q);
-    c2 = f32x4.add(c2, f32x4.mul(w2, x)); c3 = f32x4.add(c3, f32x4.mul(w1, x));
+    c2 = madd(w2, x, c2); c3 = madd(w1, x, c3);
     q += rowBytes; x = v128.load(q);
-    c3 = f32x4.add(c3, f32x4.mul(w2, x));
+    c3 = madd(w2, x, c3);
   }
   if (valid == 4) {
     v128.store(y, c0); y += yRow; v128.store(y, c1); y += yRow; v128.store(y, c2); y += yRow; v128.store(y, c3);

@@ -18,6 +18,9 @@
  * back: convkit's toWasm tensors with an `out` made by toWasm (no copy in or out), tfjs-wasm's own
  * tensors without dataSync() (the previous output is disposed at the next call).
  * tfjs has no grouped convolution: workload b runs as split + 8 convs + concat, as a user would.
+ * convkit's rows run its mul + add kernels, except the "fma" rows (fused multiply-add, relaxed
+ * SIMD: on by default in Node 22+ and Chromium; on Node 20 the bench re-runs itself with
+ * --experimental-wasm-relaxed-simd so that both can be measured).
  *
  * Usage: npm run bench (at the repository root; installs bench/'s own packages on first use)
  *        node bench/run.mjs [--rounds N] [--only abc] [--quick]
@@ -33,6 +36,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 if (!existsSync(resolve(here, "node_modules/onnxruntime-node"))) {
   console.error("bench: installing bench/'s own packages (npm ci; onnxruntime's CUDA download skipped)");
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: "inherit", env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: "skip" } });
+}
+
+// Node 20 has relaxed SIMD behind a flag: run again with it, so the fma rows can be measured
+const { spawnSync } = await import("node:child_process");
+const relaxedSimd = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11]));
+if (!relaxedSimd && !process.execArgv.includes("--experimental-wasm-relaxed-simd")) {
+  const child = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(child.status ?? 1);
 }
 
 const args = process.argv.slice(2);
@@ -75,7 +86,8 @@ const WORKLOADS = [
 
 // "out": the call writes into a tensor made once (the out option), no fresh output array per call
 // "resident": inputs and output stay in the engine's memory (convkit: toWasm; tfjs: no dataSync)
-const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
+// "fma": fused multiply-add kernels (the other convkit rows: mul + add)
+const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "convkit wasm x1, fma", "convkit wasm x2, fma", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
 
 // ---- helpers -------------------------------------------------------------------------------
 function random(n, seed) {
@@ -133,7 +145,7 @@ function convkitEngines(op, X, W, opts, outShape) {
   const XR = convkit.toWasm(X), WR = convkit.toWasm(W);
   if (!convkit.inWasm(XR)) throw new Error("bench: toWasm made a plain copy (no shared WebAssembly memory here)");
   const read = (y) => y.data;
-  const wasm = (threads, options, x = X, w = W) => ({ before: () => convkit.setThreads(threads), run: () => op(x, w, null, options), read });
+  const wasm = (threads, options, x = X, w = W, fma = false) => ({ before: () => { convkit.setThreads(threads); convkit.setWasmFma(fma); }, run: () => op(x, w, null, options), read });
   return {
     "convkit reference": { run: () => op(X, W, null, referenceOptions), read },
     "convkit wasm x1": wasm(1, wasmOptions),
@@ -142,6 +154,8 @@ function convkitEngines(op, X, W, opts, outShape) {
     "convkit wasm x2, out": wasm(2, outOptions),
     "convkit wasm x1, resident": wasm(1, residentOptions, XR, WR),
     "convkit wasm x2, resident": wasm(2, residentOptions, XR, WR),
+    "convkit wasm x1, fma": wasm(1, wasmOptions, X, W, true),
+    "convkit wasm x2, fma": wasm(2, wasmOptions, X, W, true),
   };
 }
 
@@ -332,6 +346,8 @@ const info = {
   rounds: ROUNDS,
   roundMs: ROUND_MS,
   tfjsWasmSimd: tfWasmSimd,
+  convkitFmaSupported: convkit.wasmFmaSupported(),
+  nodeFlags: process.execArgv,
   peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   convkitWasmMemoryMiB: +(convkit.wasmMemoryBytes() / 2 ** 20).toFixed(1),
   versions: { tfjs: tf.version_core, onnxruntime: ort.env.versions?.node ?? "1.30.0" },
@@ -339,7 +355,7 @@ const info = {
 const lines = [];
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
 lines.push(`${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`);
-lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
+lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. convkit rows run its mul + add kernels except the \"fma\" rows (relaxed SIMD fused multiply-add; Node flags: ${process.execArgv.join(" ") || "none"}). Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
 lines.push("## Median ms per call / GFLOP/s (FLOPs = 2 x MACs)", "");
 lines.push(`| workload | ${ENGINES.join(" | ")} |`);
 lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
@@ -365,6 +381,9 @@ const RATIOS = [
   ["wasm x1, out / wasm x2, out", "convkit wasm x1, out", "convkit wasm x2, out"],
   ["tfjs-wasm resident / wasm x1 resident", "tfjs-wasm SIMD, resident", "convkit wasm x1, resident"],
   ["wasm x1 resident / wasm x2 resident", "convkit wasm x1, resident", "convkit wasm x2, resident"],
+  ["wasm x1 / wasm x1, fma", "convkit wasm x1", "convkit wasm x1, fma"],
+  ["tfjs-wasm / wasm x1, fma", "tfjs-wasm SIMD", "convkit wasm x1, fma"],
+  ["wasm x1, fma / wasm x2, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
 ];
 lines.push(`| workload | ${RATIOS.map(([label]) => label).join(" | ")} |`);
 lines.push(`|---|${RATIOS.map(() => "---:").join("|")}|`);

@@ -10,7 +10,7 @@ import { ConvError } from "./errors.js";
 import { convReference, convTransposeReference } from "./kernels/reference.js";
 import { convTransposeWasm, convWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
 
-export { wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
+export { getWasmFma, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
 export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
 export { timeConv, type ConvTiming, type TimeConvOptions } from "./timing.js";
 

@@ -27,7 +27,7 @@ const viaToWasm = ck.conv2d(xw, w, b, options);
 let toWasmDiff = 0;
 for (let i = 0; i < fast.data.length; i++) toWasmDiff = Math.max(toWasmDiff, Math.abs(viaToWasm.data[i] - fast.data[i]));
 const toWasm = { inWasm: ck.inWasm(xw), disposed: ck.disposeWasm(xw), diff: toWasmDiff, plainBuffer: xw.data.buffer instanceof ArrayBuffer };
-window.result = { toWasm, backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
+window.result = { toWasm, fma: ck.getWasmFma(), fmaSupported: ck.wasmFmaSupported(), backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
 </script>`;
 
 let server: Server;
@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 describe("lib/ in Chromium", () => {
-  it("imports without a bundler, defaults to wasm (single thread, the page is not isolated) and matches the reference", async () => {
+  it("imports without a bundler, defaults to wasm (fused multiply-add kernels, single thread: the page is not isolated) and matches the reference", async () => {
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on("pageerror", (e) => errors.push(e.message));
@@ -58,7 +58,7 @@ describe("lib/ in Chromium", () => {
     await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
     const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
     expect(errors).toEqual([]);
-    expect(result).toMatchObject({ backend: "wasm", simd: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
+    expect(result).toMatchObject({ backend: "wasm", simd: true, fma: true, fmaSupported: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
     expect(result.maxDiff as number).toBeLessThan(1e-4);
     expect(result.memory as number).toBeGreaterThan(0);
     expect(result.toWasm).toEqual({ inWasm: false, disposed: false, diff: 0, plainBuffer: true });

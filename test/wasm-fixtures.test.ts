@@ -1,15 +1,27 @@
-/** The wasm backend against PyTorch 1.13's outputs (../shared/fixtures), and the backend switch. */
-import { afterEach, describe, expect, it } from "vitest";
-import { conv2d, convInfo, getBackend, getBackendName, randn, setBackend, wasmAvailable, wasmMemoryBytes, wasmSimdSupported } from "../src/index.js";
+/**
+ * The wasm backend against PyTorch 1.13's outputs (../shared/fixtures), with both builds of its
+ * kernels where the runtime has relaxed SIMD (fused multiply-add, mul + add); the backend switch;
+ * the FMA switch.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  conv2d, convInfo, getBackend, getBackendName, getWasmFma, randn, setBackend, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported,
+} from "../src/index.js";
 import { expectClose, loadTorchCases, runTorchCase } from "./helpers.js";
 
 const cases = loadTorchCases();
 
-describe("wasm backend on the PyTorch fixtures", () => {
-  it("is available here (SIMD present and kernels built by npm run build:lib)", () => {
-    expect(wasmSimdSupported()).toBe(true);
-    expect(wasmAvailable()).toBe(true);
-  });
+const kernelBuilds = wasmFmaSupported() ? [true, false] : [false];
+const initialFma = getWasmFma();
+afterAll(() => setWasmFma(initialFma));
+
+it("the wasm backend is available here (SIMD present and kernels built by npm run build:lib)", () => {
+  expect(wasmSimdSupported()).toBe(true);
+  expect(wasmAvailable()).toBe(true);
+});
+
+describe.each(kernelBuilds.map((fma) => [fma ? "fused multiply-add" : "mul + add", fma] as const))("wasm backend (%s kernels) on the PyTorch fixtures", (_, fma) => {
+  beforeAll(() => setWasmFma(fma));
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
     const y = runTorchCase(c, "wasm");

@@ -2,11 +2,13 @@
  * The wasm backend equals the reference oracle (within 1e-4 relative) on random valid
  * configurations: rank 1-3, batch, groups, stride, dilation, padding (and padding modes),
  * bias, transposed with output padding; small channel counts (direct kernel, one panel) and wide
- * ones (packed strips over many 4-row panels).
+ * ones (packed strips over many 4-row panels). Both builds of the kernels where the runtime has
+ * relaxed SIMD: fused multiply-add and mul + add.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  getWasmFma, setWasmFma, wasmFmaSupported,
   conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, effectiveKernelSize, randn,
   type ConvOptions, type ConvTransposeOptions, type PaddingMode, type Tensor,
 } from "../src/index.js";
@@ -87,7 +89,12 @@ function checkConvTranspose(c: ReturnType<typeof configArb> extends fc.Arbitrary
   expectNear(f(x, w, b, { ...options, backend: "wasm" }), f(x, w, b, { ...options, backend: "reference" }));
 }
 
-describe("wasm equals the reference on random configurations", () => {
+const kernelBuilds = wasmFmaSupported() ? [true, false] : [false];
+const initialFma = getWasmFma();
+afterAll(() => setWasmFma(initialFma));
+
+describe.each(kernelBuilds.map((fma) => [fma ? "fused multiply-add" : "mul + add", fma] as const))("wasm (%s kernels) equals the reference on random configurations", (_, fma) => {
+  beforeAll(() => setWasmFma(fma));
   it("conv1d/2d/3d: groups, stride, dilation, padding and padding modes, batch, bias", () => {
     fc.assert(fc.property(configArb(false), checkConv), { numRuns: 300 });
   });

@@ -71,16 +71,16 @@ describe("threadsReady() in Node", () => {
 type PageGlobals = { ck: typeof import("../src/index.js"); workerUnits: () => number };
 
 describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
-  it("is isolated, defaults to navigator.hardwareConcurrency threads, and threadsReady() gives 2 after setThreads(2)", async () => {
+  it("is isolated, runs the fused multiply-add kernels, defaults to navigator.hardwareConcurrency threads, and threadsReady() gives 2 after setThreads(2)", async () => {
     const result = await tab.evaluate(async () => {
       const { ck } = window as unknown as PageGlobals;
-      const before = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threads: ck.getThreads(), backend: ck.getBackendName() };
+      const before = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threads: ck.getThreads(), backend: ck.getBackendName(), fma: ck.getWasmFma() };
       ck.setThreads(2);
       const ready = await ck.threadsReady();
       return { ...before, ready, threadsAfter: ck.getThreads() };
     });
     console.log(`isolated page: hardwareConcurrency ${result.cores}, default threads ${result.threads}`);
-    expect(result).toMatchObject({ isolated: true, backend: "wasm", ready: 2, threadsAfter: 2 });
+    expect(result).toMatchObject({ isolated: true, backend: "wasm", fma: true, ready: 2, threadsAfter: 2 });
     expect(result.threads).toBe(Math.min(60, result.cores));
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,7 @@
 /**
- * The compiled SIMD kernels (assembly/convkit.ts), in two builds: one over an ordinary memory
- * (browsers, single thread) and one over a shared memory (Node worker threads).
+ * The compiled SIMD kernels (assembly/convkit.ts), in four builds: over an ordinary memory
+ * (browsers, single thread) or a shared one (worker threads), each with f32x4 mul + add or with
+ * relaxed SIMD's fused multiply-add (runtimes that have it).
  *
  * This source version reads the .wasm files that `npm run build:lib` writes to lib/kernels/, so
  * that tests can run from src/. The build then replaces lib/kernels/wasm-binary.js with a module
@@ -11,7 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 
 /** The kernels' bytes, or null when they have not been built. */
-export function wasmBinary(shared: boolean): Uint8Array | null {
-  const url = new URL(`../../lib/kernels/${shared ? "convkit-shared" : "convkit"}.wasm`, import.meta.url);
+export function wasmBinary(shared: boolean, fma = false): Uint8Array | null {
+  const url = new URL(`../../lib/kernels/convkit${shared ? "-shared" : ""}${fma ? "-fma" : ""}.wasm`, import.meta.url);
   return existsSync(url) ? new Uint8Array(readFileSync(url)) : null;
 }

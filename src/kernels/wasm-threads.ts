@@ -19,6 +19,7 @@
  *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm.ts)
  *   WORKED   units run by workers (wraps at 2^32)
  *   RELEASED units whose input the caller has copied in (a job with a feed; else all units)
+ *   FMA      1: the job runs the fused multiply-add build of the kernels, 0: mul + add
  *   READY + w  worker w has instantiated the module
  *   CLAIM + w  0: worker w may join the job; 1: it joined (CAS 0 -> 1); 2: closed (CAS 0 -> 2)
  *   DONE + w   worker w finished the chunks it took
@@ -28,7 +29,7 @@
 import { ConvError } from "../errors.js";
 import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Feed, type Job, type WasmEngine } from "./wasm.js";
 
-const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, RELEASED = 9, READY = 16, CLAIM = 80, DONE = 144;
+const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, RELEASED = 9, FMA = 10, READY = 16, CLAIM = 80, DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
@@ -38,8 +39,9 @@ const START_TIMEOUT_MS = 10_000;
 
 /** A worker's life: `start` runs once with the module, memory and its index, then never returns. */
 const workerLoop = `
-function start({ module, memory, index, control, params, spin }, announce) {
-  const { gemm, prepChannels } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+function start({ module, fmaModule, memory, index, control, params, spin }, announce) {
+  // both builds of the kernels over the shared memory: each job names the one the caller runs
+  const builds = [module, fmaModule].map((m) => m && new WebAssembly.Instance(m, { env: { memory } }).exports);
   const c = new Int32Array(memory.buffer, control, 256);
   // read the job counter before announcing readiness: the first job may start right after
   let seen = Atomics.load(c, ${SEQ});
@@ -53,6 +55,7 @@ function start({ module, memory, index, control, params, spin }, announce) {
     // join the current job unless the caller already closed it (then it is done without us)
     if (Atomics.compareExchange(c, ${CLAIM} + index, 0, 1) !== 0) continue;
     const units = c[${UNITS}], chunk = c[${CHUNK}], buf = c[${BUF}] + index * c[${BUF_STRIDE}], prep = c[${JOB}] === ${JOB_PREP};
+    const { gemm, prepChannels } = builds[c[${FMA}]];
     let worked = 0;
     for (;;) {
       const u = Atomics.add(c, ${NEXT}, chunk);
@@ -134,7 +137,7 @@ function controlWords(e: WasmEngine): Int32Array {
 
 /** What a worker needs to instantiate the kernels over the caller's memory. */
 function startData(e: WasmEngine, index: number) {
-  return { module: e.module, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN };
+  return { module: e.module, fmaModule: e.fmaModule, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN };
 }
 
 /** Node: workers 1..count-1 exist and have instantiated the module, started one by one (bounded wait each). */
@@ -233,6 +236,7 @@ function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bu
   c[BUF] = buffers;
   c[BUF_STRIDE] = bufferBytes;
   c[JOB] = job;
+  c[FMA] = e.fma ? 1 : 0;
   Atomics.store(c, RELEASED, feed ? 0 : units);
   Atomics.store(c, NEXT, 0);
   for (let w = 1; w <= workers.length; w++) {
