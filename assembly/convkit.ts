@@ -37,6 +37,8 @@ const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW =
 const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
 const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, BUF = 24, X = 25, ID = 26, IH = 27, IW = 28;
 const PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
+// transposed weight layout: tap j of the conv reads the weight's tap T0 - j ST, of a KD0 x KH0 x KW0 kernel
+const T0D = 41, T0H = 42, T0W = 43, STD = 44, STH = 45, STW = 46, K0D = 47, K0H = 48, K0W = 49;
 
 @inline function p(P: usize, slot: i32): i32 {
   return load<i32>(P + (<usize>slot << 2));
@@ -200,8 +202,10 @@ export function pack(P: usize): void {
 
 /**
  * Packs the weights into ap (G, panels, K, MR) and the tap offsets into off (K, bytes).
- * Convolution weight: (F, Cg, kvol). Transposed weight: (C, Fg, kvol), read flipped, which turns
- * it into the equivalent convolution's (F, Cg, kvol).
+ * Convolution weight: (F, Cg, kvol). Transposed weight: (C, Fg, kvol0) of a KD0 x KH0 x KW0
+ * kernel, the conv's tap (a, b, e) read from its tap (T0D - a STD, T0H - b STH, T0W - e STW):
+ * flipped (T0 = k - 1, ST = 1) for a stride-1 transposed conv, or one output phase's sub-kernel
+ * (wasm.ts, convTransposeSubPixel).
  */
 export function packWeights(P: usize): void {
   const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), mr = p(P, MR);
@@ -248,10 +252,17 @@ export function packWeights(P: usize): void {
           let src = w + (<usize>((gi * Fg + f) * K) << 2);
           for (let k = 0; k < K; k++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src += 4; }
         } else {
-          // weight (C, Fg, kvol), flipped: value (c, t) is at ((gi Cg + c) Fg + f) kvol + kvol - 1 - t
+          // weight (C, Fg, kvol0): value (c, tap) is at ((gi Cg + c) Fg + f) kvol0 + tap
+          const t0d = p(P, T0D), t0h = p(P, T0H), t0w = p(P, T0W), std = p(P, STD), sth = p(P, STH), stw = p(P, STW);
+          const k0h = p(P, K0H), k0w = p(P, K0W), kv0 = p(P, K0D) * k0h * k0w;
           for (let c = 0; c < Cg; c++) {
-            let src = w + (<usize>(((gi * Cg + c) * Fg + f) * kv + kv - 1) << 2);
-            for (let t = 0; t < kv; t++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src -= 4; }
+            const base = w + (<usize>(((gi * Cg + c) * Fg + f) * kv0) << 2);
+            for (let ta = 0; ta < kD; ta++) {
+              for (let tb = 0; tb < kH; tb++) {
+                let src = base + (<usize>(((t0d - ta * std) * k0h + t0h - tb * sth) * k0w + t0w) << 2);
+                for (let te = 0; te < kW; te++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src -= <usize>stw << 2; }
+              }
+            }
           }
         }
       }
@@ -632,6 +643,46 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
           else kernel4x8(false, a, xb + (<usize>j0 << 2), off, K, bb, rows, yf, fStride, oh, ow, Wq, OWv, OHv);
         } else {
           kernel1x32(a, xb + (<usize>j0 << 2), off, K, bb, yf, oh, ow, Wq, OWv, OHv, buf);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * One output phase of a strided transposed conv into y (wasm.ts, convTransposeSubPixel):
+ * z (planes, cD, cH, cW) -> y[p, qd sD + pD, qh sH + pH, qw sW + pW] of y (planes, oD, oH, oW).
+ */
+export function scatterPhase(z: usize, y: usize, planes: i32, cD: i32, cH: i32, cW: i32, sD: i32, sH: i32, sW: i32, oD: i32, oH: i32, oW: i32, pD: i32, pH: i32, pW: i32): void {
+  const plane = oD * oH * oW;
+  const step = <usize>sW << 2;
+  for (let p = 0; p < planes; p++) {
+    for (let qd = 0; qd < cD; qd++) {
+      for (let qh = 0; qh < cH; qh++) {
+        let dst = y + (<usize>(p * plane + ((qd * sD + pD) * oH + qh * sH + pH) * oW + pW) << 2);
+        if (sW == 2) {
+          // two outputs per step: z's 4 values go to every other float of 8
+          let qw = 0;
+          for (; qw + 4 <= cW; qw += 4) {
+            const v = v128.load(z);
+            store<f32>(dst, f32x4.extract_lane(v, 0));
+            store<f32>(dst, f32x4.extract_lane(v, 1), 8);
+            store<f32>(dst, f32x4.extract_lane(v, 2), 16);
+            store<f32>(dst, f32x4.extract_lane(v, 3), 24);
+            z += 16;
+            dst += 32;
+          }
+          for (; qw < cW; qw++) {
+            store<f32>(dst, load<f32>(z));
+            z += 4;
+            dst += 8;
+          }
+        } else {
+          for (let qw = 0; qw < cW; qw++) {
+            store<f32>(dst, load<f32>(z));
+            z += 4;
+            dst += step;
+          }
         }
       }
     }

@@ -35,6 +35,8 @@ export const Param = {
   ID: 26, IH: 27, IW: 28, PD: 32, PH: 33, PW: 34,
   // raw weights; flags: transposed weight layout, panel rows, xp is x, packed strips, fused prep
   WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40,
+  // transposed weight layout (C, F/g, ...k0): the conv's tap j reads tap T0 - j ST (per dimension)
+  T0D: 41, STD: 44, K0D: 47,
 } as const;
 
 export const PARAMS_OFFSET = 256;
@@ -55,6 +57,7 @@ export interface KernelExports {
   units(params: number): number;
   gemm(params: number, u0: number, u1: number, buf: number): void;
   conv(params: number, buf: number): void;
+  scatterPhase(z: number, y: number, planes: number, cD: number, cH: number, cW: number, sD: number, sH: number, sW: number, oD: number, oH: number, oW: number, pD: number, pH: number, pW: number): void;
 }
 
 /**
@@ -343,13 +346,33 @@ function panelRows(fg: number): number {
   return fg <= 2 ? 1 : 4;
 }
 
+/** Where run() finds its input and leaves its output, beside the plain copy in and out. */
+interface RunOptions {
+  /** Return a view of the output in the module's memory, valid until the next call (no copy out). */
+  view?: boolean;
+  /** Copy the output into this array (written directly when it is a resident array). */
+  into?: Float32Array | null;
+  /** Float offset where the call's scratch starts (default heapTop): memory below it is kept. */
+  scratchAt?: number;
+  /** Float offset where x already is (with SLACK after it): it is not copied in. */
+  xAt?: number;
+  /** Float offset where the weight already is: it is not copied in. */
+  wAt?: number;
+  /**
+   * The weight is in transposed layout (C_in, C_out/g, ...kernel) and the conv's tap j reads its
+   * tap origin - j step, per dimension (one phase of convTransposeSubPixel). Default: for a
+   * transposed info, the flipped kernel (origin k - 1, step 1); else the conv layout, as is.
+   */
+  weightTaps?: { origin: readonly number[]; step: readonly number[]; kernel: readonly number[] };
+}
+
 /**
- * Lays one call out in memory, runs it and copies the output out (with `view`, returns a view of
- * the output in the module's memory instead, valid until the next call: no fresh array to fault in).
+ * Lays one call out in memory, runs it and copies the output out (see RunOptions for the other
+ * places the output can go).
  * For a (stride-1) transposed call, the equivalent convolution is run: input padded by
  * d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
-function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, view = false, into: Float32Array | null = null): Float32Array {
+function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, { view = false, into = null, scratchAt, xAt: xGiven, wAt: wGiven, weightTaps }: RunOptions = {}): Float32Array {
   const e = wasmEngine();
   if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
@@ -403,8 +426,10 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const inLen = x.length, outLen = n * f * outPlane;
 
   // Buffers, in floats from heapTop (each 16-byte aligned); resident arrays are used where they are.
-  let at = heapTop / 4;
-  const xResident = residentBlocks.get(x), wResident = residentBlocks.get(weight), yResident = into && residentBlocks.get(into);
+  let at = scratchAt ?? heapTop / 4;
+  const wResident = wGiven !== undefined ? { at: wGiven * 4 } : residentBlocks.get(weight), yResident = into && residentBlocks.get(into);
+  // x in place: a resident array, or where the caller put it (xGiven)
+  const xResident = xGiven !== undefined ? { at: xGiven * 4 } : residentBlocks.get(x);
   const xAt = xResident ? xResident.at / 4 : at;
   if (!xResident) at = align4(at + inLen + SLACK);
   const wAt = wResident ? wResident.at / 4 : at;
@@ -437,7 +462,17 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   i32[P + Param.N] = n; i32[P + Param.G] = g; i32[P + Param.CG] = cg; i32[P + Param.FG] = fg;
   i32[P + Param.XP] = xpAt * 4; i32[P + Param.AP] = apAt * 4; i32[P + Param.BIAS] = biasAt * 4; i32[P + Param.Y] = yAt * 4;
   i32[P + Param.OFF] = offAt * 4; i32[P + Param.BUF] = bufAt * 4; i32[P + Param.X] = xAt * 4;
-  i32[P + Param.WPTR] = wAt * 4; i32[P + Param.TRANSPOSED] = transposed ? 1 : 0; i32[P + Param.MR] = mr;
+  i32[P + Param.WPTR] = wAt * 4; i32[P + Param.MR] = mr;
+  const taps = weightTaps ?? (transposed ? { origin: info.kernelSize.map((k) => k - 1), step: info.kernelSize.map(() => 1), kernel: info.kernelSize } : null);
+  i32[P + Param.TRANSPOSED] = taps ? 1 : 0;
+  if (taps) {
+    for (let i = 0; i < 3; i++) {
+      const j = i - lead;
+      i32[P + Param.T0D + i] = j < 0 ? 0 : taps.origin[j]!;
+      i32[P + Param.STD + i] = j < 0 ? 1 : taps.step[j]!;
+      i32[P + Param.K0D + i] = j < 0 ? 1 : taps.kernel[j]!;
+    }
+  }
   i32[P + Param.IDENTITY] = identity ? 1 : 0;
   // pack strips of B when enough panels reuse them (dense convs); grouped/depthwise read xp directly
   i32[P + Param.PACKB] = mr === 4 && panels >= 4 ? 1 : 0;
@@ -468,7 +503,7 @@ const align4 = (v: number): number => Math.ceil(v / 4) * 4;
 
 /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding; into `out` if given. */
 export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
-  return run(info, x, weight, bias, false, out);
+  return run(info, x, weight, bias, { into: out });
 }
 
 /**
@@ -477,7 +512,7 @@ export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, 
  * sub-pixel decomposition (below), which skips the zeros a zero-inserted input would multiply.
  */
 export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
-  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias, out) : run(info, x, weight, bias, false, out);
+  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias, out) : run(info, x, weight, bias, { into: out });
 }
 
 /**
@@ -491,8 +526,10 @@ export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float
  * arithmetic", sec. 4; Shi et al. 2016, "sub-pixel convolution").
  */
 interface PhaseTaps {
-  /** Taps of w in sub-kernel order (j = 0, 1, ...: increasing input offset). */
+  /** Taps of w in sub-kernel order (j = 0, 1, ...: increasing input offset): taps[0] - j step. */
   taps: number[];
+  /** Tap step between consecutive taps, s / gcd(d, s). */
+  step: number;
   dilation: number;
   padBefore: number;
   /** Outputs of this phase. */
@@ -506,6 +543,7 @@ function phaseTaps(phase: number, stride: number, dilation: number, kernel: numb
   const tLast = taps[0] ?? 0;
   return {
     taps,
+    step,
     dilation: (dilation * step) / stride,
     padBefore: -(phase + padding - tLast * dilation) / stride,
     count: out > phase ? Math.ceil((out - phase) / stride) : 0,
@@ -520,21 +558,32 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * zero-inserted form multiplies by non-zeros: prod(s) times fewer multiply-adds.
  */
 function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null): Float32Array {
-  const rank = info.inSize.length;
-  const { batch: n, inChannels: c, outChannels: f, groups: g } = info;
-  const cg = c / g, fg = f / g;
+  const e = wasmEngine();
+  if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
+  if (f32.length === 0) views(e);
+  const rank = info.inSize.length, lead = 3 - rank;
+  const { batch: n, outChannels: f } = info;
   const outSize = info.outSize, kernel = info.kernelSize;
-  // output strides of y (N, F, ...out), per spatial dimension
-  const yStride: number[] = [];
-  let plane = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    yStride[i] = plane;
-    plane *= outSize[i]!;
-  }
-  // every output position belongs to one phase, so each is written once below
-  const y = out ?? new Float32Array(n * f * plane);
+  const outLen = n * f * outSize.reduce((a, v) => a * v, 1);
+  // y, x and the weight stay in the module's memory for every phase: y is `out` itself when it is
+  // resident, else a region below the phases' scratch (copied out at the end); x and the weight
+  // are copied in once (not at all when resident)
+  const yResident = out ? residentBlocks.get(out) : undefined;
+  let at = heapTop / 4;
+  const yAt = yResident ? yResident.at / 4 : at;
+  if (!yResident) at = align4(at + outLen);
+  const xResident = residentBlocks.get(x), wResident = residentBlocks.get(weight);
+  const xAt = xResident ? xResident.at / 4 : at;
+  if (!xResident) at = align4(at + x.length + SLACK);
+  const wAt = wResident ? wResident.at / 4 : at;
+  if (!wResident) at = align4(at + weight.length);
+  ensureBytes(info.op, e, at * 4);
+  if (!xResident) f32.set(x, xAt);
+  if (!wResident) f32.set(weight, wAt);
   const phases = info.stride.reduce((a, s) => a * s, 1);
-  const kvol = kernel.reduce((a, k) => a * k, 1);
+  // as 3-D (leading sizes 1): stride, output size, phase, phase's output count
+  const pad3 = (v: readonly number[], fill: number) => [...Array<number>(lead).fill(fill), ...v];
+  const s3 = pad3(info.stride, 1), o3 = pad3(outSize, 1);
   for (let ph = 0; ph < phases; ph++) {
     // this phase along each dimension (the last varies fastest)
     const phase: number[] = [];
@@ -546,36 +595,15 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
     if (dims.some((d) => d.count === 0)) continue;
     const counts = dims.map((d) => d.count);
     const subPlane = counts.reduce((a, v) => a * v, 1);
-    let z: Float32Array;
+    let zAt: number;
     if (dims.some((d) => d.taps.length === 0)) {
       // no tap reaches this phase: its outputs are the bias
-      z = new Float32Array(n * f * subPlane);
-      if (bias) for (let b = 0; b < n * f; b++) z.fill(bias[b % f]!, b * subPlane, (b + 1) * subPlane);
+      zAt = at;
+      ensureBytes(info.op, e, (zAt + n * f * subPlane) * 4);
+      for (let b = 0; b < n * f; b++) f32.fill(bias ? bias[b % f]! : 0, zAt + b * subPlane, zAt + (b + 1) * subPlane);
     } else {
-      // the sub-kernel in convolution layout (F, C/g, ...M), from the transposed (C, F/g, ...k)
+      // the sub-kernel: taps taps[0] - j step of the transposed weight, read where it is (packWeights)
       const m = dims.map((d) => d.taps.length);
-      const mvol = m.reduce((a, v) => a * v, 1);
-      const sub = new Float32Array(f * cg * mvol);
-      const kStride: number[] = [];
-      for (let i = rank - 1, s = 1; i >= 0; i--) {
-        kStride[i] = s;
-        s *= kernel[i]!;
-      }
-      for (let j = 0; j < mvol; j++) {
-        // tap offset in w's kernel volume for sub-kernel position j
-        let tap = 0;
-        for (let i = rank - 1, r = j; i >= 0; i--) {
-          tap += dims[i]!.taps[r % m[i]!]! * kStride[i]!;
-          r = Math.floor(r / m[i]!);
-        }
-        for (let gi = 0; gi < g; gi++) {
-          for (let fo = 0; fo < fg; fo++) {
-            for (let ci = 0; ci < cg; ci++) {
-              sub[((gi * fg + fo) * cg + ci) * mvol + j] = weight[((gi * cg + ci) * fg + fo) * kvol + tap]!;
-            }
-          }
-        }
-      }
       const padBefore = dims.map((d) => d.padBefore);
       const phaseInfo: ConvInfo = {
         ...info,
@@ -589,26 +617,16 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
         padAfter: dims.map((d, i) => d.count + d.dilation * (m[i]! - 1) - d.padBefore - info.inSize[i]!),
         outputPadding: counts.map(() => 0),
       };
-      // a view of the phase's output in the module's memory, read by the interleave below
-      z = run(phaseInfo, x, sub, bias, true);
+      // the phase's output stays in the module's memory, above y and x
+      const weightTaps = { origin: dims.map((d) => d.taps[0]!), step: dims.map((d) => d.step), kernel };
+      zAt = run(phaseInfo, x, weight, bias, { view: true, scratchAt: at, xAt, wAt, weightTaps }).byteOffset / 4;
     }
-    // interleave: y[b, ..., q_i s_i + phase_i, ...] = z[b, ..., q_i, ...]
-    let start = 0;
-    for (let i = 0; i < rank; i++) start += phase[i]! * yStride[i]!;
-    const last = rank - 1, wStep = info.stride[last]! * yStride[last]!, rowLength = counts[last]!;
-    const rows = subPlane / rowLength;
-    let zi = 0;
-    for (let b = 0; b < n * f; b++) {
-      for (let row = 0; row < rows; row++) {
-        // the row's first output position: leading sub-indices times their strides in y
-        let at = b * plane + start;
-        for (let i = last - 1, r = row; i >= 0; i--) {
-          at += (r % counts[i]!) * info.stride[i]! * yStride[i]!;
-          r = Math.floor(r / counts[i]!);
-        }
-        for (let q = 0; q < rowLength; q++, at += wStep) y[at] = z[zi++]!;
-      }
-    }
+    // y[b, ..., q_i s_i + phase_i, ...] = z[b, ..., q_i, ...]
+    const c3 = pad3(counts, 1), p3 = pad3(phase, 0);
+    e.exports.scatterPhase(zAt * 4, yAt * 4, n * f, c3[0]!, c3[1]!, c3[2]!, s3[0]!, s3[1]!, s3[2]!, o3[0]!, o3[1]!, o3[2]!, p3[0]!, p3[1]!, p3[2]!);
   }
+  if (yResident) return out!;
+  const y = out ?? new Float32Array(outLen);
+  y.set(f32.subarray(yAt, yAt + outLen));
   return y;
 }
