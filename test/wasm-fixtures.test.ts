@@ -79,6 +79,24 @@ describe("wasm memory", () => {
     expect(wasmMemoryBytes()).toBe(before);
   });
 
+  it("a memory that cannot grow (the system refuses) gives a ConvError naming the op and the sizes, and the engine goes on", async () => {
+    const { wasmEngine } = await import("../src/kernels/wasm.js");
+    const memory = wasmEngine()!.memory as WebAssembly.Memory & { grow: (pages: number) => number };
+    memory.grow = () => {
+      throw new RangeError("WebAssembly.Memory.grow(): Unable to grow instance memory");
+    };
+    try {
+      const big = randn([1, 8, 64 + wasmMemoryBytes() / 2 ** 12, 64], { seed: 10 });
+      expect(() => conv2d(big, randn([8, 8, 3, 3], { seed: 11 }), null, { padding: 1, backend: "wasm" })).toThrow(
+        /^conv2d: the wasm backend could not grow its WebAssembly memory from \d+ to \d+ MiB \(WebAssembly\.Memory\.grow\(\): Unable to grow instance memory\); run it with \{ backend: "reference" \}$/,
+      );
+    } finally {
+      delete (memory as { grow?: unknown }).grow;
+    }
+    const x = randn([1, 2, 5, 5], { seed: 12 }), w = randn([3, 2, 3, 3], { seed: 13 });
+    expectClose(conv2d(x, w, null, { backend: "wasm" }), conv2d(x, w, null, { backend: "reference" }).data, { rtol: 1e-5, atol: 1e-6 });
+  });
+
   it("returns a fresh output each call (never a view of the wasm memory)", () => {
     const x = randn([1, 2, 5, 5], { seed: 7 });
     const w = randn([3, 2, 3, 3], { seed: 8 });

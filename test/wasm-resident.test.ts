@@ -161,6 +161,13 @@ describe("disposeWasm", () => {
     expect(() => toWasm(gone(x))).toThrow(/^toWasm: the tensor \[1, 2, 5, 5\] was disposed/);
   });
 
+  it("more than the 2 GiB memory in wasm is refused before growing, naming the op and what is held", async () => {
+    const { allocResident } = await import("../src/kernels/wasm.js");
+    const before = wasmMemoryBytes();
+    expect(() => allocResident("toWasm", 2 ** 29)).toThrow(/^toWasm: 2048 MiB more in wasm memory would pass the wasm backend's 2 GiB limit \(tensors in wasm hold \d+ MiB; disposeWasm frees them\)$/);
+    expect(wasmMemoryBytes()).toBe(before);
+  });
+
   it("a tensor in wasm as both input and out is refused as overlapping", () => {
     const r = toWasm(randn([1, 2, 5, 5], { seed: 13 }));
     expect(() => conv2d(r, randn([2, 2, 3, 3]), null, { padding: 1, out: r })).toThrow(/^conv2d: out shares memory with the input \[1, 2, 5, 5\]/);

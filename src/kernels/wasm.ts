@@ -211,13 +211,21 @@ function views(e: WasmEngine): void {
   i32 = new Int32Array(e.memory.buffer);
 }
 
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
 function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new ConvError(op, `the wasm backend needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with { backend: "reference" }`);
+    throw new ConvError(op, `the wasm backend needs ${mib(bytes)} MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with { backend: "reference" }`);
   }
   if (bytes <= f32.byteLength) return;
   const have = e.memory.buffer.byteLength;
-  if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) {
+    try {
+      e.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch (error) {
+      throw new ConvError(op, `the wasm backend could not grow its WebAssembly memory from ${mib(have)} to ${mib(bytes)} MiB (${(error as Error).message}); run it with { backend: "reference" }`);
+    }
+  }
   views(e);
 }
 
@@ -263,6 +271,9 @@ export function allocResident(op: string, length: number): Float32Array | null {
     break;
   }
   if (at < 0) {
+    if (heapTop + bytes > MAX_MEMORY_BYTES) {
+      throw new ConvError(op, `${mib(length * 4)} MiB more in wasm memory would pass the wasm backend's 2 GiB limit (tensors in wasm hold ${mib(residentBytes)} MiB; disposeWasm frees them)`);
+    }
     ensureBytes(op, e, heapTop + bytes);
     at = heapTop;
     heapTop += bytes;
