@@ -22,7 +22,7 @@
  * Works in Node and in browsers. `measureLatency` runs to completion; `measureLatencyAsync` pauses
  * between samples (a macrotask), so a page stays responsive and can show progress.
  */
-import { getBackendName, getThreads } from "./backend.js";
+import { getBackendName, getThreads, getWasmFma } from "./backend.js";
 import { check } from "./errors.js";
 import { defaultNow, median, timeSample } from "./timing.js";
 import { buildLayer, type LayerSpec } from "./layer-spec.js";
@@ -110,6 +110,8 @@ export interface LatencyReport {
   backend: string;
   /** Threads of the wasm backend (1 for the reference backend). */
   threads: number;
+  /** Whether the wasm backend ran its fused multiply-add kernels (setWasmFma); absent or false otherwise. */
+  fma?: boolean;
   baseline: string;
   rounds: number;
   rows: LatencyRow[];
@@ -229,6 +231,7 @@ function* latencySteps(variants: readonly LatencyVariant[], { warmup = 2, rounds
   return {
     backend,
     threads: backend === "wasm" ? getThreads() : 1,
+    fma: backend === "wasm" && getWasmFma(),
     baseline: baseline ?? prepared[0]!.name,
     rounds,
     rows: latencyRows(prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })), { baseline }),
@@ -291,7 +294,7 @@ export function formatLatencyTable(report: LatencyReport): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   return [
-    `${report.backend} backend, ${report.threads} thread${report.threads === 1 ? "" : "s"}, median of ${report.rounds} rounds; ratios against ${report.baseline}`,
+    `${report.backend} backend${report.fma ? " (fused multiply-add)" : ""}, ${report.threads} thread${report.threads === 1 ? "" : "s"}, median of ${report.rounds} rounds; ratios against ${report.baseline}`,
     row(header),
     ...lines.map(row),
   ].join("\n");

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   ConvError, formatLatencyTable, getBackendName, latencyRows, layerStats, matchedBudgetVariants, measureLatency, measureLatencyAsync, median,
-  mobileNetCostRatio, setBackend, timeSample, type LatencyProgress, type LatencyVariant, type LayerSpec,
+  getWasmFma, mobileNetCostRatio, setBackend, setWasmFma, timeSample, type LatencyProgress, type LatencyVariant, type LayerSpec,
 } from "../src/index.js";
 
 /** A clock that moves only when asked: `tick(ms)` inside a fake call, or `step` ms per reading. */
@@ -166,7 +166,21 @@ describe("measureLatency", () => {
   it("reports the backend it ran on (the reference backend runs on one thread)", () => {
     setBackend("reference");
     const report = measureLatency(small().slice(0, 2), { rounds: 1, warmup: 0, sampleMs: 0, now: fakeClock(1).now });
-    expect(report).toMatchObject({ backend: "reference", threads: 1 });
+    expect(report).toMatchObject({ backend: "reference", threads: 1, fma: false });
+  });
+
+  it("reports whether the wasm backend ran its fused multiply-add kernels", () => {
+    setBackend("wasm");
+    const initial = getWasmFma();
+    try {
+      for (const fma of [true, false]) {
+        setWasmFma(fma);
+        const report = measureLatency(small().slice(0, 1), { rounds: 1, warmup: 0, sampleMs: 0, now: fakeClock(1).now });
+        expect(report).toMatchObject({ backend: "wasm", fma });
+      }
+    } finally {
+      setWasmFma(initial);
+    }
   });
 
   it("fails before timing anything on a bad spec, an unknown baseline or bad options", () => {
@@ -219,6 +233,9 @@ describe("formatLatencyTable", () => {
     const text = formatLatencyTable({ backend: "wasm", threads: 1, baseline: "regular", rounds: 1, rows });
     const lines = text.split("\n");
     expect(lines[0]).toBe("wasm backend, 1 thread, median of 1 rounds; ratios against regular");
+    expect(formatLatencyTable({ backend: "wasm", threads: 2, fma: true, baseline: "regular", rounds: 3, rows }).split("\n")[0]).toBe(
+      "wasm backend (fused multiply-add), 2 threads, median of 3 rounds; ratios against regular",
+    );
     expect(lines[1]).toMatch(/^variant\s+MACs\s+memory\s+FLOP\/B\s+median ms\s+GFLOP\/s\s+MACs ×\s+time ×\s+time\/MAC ×$/);
     expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^regular\s+20,736\s+4\.61 kB\s+[\d.]+\s+2\.000\s+0\.0\s+1\.000\s+1\.000\s+1\.0$/);

@@ -64,7 +64,7 @@ describe("the FLOPs are not latency page", () => {
       console.log(`flops-vs-latency: load event after ${loadMs} ms; first readout phase "${firstPhase}"; measurement done ${Date.now() - startedAt} ms later`);
 
       const progress = await page.locator("#latency-progress span").innerText();
-      expect(progress).toMatch(/^done: 45 samples in [\d.]+ s on the wasm backend, 1 thread$/);
+      expect(progress).toMatch(/^done: 45 samples in [\d.]+ s on the wasm backend \(fused multiply-add\), 1 thread$/);
       const variants = costs.length;
       expect(await page.locator('svg[data-chart="latency-scatter"] g[aria-label="dot"] circle').count()).toBe(variants);
       expect(await page.locator('svg[data-chart="latency-scatter"] g[aria-label="line"] path').count()).toBe(1);
