@@ -24,7 +24,7 @@ export { wasmResidentBytes } from "./kernels/wasm.js";
 
 /** A copy of `t` in the wasm engine's memory (a plain copy where that memory is not shared; see inWasm). */
 export function toWasm(t: Tensor): Tensor {
-  if (!(t instanceof Tensor)) throw new ConvError("toWasm", `expected a Tensor, got ${t === null ? "null" : typeof t}`);
+  checkTensor("toWasm", t);
   checkNotDisposed("toWasm", "tensor", t);
   const data = allocResident("toWasm", t.size);
   if (!data) return new Tensor(t.data.slice(), t.shape);
@@ -32,9 +32,9 @@ export function toWasm(t: Tensor): Tensor {
   return new Tensor(data, t.shape);
 }
 
-/** Whether `t`'s values live in the wasm engine's memory (made by toWasm and not disposed). */
+/** Whether `t`'s values live in the wasm engine's memory (made by toWasm and not disposed); false for anything else. */
 export function inWasm(t: Tensor): boolean {
-  return isResident(t.data);
+  return t instanceof Tensor && isResident(t.data);
 }
 
 /**
@@ -42,7 +42,12 @@ export function inWasm(t: Tensor): boolean {
  * be used again. Returns false, doing nothing, for any other tensor (or one already disposed).
  */
 export function disposeWasm(t: Tensor): boolean {
+  checkTensor("disposeWasm", t);
   return freeResident(t.data);
+}
+
+function checkTensor(op: string, t: unknown): void {
+  if (!(t instanceof Tensor)) throw new ConvError(op, `expected a Tensor, got ${t === null ? "null" : typeof t}`);
 }
 
 /** Throws if `t` is a tensor whose engine memory disposeWasm freed (its data may hold anything now). */

@@ -147,6 +147,13 @@ describe("disposeWasm", () => {
     expect(disposeWasm(zeros([4]))).toBe(false);
   });
 
+  it("toWasm and disposeWasm refuse what is not a Tensor, naming the op; inWasm says false", () => {
+    expect(() => toWasm(null as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got null$/);
+    expect(() => toWasm(new Float32Array(4) as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got object$/);
+    expect(() => disposeWasm(undefined as unknown as Tensor)).toThrow(/^disposeWasm: expected a Tensor, got undefined$/);
+    expect(inWasm(null as unknown as Tensor)).toBe(false);
+  });
+
   it("a disposed tensor is refused as input, weight, bias or out, naming the op, the argument and its shape", () => {
     const x = randn([1, 2, 5, 5], { seed: 10 }), w = randn([3, 2, 3, 3], { seed: 11 }), b = randn([3], { seed: 12 });
     const gone = (t: Tensor) => {
