@@ -1,6 +1,6 @@
 /** Options are precise unions: a misspelled padding mode or padding string does not compile. */
 import { describe, expectTypeOf, it } from "vitest";
-import { Conv1d, Conv2d, conv2d, conv3d, convTranspose2d, maxPool2d, pad, zeros, type PaddingMode, type Tensor } from "../src/index.js";
+import { Conv1d, Conv2d, conv2d, conv3d, convTranspose2d, disposeWasm, maxPool2d, pad, setWasmFma, toWasm, zeros, type PaddingMode, type Tensor } from "../src/index.js";
 
 const x = zeros([1, 4, 5, 5]);
 const w = zeros([10, 4, 3, 3]);
@@ -43,5 +43,14 @@ describe("option types", () => {
     maxPool2d(x, { stride: 2 });
     // @ts-expect-error pad modes are a closed set
     pad(x, [1, 1], "edge");
+  });
+
+  it("tensors in wasm memory are Tensors; the FMA switch takes a boolean", () => {
+    expectTypeOf(toWasm(x)).toEqualTypeOf<Tensor>();
+    expectTypeOf(disposeWasm(x)).toEqualTypeOf<boolean>();
+    // @ts-expect-error toWasm copies a Tensor, not a bare array
+    toWasm(new Float32Array(4));
+    // @ts-expect-error setWasmFma takes true or false
+    setWasmFma("on");
   });
 });
