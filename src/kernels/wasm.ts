@@ -171,10 +171,11 @@ export function wasmUnavailableReason(): string {
 
 /**
  * Whether calls use the kernels' fused multiply-add build (f32x4.relaxed_madd; 11-22% faster
- * here on dense and grouped convs, 5-9% on depthwise) or f32x4 mul + add. On by default where the runtime has relaxed SIMD. FMA rounds once
- * where mul + add rounds twice, so results differ in the last bits between the two (both are
- * within the tests' 1e-4 of the reference); turn it off for results bitwise equal to those of a
- * runtime without relaxed SIMD. Thread counts never change results.
+ * here on dense and grouped convs, 5-9% on depthwise) or f32x4 mul + add. On by default where
+ * the runtime has relaxed SIMD. FMA rounds once where mul + add rounds twice, so results differ
+ * in the last bits between the two (both are within the tests' 1e-4 of the reference); turn it
+ * off for results bitwise equal to those of a runtime without relaxed SIMD. Thread counts never
+ * change results.
  */
 export function setWasmFma(enabled: boolean): void {
   if (typeof enabled !== "boolean") throw new ConvError("setWasmFma", `enabled must be true or false, got ${JSON.stringify(enabled)}`);
