@@ -315,6 +315,16 @@ export function freeResident(view: Float32Array): boolean {
   return true;
 }
 
+/**
+ * Float offset where the kernels can read or write `array` in place: `given` (where the caller
+ * put it), else a live resident array's block; -1 when it must be laid out and copied.
+ */
+function inPlaceAt(array: Float32Array | null, given?: number): number {
+  if (given !== undefined) return given;
+  const block = array && residentBlocks.get(array);
+  return block ? block.at / 4 : -1;
+}
+
 /** Whether `view` is a live resident array / one that has been freed. */
 export const isResident = (view: Float32Array): boolean => residentBlocks.has(view);
 export const isFreedResident = (view: Float32Array): boolean => freedArrays.has(view);
@@ -439,13 +449,11 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
 
   // Buffers, in floats from heapTop (each 16-byte aligned); resident arrays are used where they are.
   let at = scratchAt ?? heapTop / 4;
-  const wResident = wGiven !== undefined ? { at: wGiven * 4 } : residentBlocks.get(weight), yResident = into && residentBlocks.get(into);
-  // x in place: a resident array, or where the caller put it (xGiven)
-  const xResident = xGiven !== undefined ? { at: xGiven * 4 } : residentBlocks.get(x);
-  const xAt = xResident ? xResident.at / 4 : at;
-  if (!xResident) at = align4(at + inLen + SLACK);
-  const wAt = wResident ? wResident.at / 4 : at;
-  if (!wResident) at = align4(at + weight.length);
+  const xHere = inPlaceAt(x, xGiven), wHere = inPlaceAt(weight, wGiven), yHere = inPlaceAt(into);
+  const xAt = xHere >= 0 ? xHere : at;
+  if (xHere < 0) at = align4(at + inLen + SLACK);
+  const wAt = wHere >= 0 ? wHere : at;
+  if (wHere < 0) at = align4(at + weight.length);
   const biasAt = at; at = align4(at + f + 8);
   const apAt = at; at = align4(at + g * panels * k * mr);
   const offAt = at; at = align4(at + k);
@@ -453,8 +461,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   const fused = mr === 1 && cg === 1 && !identity;
   const xpAt = identity || fused ? xAt : at;
   if (!identity && !fused) at = align4(at + n * c * channelStride + SLACK);
-  const yAt = yResident ? yResident.at / 4 : at;
-  if (!yResident) at = align4(at + outLen);
+  const yAt = yHere >= 0 ? yHere : at;
+  if (yHere < 0) at = align4(at + outLen);
   const macs = outLen * k;
   const threads = parallel && macs >= parallelMinMacs ? parallelThreads : 1;
   // per thread: a packed strip (K x 8) or 32 floats of tile; fused: one prepped channel + slack +
@@ -465,9 +473,9 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   if (fused) for (let t = 0; t < threads; t++) i32[bufAt + t * bufFloats + channelStride + SLACK + 64] = 0;
 
   // threaded calls whose first job runs by input channel copy x in as that job runs (Feed)
-  const feedX = threads > 1 && !identity && !xResident;
-  if (!feedX && !xResident) f32.set(x, xAt);
-  if (!wResident) f32.set(weight, wAt);
+  const feedX = threads > 1 && !identity && xHere < 0;
+  if (!feedX && xHere < 0) f32.set(x, xAt);
+  if (wHere < 0) f32.set(weight, wAt);
   if (bias) f32.set(bias, biasAt);
   f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
 
@@ -497,14 +505,14 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0, feedX ? feed : null);
     // depthwise-like gemm units are (n, g) = input channels: they take the feed themselves
     const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen, fused && feedX ? feed : null) ?? into;
-    if (yResident) return into!;
+    if (yHere >= 0) return into!;
     if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
   e.exports.conv(PARAMS_OFFSET, bufAt * 4);
   if (into) {
-    if (!yResident) into.set(f32.subarray(yAt, yAt + outLen));
+    if (yHere < 0) into.set(f32.subarray(yAt, yAt + outLen));
     return into;
   }
   if (view) return f32.subarray(yAt, yAt + outLen);
@@ -585,18 +593,17 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
   // y, x and the weight stay in the module's memory for every phase: y is `out` itself when it is
   // resident, else a region below the phases' scratch (copied out at the end); x and the weight
   // are copied in once (not at all when resident)
-  const yResident = out ? residentBlocks.get(out) : undefined;
   let at = heapTop / 4;
-  const yAt = yResident ? yResident.at / 4 : at;
-  if (!yResident) at = align4(at + outLen);
-  const xResident = residentBlocks.get(x), wResident = residentBlocks.get(weight);
-  const xAt = xResident ? xResident.at / 4 : at;
-  if (!xResident) at = align4(at + x.length + SLACK);
-  const wAt = wResident ? wResident.at / 4 : at;
-  if (!wResident) at = align4(at + weight.length);
+  const yHere = inPlaceAt(out), xHere = inPlaceAt(x), wHere = inPlaceAt(weight);
+  const yAt = yHere >= 0 ? yHere : at;
+  if (yHere < 0) at = align4(at + outLen);
+  const xAt = xHere >= 0 ? xHere : at;
+  if (xHere < 0) at = align4(at + x.length + SLACK);
+  const wAt = wHere >= 0 ? wHere : at;
+  if (wHere < 0) at = align4(at + weight.length);
   ensureBytes(info.op, e, at * 4);
-  if (!xResident) f32.set(x, xAt);
-  if (!wResident) f32.set(weight, wAt);
+  if (xHere < 0) f32.set(x, xAt);
+  if (wHere < 0) f32.set(weight, wAt);
   const phases = info.stride.reduce((a, s) => a * s, 1);
   // as 3-D (leading sizes 1): stride, output size, phase, phase's output count
   const pad3 = (v: readonly number[], fill: number) => [...Array<number>(lead).fill(fill), ...v];
@@ -642,7 +649,7 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
     const c3 = pad3(counts, 1), p3 = pad3(phase, 0);
     e.exports.scatterPhase(zAt * 4, yAt * 4, n * f, c3[0]!, c3[1]!, c3[2]!, s3[0]!, s3[1]!, s3[2]!, o3[0]!, o3[1]!, o3[2]!, p3[0]!, p3[1]!, p3[2]!);
   }
-  if (yResident) return out!;
+  if (yHere >= 0) return out!;
   const y = out ?? new Float32Array(outLen);
   y.set(f32.subarray(yAt, yAt + outLen));
   return y;
