@@ -22,6 +22,10 @@
  * SIMD: on by default in Node 22+ and Chromium; on Node 20 the bench re-runs itself with
  * --experimental-wasm-relaxed-simd so that both can be measured).
  *
+ * Two threads can only be faster where the machine gives them two cores: around every timing a
+ * probe (bench/capacity.mjs) measures how many cores' worth of compute two threads get, and the
+ * two-thread speed-ups are reported from the rounds timed while both cores were free.
+ *
  * Usage: npm run bench (at the repository root; installs bench/'s own packages on first use)
  *        node bench/run.mjs [--rounds N] [--only abc] [--quick]
  * Writes bench/results.md and bench/results.json.
@@ -65,6 +69,7 @@ await import("@tensorflow/tfjs-backend-cpu");
 const tfWasm = await import("@tensorflow/tfjs-backend-wasm");
 const ort = (await import("onnxruntime-node")).default;
 const { convModel } = await import("./onnx.mjs");
+const { parallelCapacity, TWO_CORES } = await import("./capacity.mjs");
 
 tfWasm.setWasmPaths(resolve(here, "node_modules/@tensorflow/tfjs-backend-wasm/dist") + "/");
 await tf.setBackend("wasm");
@@ -289,6 +294,8 @@ for (const wl of WORKLOADS) {
   progress(`[${wl.id}] setting up engines`);
   const { engines, macs, outShape } = await setup(wl);
   const times = Object.fromEntries(ENGINES.map((e) => [e, []]));
+  // two-thread capacity around each timing (the lower of the probes before and after it)
+  const capacities = Object.fromEntries(ENGINES.map((e) => [e, []]));
   const diffs = {};
   const notes = {};
   // the oracle, once (also its first timing)
@@ -310,21 +317,32 @@ for (const wl of WORKLOADS) {
     diffs[name] = maxAbsDiff(engine.read(out), refOut);
     await timeRound(engine, name === "convkit reference" ? 0 : ROUND_MS);
   }
+  let capacity = await parallelCapacity();
   for (let r = 0; r < ROUNDS; r++) {
     const order = active.map((_, i) => active[(i + r) % active.length]);
     for (const name of order) {
       if (name === "convkit reference" && times[name].length >= 3) continue;
-      progress(`[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}`);
+      progress(`[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}, two-thread capacity ${capacity.toFixed(2)}`);
+      const before = capacity;
       times[name].push(await timeRound(engines[name], name === "convkit reference" ? 0 : ROUND_MS));
       // let spinning pool threads (onnxruntime's, convkit's) go idle before the next engine
       await new Promise((r) => setTimeout(r, 30));
+      capacity = await parallelCapacity();
+      capacities[name].push(Math.min(before, capacity));
     }
   }
   const row = { id: wl.id, label: wl.label, macs, flops: 2 * macs, outShape, engines: {} };
   for (const name of ENGINES) {
     const ms = median(times[name]);
     const best = Math.min(...times[name]);
-    row.engines[name] = { medianMs: ms, gflops: (2 * macs) / (ms * 1e6), bestMs: best, bestGflops: (2 * macs) / (best * 1e6), rounds: times[name].length, roundsMs: times[name], maxAbsDiff: diffs[name] ?? 0, ...(notes[name] ? { note: notes[name] } : {}) };
+    // the rounds timed while both cores were free (the timing before the rounds, if any, had no probe)
+    const free = times[name].slice(-capacities[name].length).filter((_, i) => capacities[name][i] >= TWO_CORES);
+    row.engines[name] = {
+      medianMs: ms, gflops: (2 * macs) / (ms * 1e6), bestMs: best, bestGflops: (2 * macs) / (best * 1e6),
+      rounds: times[name].length, roundsMs: times[name], roundsCapacity: capacities[name],
+      twoCoresMedianMs: free.length ? median(free) : null, twoCoresRounds: free.length,
+      maxAbsDiff: diffs[name] ?? 0, ...(notes[name] ? { note: notes[name] } : {}),
+    };
   }
   results.push(row);
   convkit.setThreads(os.availableParallelism());
@@ -388,6 +406,27 @@ const RATIOS = [
 lines.push(`| workload | ${RATIOS.map(([label]) => label).join(" | ")} |`);
 lines.push(`|---|${RATIOS.map(() => "---:").join("|")}|`);
 for (const r of results) lines.push(`| ${r.id} | ${RATIOS.map(([, peer, ours]) => ratio(r.engines[peer].medianMs, r.engines[ours].medianMs)).join(" | ")} |`);
+// two-thread speed-ups from the rounds timed while both cores were free (bench/capacity.mjs)
+const probes = results.flatMap((r) => ENGINES.flatMap((e) => r.engines[e].roundsCapacity));
+const shared = probes.filter((c) => c < TWO_CORES).length;
+info.twoThreadCapacity = { probes: probes.length, median: +median(probes).toFixed(2), belowTwoCores: shared };
+lines.push("", "## Two threads while both cores were free", "");
+lines.push(`Before and after every timing the bench measures how many cores' worth of compute two threads get (bench/capacity.mjs: two threads doing the same work at once against one alone). Over this run: median ${info.twoThreadCapacity.median}, and ${shared} of ${probes.length} probes (${((100 * shared) / probes.length).toFixed(0)}%) below ${TWO_CORES}, where the two threads shared about one core. The speed-ups below use only the rounds whose probes on both sides were at or above ${TWO_CORES}, for the one-thread and the two-thread engine alike (rounds kept: one thread / two threads).`, "");
+const PAIRS = [
+  ["convkit, fresh output", "convkit wasm x1", "convkit wasm x2"],
+  ["convkit, out", "convkit wasm x1, out", "convkit wasm x2, out"],
+  ["convkit, resident", "convkit wasm x1, resident", "convkit wasm x2, resident"],
+  ["convkit, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
+  ["onnxruntime", "onnxruntime x1", "onnxruntime x2"],
+];
+lines.push(`| workload | ${PAIRS.map(([label]) => label).join(" | ")} |`);
+lines.push(`|---|${PAIRS.map(() => "---:").join("|")}|`);
+for (const r of results) {
+  lines.push(`| ${r.id} | ${PAIRS.map(([, one, two]) => {
+    const a = r.engines[one], b = r.engines[two];
+    return a.twoCoresMedianMs && b.twoCoresMedianMs ? `${ratio(a.twoCoresMedianMs, b.twoCoresMedianMs)} (${a.twoCoresRounds}/${b.twoCoresRounds})` : `- (${a.twoCoresRounds}/${b.twoCoresRounds})`;
+  }).join(" | ")} |`);
+}
 lines.push("", "## Max abs difference from convkit's reference", "");
 lines.push(`| workload | ${ENGINES.join(" | ")} |`);
 lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
