@@ -92,7 +92,7 @@ const WORKLOADS = [
 // "out": the call writes into a tensor made once (the out option), no fresh output array per call
 // "resident": inputs and output stay in the engine's memory (convkit: toWasm; tfjs: no dataSync)
 // "fma": fused multiply-add kernels (the other convkit rows: mul + add)
-const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "convkit wasm x1, fma", "convkit wasm x2, fma", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
+const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "convkit wasm x1, fma", "convkit wasm x2, fma", "convkit wasm x1, resident, fma", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
 
 // ---- helpers -------------------------------------------------------------------------------
 function random(n, seed) {
@@ -161,6 +161,7 @@ function convkitEngines(op, X, W, opts, outShape) {
     "convkit wasm x2, resident": wasm(2, residentOptions, XR, WR),
     "convkit wasm x1, fma": wasm(1, wasmOptions, X, W, true),
     "convkit wasm x2, fma": wasm(2, wasmOptions, X, W, true),
+    "convkit wasm x1, resident, fma": wasm(1, residentOptions, XR, WR, true),
   };
 }
 
@@ -402,6 +403,7 @@ const RATIOS = [
   ["wasm x1 / wasm x1, fma", "convkit wasm x1", "convkit wasm x1, fma"],
   ["tfjs-wasm / wasm x1, fma", "tfjs-wasm SIMD", "convkit wasm x1, fma"],
   ["wasm x1, fma / wasm x2, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
+  ["tfjs-wasm resident / wasm x1 resident, fma", "tfjs-wasm SIMD, resident", "convkit wasm x1, resident, fma"],
 ];
 lines.push(`| workload | ${RATIOS.map(([label]) => label).join(" | ")} |`);
 lines.push(`|---|${RATIOS.map(() => "---:").join("|")}|`);
