@@ -48,6 +48,8 @@ const PAGE = 65536;
 export const MAX_MEMORY_BYTES = 2 ** 31 - PAGE;
 /** Floats of slack after x and xp: a strip may read up to 31 positions past the last valid one. */
 const SLACK = 64;
+/** Pieces a one-thread call of at least SLICED_MIN_MACS multiply-adds runs its gemm in (see run()). */
+const SLICES = 16, SLICED_MIN_MACS = 1_000_000;
 
 /** The exports of assembly/convkit.ts. */
 export interface KernelExports {
@@ -510,7 +512,17 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     out.set(f32.subarray(yAt, yAt + outLen));
     return out;
   }
-  e.exports.conv(PARAMS_OFFSET, bufAt * 4);
+  if (macs < SLICED_MIN_MACS) {
+    e.exports.conv(PARAMS_OFFSET, bufAt * 4);
+  } else {
+    // a large call runs in slices: V8 compiles a hot kernel with its optimizing tier in the
+    // background (gemm: ~17 ms here) and only calls made after that run the optimized code, so a
+    // call in one piece runs the baseline code to its end (workload a's second call: 19 ms in one
+    // piece, 6.4 ms in slices; 6.1 once warm)
+    e.exports.pack(PARAMS_OFFSET);
+    const units = e.exports.units(PARAMS_OFFSET), slice = Math.ceil(units / SLICES);
+    for (let u = 0; u < units; u += slice) e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + slice, units), bufAt * 4);
+  }
   if (into) {
     if (yHere < 0) into.set(f32.subarray(yAt, yAt + outLen));
     return into;
