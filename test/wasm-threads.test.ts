@@ -1,14 +1,25 @@
 /** The wasm backend on worker threads (Node): same outputs as one thread, and setThreads validation. */
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { conv2d, conv3d, convTranspose2d, getThreads, PARALLEL_MIN_MACS, randn, setThreads, type Tensor } from "../src/index.js";
+import { physicalCores } from "../src/kernels/cores.js";
 
 describe("setThreads / getThreads", () => {
   const initial = getThreads();
   afterAll(() => setThreads(initial));
 
-  it("defaults to the number of cores", () => {
-    expect(initial).toBe(Math.min(60, availableParallelism()));
+  it("defaults to the physical cores this process may use (Linux topology), else its logical CPUs", () => {
+    const read = (path: string) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch {
+        return null;
+      }
+    };
+    const physical = physicalCores(read);
+    if (process.platform === "linux") expect(physical).toBeGreaterThanOrEqual(1);
+    expect(initial).toBe(Math.min(60, availableParallelism(), physical ?? Infinity));
   });
 
   it("rejects non-integers and out-of-range counts", () => {

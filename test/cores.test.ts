@@ -1,0 +1,58 @@
+/** The default thread count's topology reading (src/kernels/cores.ts), on made-up /proc and /sys trees. */
+import { describe, expect, it } from "vitest";
+import { parseCpuList, physicalCores } from "../src/kernels/cores.js";
+
+/** A reader over a made-up tree: the allowed CPUs, and each CPU's hardware-thread siblings. */
+function tree(allowed: string, siblings: Record<number, string>) {
+  return (path: string): string | null => {
+    if (path === "/proc/self/status") return `Name:\tnode\nCpus_allowed:\tff\nCpus_allowed_list:\t${allowed}\nMems_allowed:\t1\n`;
+    const m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/topology\/thread_siblings_list$/.exec(path);
+    return m && siblings[Number(m[1])] !== undefined ? `${siblings[Number(m[1])]}\n` : null;
+  };
+}
+
+/** n cores with two hardware threads each, numbered as Linux does on x86: core i has CPUs i and i + n. */
+function smt(cores: number): Record<number, string> {
+  const siblings: Record<number, string> = {};
+  for (let i = 0; i < cores; i++) siblings[i] = siblings[i + cores] = `${i},${i + cores}`;
+  return siblings;
+}
+
+describe("parseCpuList", () => {
+  it("reads single CPUs, ranges and their mix", () => {
+    expect(parseCpuList("0")).toEqual([0]);
+    expect(parseCpuList("0-3")).toEqual([0, 1, 2, 3]);
+    expect(parseCpuList("0-1,4,6-7\n")).toEqual([0, 1, 4, 6, 7]);
+  });
+
+  it("refuses what is not a CPU list", () => {
+    for (const bad of ["", "a", "3-1", "0-", "0,,1", "1.5"]) expect(parseCpuList(bad)).toBeNull();
+  });
+});
+
+describe("physicalCores", () => {
+  it("counts each core once when its hardware threads are siblings (4 cores x 2 threads: 4)", () => {
+    expect(physicalCores(tree("0-7", smt(4)))).toBe(4);
+  });
+
+  it("counts every CPU without SMT (this project's VM: 2)", () => {
+    expect(physicalCores(tree("0-1", { 0: "0", 1: "1" }))).toBe(2);
+  });
+
+  it("counts only the CPUs the process may run on: two siblings are one core", () => {
+    expect(physicalCores(tree("0,4", smt(4)))).toBe(1);
+    expect(physicalCores(tree("0-1,4", smt(4)))).toBe(2);
+  });
+
+  it("reads siblings written as a range (AMD numbers a core's threads 0-1, 2-3, ...)", () => {
+    expect(physicalCores(tree("0-3", { 0: "0-1", 1: "0-1", 2: "2-3", 3: "2-3" }))).toBe(2);
+  });
+
+  it("is null where the topology is unknown or malformed, so the default falls back to logical CPUs", () => {
+    expect(physicalCores(() => null)).toBeNull();
+    expect(physicalCores(tree("0-3", { 0: "0", 1: "1" }))).toBeNull(); // CPUs 2 and 3 unreadable
+    expect(physicalCores(tree("0-1", { 0: "0", 1: "x" }))).toBeNull();
+    expect(physicalCores(tree("0-1", { 0: "0", 1: "0" }))).toBeNull(); // CPU 1 not among its own siblings
+    expect(physicalCores((path) => (path === "/proc/self/status" ? "Name:\tnode\n" : "0"))).toBeNull();
+  });
+});
