@@ -1,6 +1,6 @@
-/** The default thread count's topology reading (src/kernels/cores.ts), on made-up /proc and /sys trees. */
+/** The default thread count's topology and quota reading (src/kernels/cores.ts), on made-up /proc and /sys trees. */
 import { describe, expect, it } from "vitest";
-import { parseCpuList, physicalCores } from "../src/kernels/cores.js";
+import { cpuQuota, parseCpuList, physicalCores } from "../src/kernels/cores.js";
 
 /** A reader over a made-up tree: the allowed CPUs, and each CPU's hardware-thread siblings. */
 function tree(allowed: string, siblings: Record<number, string>) {
@@ -54,5 +54,35 @@ describe("physicalCores", () => {
     expect(physicalCores(tree("0-1", { 0: "0", 1: "x" }))).toBeNull();
     expect(physicalCores(tree("0-1", { 0: "0", 1: "0" }))).toBeNull(); // CPU 1 not among its own siblings
     expect(physicalCores((path) => (path === "/proc/self/status" ? "Name:\tnode\n" : "0"))).toBeNull();
+  });
+});
+
+/** A reader over made-up files. */
+const files = (contents: Record<string, string>) => (path: string): string | null => contents[path] ?? null;
+
+describe("cpuQuota", () => {
+  it("reads cgroup v2's cpu.max under the process's cgroup: 250000 per 100000 is 3 CPUs (rounded up)", () => {
+    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/docker/abc\n", "/sys/fs/cgroup/docker/abc/cpu.max": "250000 100000\n" }))).toBe(3);
+  });
+
+  it("reads cgroup v2 at the root in a container with its own cgroup namespace", () => {
+    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/\n", "/sys/fs/cgroup/cpu.max": "200000 100000\n" }))).toBe(2);
+    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/host/path\n", "/sys/fs/cgroup/cpu.max": "100000 100000\n" }))).toBe(1);
+  });
+
+  it("is null with no limit: v2 'max', v1 quota -1", () => {
+    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/\n", "/sys/fs/cgroup/cpu.max": "max 100000\n" }))).toBeNull();
+    expect(cpuQuota(files({ "/proc/self/cgroup": "1:cpu:/\n0::/\n", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n" }))).toBeNull();
+  });
+
+  it("reads cgroup v1's cfs quota, mounted under the controllers' name or under cpu", () => {
+    const cgroup = "4:memory:/x\n2:cpu,cpuacct:/docker/abc\n0::/\n";
+    expect(cpuQuota(files({ "/proc/self/cgroup": cgroup, "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "150000", "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000" }))).toBe(2);
+    expect(cpuQuota(files({ "/proc/self/cgroup": cgroup, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "400000", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000" }))).toBe(4);
+  });
+
+  it("is null where there is no cgroup file to read", () => {
+    expect(cpuQuota(() => null)).toBeNull();
+    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/\n" }))).toBeNull();
   });
 });

@@ -3,13 +3,13 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { conv2d, conv3d, convTranspose2d, getThreads, PARALLEL_MIN_MACS, randn, setThreads, type Tensor } from "../src/index.js";
-import { physicalCores } from "../src/kernels/cores.js";
+import { cpuQuota, physicalCores } from "../src/kernels/cores.js";
 
 describe("setThreads / getThreads", () => {
   const initial = getThreads();
   afterAll(() => setThreads(initial));
 
-  it("defaults to the physical cores this process may use (Linux topology), else its logical CPUs", () => {
+  it("defaults to the physical cores this process may use (Linux topology), else its logical CPUs, within its CPU quota", () => {
     const read = (path: string) => {
       try {
         return readFileSync(path, "utf8");
@@ -19,7 +19,7 @@ describe("setThreads / getThreads", () => {
     };
     const physical = physicalCores(read);
     if (process.platform === "linux") expect(physical).toBeGreaterThanOrEqual(1);
-    expect(initial).toBe(Math.min(60, availableParallelism(), physical ?? Infinity));
+    expect(initial).toBe(Math.min(60, availableParallelism(), physical ?? Infinity, cpuQuota(read) ?? Infinity));
   });
 
   it("rejects non-integers and out-of-range counts", () => {

@@ -27,7 +27,7 @@
  * unref'd, so the process exits while they wait).
  */
 import { ConvError } from "../errors.js";
-import { physicalCores } from "./cores.js";
+import { cpuQuota, physicalCores } from "./cores.js";
 import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Feed, type Job, type WasmEngine } from "./wasm.js";
 
 const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, RELEASED = 9, FMA = 10, READY = 16, CLAIM = 80, DONE = 144;
@@ -106,7 +106,7 @@ const host = detectHost();
 
 /**
  * Node: the physical cores this process may run on where Linux says (cores.ts), else the logical
- * CPUs it may use (os.availableParallelism). Cross-origin isolated pages: logical cores
+ * CPUs it may use (os.availableParallelism); no more than its cgroup's CPU quota. Cross-origin isolated pages: logical cores
  * (navigator.hardwareConcurrency; a page cannot see the topology). Else 1.
  */
 function defaultThreads(): number {
@@ -122,7 +122,7 @@ function defaultThreads(): number {
         return null;
       }
     };
-    cores = Math.min(cores, physicalCores(read) ?? cores);
+    cores = Math.min(cores, physicalCores(read) ?? cores, cpuQuota(read) ?? cores);
   } else if (host === "browser") {
     cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   }
@@ -299,8 +299,8 @@ function noThreadsReason(): string {
 /**
  * Sets how many threads the wasm backend uses for calls of at least PARALLEL_MIN_MACS
  * multiply-adds (default: the number of cores in Node, physical ones where Linux says, as PyTorch
- * and onnxruntime count them; navigator.hardwareConcurrency in cross-origin isolated pages; 1 in
- * other pages). Node starts its workers on the next large call (each instantiates the module,
+ * and onnxruntime count them, within the cgroup's CPU quota; navigator.hardwareConcurrency in
+ * cross-origin isolated pages; 1 in other pages). Node starts its workers on the next large call (each instantiates the module,
  * ~10-50 ms once); a page starts them now, in the background, and uses each once it is ready
  * (`await threadsReady()`). Workers are reused.
  */
