@@ -689,6 +689,30 @@ export function scatterPhase(z: usize, y: usize, planes: i32, cD: i32, cH: i32, 
   }
 }
 
+/**
+ * y = relu(x) for n floats, bit for bit as the reference loop (src/functional.ts): on the bits b,
+ * b is kept unless its sign is set (a negative number or -0, which become +0) and it is not a NaN
+ * (a NaN is kept, payload and sign included). Integer ops, so no NaN is canonicalized.
+ */
+export function relu(x: usize, y: usize, n: i32): void {
+  const end = y + (<usize>n << 2);
+  const inf = i32x4.splat(0x7f800000), abs = i32x4.splat(0x7fffffff);
+  while (y + 16 <= end) {
+    const b = v128.load(x);
+    // all ones where b is a NaN: its magnitude's bits exceed infinity's
+    const nan = i32x4.shr_s(i32x4.sub(inf, v128.and(b, abs)), 31);
+    v128.store(y, v128.and(b, v128.or(v128.not(i32x4.shr_s(b, 31)), nan)));
+    x += 16;
+    y += 16;
+  }
+  while (y < end) {
+    const b = load<i32>(x);
+    store<i32>(y, b & (~(b >> 31) | ((0x7f800000 - (b & 0x7fffffff)) >> 31)));
+    x += 4;
+    y += 4;
+  }
+}
+
 /** One whole convolution on the calling thread. */
 export function conv(P: usize, buf: usize): void {
   pack(P);

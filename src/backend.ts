@@ -7,8 +7,8 @@
  */
 import type { ConvInfo } from "./arithmetic.js";
 import { ConvError } from "./errors.js";
-import { convReference, convTransposeReference } from "./kernels/reference.js";
-import { convTransposeWasm, convWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
+import { convReference, convTransposeReference, reluReference } from "./kernels/reference.js";
+import { convTransposeWasm, convWasm, reluWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
 
 export { getWasmFma, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
 export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
@@ -25,6 +25,8 @@ export interface ConvBackend {
   conv(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
   /** x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out). */
   convTranspose(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
+  /** y = max(x, 0) elementwise, NaN kept, into a fresh array (a backend without it: the reference loop). */
+  relu?(x: Float32Array): Float32Array;
 }
 
 export type BackendName = "reference" | "wasm";
@@ -33,12 +35,14 @@ export const referenceBackend: ConvBackend = {
   name: "reference",
   conv: convReference,
   convTranspose: convTransposeReference,
+  relu: reluReference,
 };
 
 export const wasmBackend: ConvBackend = {
   name: "wasm",
   conv: convWasm,
   convTranspose: convTransposeWasm,
+  relu: reluWasm,
 };
 
 const backends = new Map<string, ConvBackend>([

@@ -9,8 +9,11 @@
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
 import { checkShape, numel } from "./arithmetic.js";
+import { getBackend } from "./backend.js";
 import { check, formatShape } from "./errors.js";
+import { reluReference } from "./kernels/reference.js";
 import { Tensor } from "./tensor.js";
+import { checkNotDisposed } from "./wasm-tensors.js";
 
 /** Shapes of a linear call: x (*, in) times weight (out, in)^T -> (*, out). */
 export interface LinearInfo {
@@ -64,13 +67,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 
 /** max(x, 0) elementwise; NaN stays NaN, as in PyTorch. */
 export function relu(x: Tensor): Tensor {
-  const y = new Float32Array(x.size);
-  const xd = x.data;
-  for (let i = 0; i < y.length; i++) {
-    const v = xd[i]!;
-    y[i] = v > 0 || Number.isNaN(v) ? v : 0;
-  }
-  return new Tensor(y, x.shape);
+  check(x instanceof Tensor, "relu", () => `expected the input to be a Tensor, got ${x === null ? "null" : typeof x}`);
+  checkNotDisposed("relu", "input", x);
+  const backend = getBackend();
+  return new Tensor((backend.relu ?? reluReference)(x.data), x.shape);
 }
 
 /** The shape torch.flatten(x, startDim, endDim) returns: dims startDim..endDim merged into one. */

@@ -136,3 +136,13 @@ export function convTransposeReference(info: ConvInfo, x: Float32Array, weight: 
   }
   return y;
 }
+
+/** y = max(x, 0) elementwise, as torch.relu: a NaN stays NaN (the same bits), -0 becomes +0. */
+export function reluReference(x: Float32Array): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = x[i]!;
+    y[i] = v > 0 || Number.isNaN(v) ? v : 0;
+  }
+  return y;
+}

@@ -21,6 +21,7 @@
  */
 import type { ConvInfo } from "../arithmetic.js";
 import { ConvError } from "../errors.js";
+import { reluReference } from "./reference.js";
 import { wasmBinary } from "./wasm-binary.js";
 
 /** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
@@ -60,6 +61,7 @@ export interface KernelExports {
   gemm(params: number, u0: number, u1: number, buf: number): void;
   conv(params: number, buf: number): void;
   scatterPhase(z: number, y: number, planes: number, cD: number, cH: number, cW: number, sD: number, sH: number, sW: number, oD: number, oH: number, oW: number, pD: number, pH: number, pW: number): void;
+  relu(x: number, y: number, n: number): void;
 }
 
 /**
@@ -532,6 +534,36 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   // 0.8 MB in 110 us against 77 us for new + set (which copies as memcpy does)
   const y = new Float32Array(outLen);
   y.set(f32.subarray(yAt, yAt + outLen));
+  return y;
+}
+
+/** Elements below which relu stays a JS loop (the copies in and out would cost more than they save). */
+export const RELU_WASM_MIN = 4096;
+
+/**
+ * relu(x) on the kernels' integer SIMD (bitwise the reference loop's result, NaNs included), into
+ * a fresh array: about 3x the JS loop on large tensors here, the copies in and out included (V8
+ * runs the loop at ~1.4 ns per element). x is read where it is when it lives in wasm memory.
+ * Small arrays, and a call that would need more memory than the engine can get, run the loop.
+ */
+export function reluWasm(x: Float32Array): Float32Array {
+  const e = wasmEngine();
+  if (!e || x.length < RELU_WASM_MIN) return reluReference(x);
+  if (f32.length === 0) views(e);
+  const n = x.length;
+  const xHere = inPlaceAt(x);
+  const xAt = xHere >= 0 ? xHere : heapTop / 4;
+  const yAt = xHere >= 0 ? heapTop / 4 : align4(xAt + n);
+  try {
+    ensureBytes("relu", e, (yAt + n) * 4);
+  } catch (error) {
+    if (error instanceof ConvError) return reluReference(x);
+    throw error;
+  }
+  if (xHere < 0) f32.set(x, xAt);
+  e.exports.relu(xAt * 4, yAt * 4, n);
+  const y = new Float32Array(n);
+  y.set(f32.subarray(yAt, yAt + n));
   return y;
 }
 
