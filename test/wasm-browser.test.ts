@@ -1,7 +1,7 @@
 /**
  * The published build (lib/) loads its kernels in a browser: Chromium imports lib/index.js as an
  * ES module from a local server, with no bundler, and the wasm backend is the default there,
- * equal to the reference, and single-threaded: this page is not cross-origin isolated (threads in
+ * equal to the reference (relu bitwise), and single-threaded: this page is not cross-origin isolated (threads in
  * isolated pages: wasm-threads-browser.test.ts), so toWasm gives plain copies.
  */
 import type { Server } from "node:http";
@@ -27,7 +27,15 @@ const viaToWasm = ck.conv2d(xw, w, b, options);
 let toWasmDiff = 0;
 for (let i = 0; i < fast.data.length; i++) toWasmDiff = Math.max(toWasmDiff, Math.abs(viaToWasm.data[i] - fast.data[i]));
 const toWasm = { inWasm: ck.inWasm(xw), disposed: ck.disposeWasm(xw), diff: toWasmDiff, plainBuffer: xw.data.buffer instanceof ArrayBuffer };
-window.result = { toWasm, fma: ck.getWasmFma(), fmaSupported: ck.wasmFmaSupported(), backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
+// relu on the kernels (a tensor above the wasm threshold) gives the reference loop's bits
+const big = ck.randn([1, 16, 30, 31], { seed: 4 });
+const reluFast = ck.relu(big);
+ck.setBackend("reference");
+const reluRef = ck.relu(big);
+ck.setBackend("wasm");
+const bits = (t) => new Int32Array(t.data.buffer, t.data.byteOffset, t.data.length);
+const reluSame = bits(reluFast).every((v, i) => v === bits(reluRef)[i]) && reluFast.data.some((v) => v === 0) && reluFast.data.some((v) => v > 0);
+window.result = { reluSame, toWasm, fma: ck.getWasmFma(), fmaSupported: ck.wasmFmaSupported(), backend: ck.getBackendName(), simd: ck.wasmSimdSupported(), isolated: crossOriginIsolated, threads: ck.getThreads(), ready, maxDiff, size: ref.data.length, memory: ck.wasmMemoryBytes(), threadsError };
 </script>`;
 
 let server: Server;
@@ -47,7 +55,7 @@ afterAll(async () => {
 });
 
 describe("lib/ in Chromium", () => {
-  it("imports without a bundler, defaults to wasm (fused multiply-add kernels, single thread: the page is not isolated) and matches the reference", async () => {
+  it("imports without a bundler, defaults to wasm (fused multiply-add kernels, single thread: the page is not isolated) and matches the reference (relu bitwise)", async () => {
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on("pageerror", (e) => errors.push(e.message));
@@ -58,7 +66,7 @@ describe("lib/ in Chromium", () => {
     await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
     const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
     expect(errors).toEqual([]);
-    expect(result).toMatchObject({ backend: "wasm", simd: true, fma: true, fmaSupported: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
+    expect(result).toMatchObject({ reluSame: true, backend: "wasm", simd: true, fma: true, fmaSupported: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
     expect(result.maxDiff as number).toBeLessThan(1e-4);
     expect(result.memory as number).toBeGreaterThan(0);
     expect(result.toWasm).toEqual({ inWasm: false, disposed: false, diff: 0, plainBuffer: true });
