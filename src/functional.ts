@@ -142,6 +142,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor, runningVar: Tensor, { 
   const op = "batchNorm";
   const info = batchNormInfo(op, x.shape, runningMean.shape, runningVar.shape, weight ? weight.shape : null, bias ? bias.shape : null);
   check(typeof eps === "number" && eps >= 0, op, () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`);
+  for (const [name, t] of [["input", x], ["running_mean", runningMean], ["running_var", runningVar], ["weight", weight], ["bias", bias]] as const) checkNotDisposed(op, name, t);
   const { channels: C } = info;
   const N = x.shape[0]!;
   const inner = C === 0 || N === 0 ? 0 : info.perChannel / N;

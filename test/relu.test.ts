@@ -1,10 +1,10 @@
 /**
  * relu on the wasm kernels (integer SIMD on the float bits) against the reference loop: bitwise
  * the same on every float class, NaN payloads and signs included, for any length; inputs in wasm
- * memory read in place; bad inputs refused before any work.
+ * memory read in place; bad inputs refused before any work (batchNorm's disposed inputs too).
  */
 import { describe, expect, it } from "vitest";
-import { ConvError, disposeWasm, randn, relu, setBackend, getBackendName, Tensor, toWasm } from "../src/index.js";
+import { batchNorm, ConvError, disposeWasm, randn, relu, setBackend, getBackendName, Tensor, toWasm } from "../src/index.js";
 import { reluReference } from "../src/kernels/reference.js";
 import { RELU_WASM_MIN, reluWasm } from "../src/kernels/wasm.js";
 
@@ -76,5 +76,19 @@ describe("relu on the wasm kernels", () => {
     expect(() => relu(resident)).toThrow(/relu: the input \[4096\] was disposed/);
     expect(() => relu(null as unknown as Tensor)).toThrow(/relu: expected the input to be a Tensor, got null/);
     expect(() => relu([1, 2] as unknown as Tensor)).toThrow(/relu: expected the input to be a Tensor, got object/);
+  });
+});
+
+describe("batchNorm and tensors in wasm memory", () => {
+  it("reads an input in wasm memory, and refuses a disposed input or statistic with a ConvError naming batchNorm", () => {
+    const x = randn([1, 8, 30]), mean = randn([8], { seed: 7 }), variance = new Tensor(new Float32Array(8).fill(2), [8]);
+    const resident = toWasm(x);
+    expect(Array.from(batchNorm(resident, mean, variance).data)).toEqual(Array.from(batchNorm(x, mean, variance).data));
+    disposeWasm(resident);
+    expect(() => batchNorm(resident, mean, variance)).toThrow(ConvError);
+    expect(() => batchNorm(resident, mean, variance)).toThrow(/batchNorm: the input \[1, 8, 30\] was disposed/);
+    const residentVar = toWasm(variance);
+    disposeWasm(residentVar);
+    expect(() => batchNorm(x, mean, residentVar)).toThrow(/batchNorm: the running_var \[8\] was disposed/);
   });
 });
