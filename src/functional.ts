@@ -48,6 +48,7 @@ export function linearInfo(op: string, xShape: readonly number[], wShape: readon
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
+  for (const [name, t] of [["input", x], ["weight", weight], ["bias", bias]] as const) checkNotDisposed("linear", name, t);
   const { rows, inFeatures: K, outFeatures: M } = info;
   const xd = x.data;
   const wd = weight.data;
@@ -89,6 +90,7 @@ export function flattenShape(op: string, xShape: readonly number[], startDim = 0
 
 /** torch.flatten: x with dimensions startDim..endDim (default: all) merged into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkNotDisposed("flatten", "input", x);
   return x.reshape(flattenShape("flatten", x.shape, startDim, endDim));
 }
 
@@ -208,6 +210,7 @@ export function adaptivePoolInfo(op: string, rank: 1 | 2 | 3, xShape: readonly n
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize<2>): Tensor {
   const info = adaptivePoolInfo("adaptiveAvgPool2d", 2, x.shape, outputSize);
+  checkNotDisposed("adaptiveAvgPool2d", "input", x);
   const [H, W] = info.inSize as [number, number];
   const [OH, OW] = info.outSize as [number, number];
   const planes = info.batch * info.channels;

@@ -7,6 +7,7 @@
 import { checkShape, numel, type PaddingMode } from "./arithmetic.js";
 import { check, formatShape } from "./errors.js";
 import { Tensor } from "./tensor.js";
+import { checkNotDisposed } from "./wasm-tensors.js";
 
 export type PadMode = PaddingMode | "constant";
 const PAD_MODES: readonly PadMode[] = ["constant", "zeros", "reflect", "replicate", "circular"];
@@ -30,6 +31,7 @@ function sourceIndices(op: string, size: number, before: number, after: number, 
 
 export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   const op = "pad";
+  checkNotDisposed(op, "input", x);
   check(PAD_MODES.includes(mode), op, () => `unknown mode ${JSON.stringify(mode)}; expected one of ${PAD_MODES.map((m) => `"${m}"`).join(", ")}`);
   check(pads.length % 2 === 0 && pads.length / 2 <= x.rank, op, () => `pads must hold (before, after) pairs for at most ${x.rank} dimensions, got ${formatShape(pads)} for input ${formatShape(x.shape)}`);
   for (const p of pads) check(Number.isInteger(p) && p >= 0, op, () => `padding must be non-negative integers, got ${formatShape(pads)}`);
@@ -68,6 +70,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
  */
 export function channelShuffle(x: Tensor, groups: number): Tensor {
   const op = "channelShuffle";
+  checkNotDisposed(op, "input", x);
   check(x.rank >= 3, op, () => `expected input (N, C, ...) with at least 3 dimensions, got ${formatShape(x.shape)}`);
   check(Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${groups}`);
   const [n, c, ...rest] = x.shape as number[];

@@ -6,6 +6,7 @@
 import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "./arithmetic.js";
 import { widen3 } from "./kernels/reference.js";
 import { Tensor } from "./tensor.js";
+import { checkNotDisposed } from "./wasm-tensors.js";
 
 /**
  * Visits every output cell of a pooling call with its window, clipped to the input.
@@ -46,6 +47,7 @@ function poolLoop(info: PoolInfo, reduce: (base: number, d: [number, number], h:
 
 function maxPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions): Tensor {
   const info = poolInfo(op, rank, x.shape, options);
+  checkNotDisposed(op, "input", x);
   const [, H, W] = widen3(info.inSize, 1);
   const [DD, DH, DW] = widen3(info.dilation, 1);
   const [D] = widen3(info.inSize, 1);
@@ -72,6 +74,7 @@ function maxPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions)
 function avgPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions & { countIncludePad?: boolean }): Tensor {
   const { countIncludePad = true, ...poolOptions } = options ?? ({} as PoolOptions);
   const info = poolInfo(op, rank, x.shape, { ...poolOptions, dilation: 1 });
+  checkNotDisposed(op, "input", x);
   const [D, H, W] = widen3(info.inSize, 1);
   const data = x.data;
   const y = poolLoop(info, (base, [d0, d1], [h0, h1], [w0, w1], paddedCount) => {

@@ -2,12 +2,12 @@
  * Tensors in wasm memory (toWasm): every conv op reads an x and weight in wasm where they are and
  * writes an `out` in wasm in place, bitwise equal to the same call on plain tensors, on one and two
  * threads; nothing is written past the output; blocks are reused after disposeWasm, survive the
- * memory growing, and a disposed tensor is refused.
+ * memory growing, and a disposed tensor is refused by every op.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, disposeWasm, getThreads, inWasm, maxAbsDiff, randn, setThreads, Tensor, toWasm,
-  wasmMemoryBytes, wasmResidentBytes, zeros, type CallOptions,
+  adaptiveAvgPool2d, avgPool2d, batchNorm, channelShuffle, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, ConvError, disposeWasm, flatten,
+  getThreads, inWasm, linear, maxAbsDiff, maxPool2d, pad, randn, relu, setThreads, Tensor, toWasm, wasmMemoryBytes, wasmResidentBytes, zeros, type CallOptions,
 } from "../src/index.js";
 
 const threads = getThreads();
@@ -166,6 +166,30 @@ describe("disposeWasm", () => {
     expect(() => convTranspose2d(x, randn([2, 3, 3, 3]), gone(b))).toThrow(/^convTranspose2d: the bias \[3\] was disposed/);
     expect(() => conv2d(x, w, b, { out: gone(zeros([1, 3, 3, 3])) })).toThrow(/^conv2d: the out \[1, 3, 3, 3\] was disposed/);
     expect(() => toWasm(gone(x))).toThrow(/^toWasm: the tensor \[1, 2, 5, 5\] was disposed/);
+  });
+
+  it("every other op refuses a disposed tensor too, naming itself and the argument", () => {
+    const x = randn([1, 2, 4, 4], { seed: 13 });
+    const gone = (t: Tensor) => {
+      const r = toWasm(t);
+      disposeWasm(r);
+      return r;
+    };
+    const ops: Array<[string, () => unknown]> = [
+      ["relu: the input", () => relu(gone(x))],
+      ["maxPool2d: the input", () => maxPool2d(gone(x), { kernelSize: 2 })],
+      ["avgPool2d: the input", () => avgPool2d(gone(x), { kernelSize: 2 })],
+      ["adaptiveAvgPool2d: the input", () => adaptiveAvgPool2d(gone(x), 1)],
+      ["pad: the input", () => pad(gone(x), [1, 1])],
+      ["channelShuffle: the input", () => channelShuffle(gone(x), 2)],
+      ["flatten: the input", () => flatten(gone(x))],
+      ["linear: the weight", () => linear(randn([3, 4]), gone(randn([5, 4])))],
+      ["batchNorm: the running_mean", () => batchNorm(x, gone(randn([2])), randn([2]))],
+    ];
+    for (const [message, call] of ops) {
+      expect(call, message).toThrow(ConvError);
+      expect(call, message).toThrow(new RegExp(`^${message.replace(/[[\]]/g, "\\$&")} \\[[0-9, ]+\\] was disposed \\(disposeWasm\\)`));
+    }
   });
 
   it("more than the 2 GiB memory in wasm is refused before growing, naming the op and what is held", async () => {
