@@ -106,8 +106,9 @@ const host = detectHost();
 
 /**
  * Node: the physical cores this process may run on where Linux says (cores.ts), else the logical
- * CPUs it may use (os.availableParallelism); no more than its cgroup's CPU quota. Cross-origin isolated pages: logical cores
- * (navigator.hardwareConcurrency; a page cannot see the topology). Else 1.
+ * CPUs it may use (os.availableParallelism); no more than its cgroup's CPU quota. Cross-origin
+ * isolated pages: logical cores (navigator.hardwareConcurrency; a page cannot see the topology).
+ * Else 1.
  */
 function defaultThreads(): number {
   let cores = 1;
@@ -300,9 +301,9 @@ function noThreadsReason(): string {
  * Sets how many threads the wasm backend uses for calls of at least PARALLEL_MIN_MACS
  * multiply-adds (default: the number of cores in Node, physical ones where Linux says, as PyTorch
  * and onnxruntime count them, within the cgroup's CPU quota; navigator.hardwareConcurrency in
- * cross-origin isolated pages; 1 in other pages). Node starts its workers on the next large call (each instantiates the module,
- * ~10-50 ms once); a page starts them now, in the background, and uses each once it is ready
- * (`await threadsReady()`). Workers are reused.
+ * cross-origin isolated pages; 1 in other pages). Node starts its workers on the next large call
+ * (each instantiates the module, ~10-50 ms once); a page starts them now, in the background, and
+ * uses each once it is ready (`await threadsReady()`). Workers are reused.
  */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
