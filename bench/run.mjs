@@ -372,21 +372,18 @@ const info = {
   versions: { tfjs: tf.version_core, onnxruntime: ort.env.versions?.node ?? "1.30.0" },
 };
 const lines = [];
+/** A table with a row per workload: `heads` name the columns after "workload", cell(r, i) fills column i. */
+const table = (heads, cell, rowLabel = (r) => r.id) => {
+  lines.push(`| workload | ${heads.join(" | ")} |`, `|---|${heads.map(() => "---:").join("|")}|`);
+  for (const r of results) lines.push(`| ${rowLabel(r)} | ${heads.map((_, i) => cell(r, i)).join(" | ")} |`);
+};
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
 lines.push(`${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`);
 lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. convkit rows run its mul + add kernels except the \"fma\" rows (relaxed SIMD fused multiply-add; Node flags: ${process.execArgv.join(" ") || "none"}). Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
 lines.push("## Median ms per call / GFLOP/s (FLOPs = 2 x MACs)", "");
-lines.push(`| workload | ${ENGINES.join(" | ")} |`);
-lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
-for (const r of results) {
-  lines.push(`| ${r.id} ${r.label} | ${ENGINES.map((e) => `${fmtMs(r.engines[e].medianMs)} / ${fmtG(r.engines[e].gflops)}${r.engines[e].note ? "*" : ""}`).join(" | ")} |`);
-}
+table(ENGINES, (r, i) => { const e = r.engines[ENGINES[i]]; return `${fmtMs(e.medianMs)} / ${fmtG(e.gflops)}${e.note ? "*" : ""}`; }, (r) => `${r.id} ${r.label}`);
 lines.push("", "## Best round, ms per call / GFLOP/s (less sensitive to other processes' load)", "");
-lines.push(`| workload | ${ENGINES.join(" | ")} |`);
-lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
-for (const r of results) {
-  lines.push(`| ${r.id} | ${ENGINES.map((e) => `${fmtMs(r.engines[e].bestMs)} / ${fmtG(r.engines[e].bestGflops)}`).join(" | ")} |`);
-}
+table(ENGINES, (r, i) => { const e = r.engines[ENGINES[i]]; return `${fmtMs(e.bestMs)} / ${fmtG(e.bestGflops)}`; });
 lines.push("", "## Ratios of medians: peer time / convkit wasm time (above 1: convkit is faster)", "");
 // [column, peer (numerator), convkit engine (denominator)]
 const RATIOS = [
@@ -405,9 +402,7 @@ const RATIOS = [
   ["wasm x1, fma / wasm x2, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
   ["tfjs-wasm resident / wasm x1 resident, fma", "tfjs-wasm SIMD, resident", "convkit wasm x1, resident, fma"],
 ];
-lines.push(`| workload | ${RATIOS.map(([label]) => label).join(" | ")} |`);
-lines.push(`|---|${RATIOS.map(() => "---:").join("|")}|`);
-for (const r of results) lines.push(`| ${r.id} | ${RATIOS.map(([, peer, ours]) => ratio(r.engines[peer].medianMs, r.engines[ours].medianMs)).join(" | ")} |`);
+table(RATIOS.map(([label]) => label), (r, i) => { const [, peer, ours] = RATIOS[i]; return ratio(r.engines[peer].medianMs, r.engines[ours].medianMs); });
 // two-thread speed-ups from the rounds timed while both cores were free (bench/capacity.mjs)
 const probes = results.flatMap((r) => ENGINES.flatMap((e) => r.engines[e].roundsCapacity));
 const shared = probes.filter((c) => c < TWO_CORES).length;
@@ -421,18 +416,12 @@ const PAIRS = [
   ["convkit, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
   ["onnxruntime", "onnxruntime x1", "onnxruntime x2"],
 ];
-lines.push(`| workload | ${PAIRS.map(([label]) => label).join(" | ")} |`);
-lines.push(`|---|${PAIRS.map(() => "---:").join("|")}|`);
-for (const r of results) {
-  lines.push(`| ${r.id} | ${PAIRS.map(([, one, two]) => {
-    const a = r.engines[one], b = r.engines[two];
-    return a.twoCoresMedianMs && b.twoCoresMedianMs ? `${ratio(a.twoCoresMedianMs, b.twoCoresMedianMs)} (${a.twoCoresRounds}/${b.twoCoresRounds})` : `- (${a.twoCoresRounds}/${b.twoCoresRounds})`;
-  }).join(" | ")} |`);
-}
+table(PAIRS.map(([label]) => label), (r, i) => {
+  const a = r.engines[PAIRS[i][1]], b = r.engines[PAIRS[i][2]];
+  return `${a.twoCoresMedianMs && b.twoCoresMedianMs ? ratio(a.twoCoresMedianMs, b.twoCoresMedianMs) : "-"} (${a.twoCoresRounds}/${b.twoCoresRounds})`;
+});
 lines.push("", "## Max abs difference from convkit's reference", "");
-lines.push(`| workload | ${ENGINES.join(" | ")} |`);
-lines.push(`|---|${ENGINES.map(() => "---:").join("|")}|`);
-for (const r of results) lines.push(`| ${r.id} | ${ENGINES.map((e) => r.engines[e].maxAbsDiff.toExponential(1)).join(" | ")} |`);
+table(ENGINES, (r, i) => r.engines[ENGINES[i]].maxAbsDiff.toExponential(1));
 const notes = results.flatMap((r) => ENGINES.filter((e) => r.engines[e].note).map((e) => `- ${r.id}, ${e}: ${r.engines[e].note}.`));
 if (notes.length) lines.push("", "\\* " + "Timed once, not in rounds:", "", ...notes);
 const md = lines.join("\n") + "\n";

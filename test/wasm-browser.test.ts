@@ -7,7 +7,7 @@
 import type { Server } from "node:http";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, serveLibPage, type Browser } from "./browser.js";
+import { launchChromium, serveLibPage, watchPage, type Browser } from "./browser.js";
 
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
@@ -57,11 +57,7 @@ afterAll(async () => {
 describe("lib/ in Chromium", () => {
   it("imports without a bundler, defaults to wasm (fused multiply-add kernels, single thread: the page is not isolated) and matches the reference (relu bitwise)", async () => {
     const tab = await context.newPage();
-    const errors: string[] = [];
-    tab.on("pageerror", (e) => errors.push(e.message));
-    tab.on("requestfailed", (r) => errors.push(`failed ${r.url()}`));
-    tab.on("response", (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
-    await tab.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+    const errors = await watchPage(tab, origin);
     await tab.goto(origin + "/");
     await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
     const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);

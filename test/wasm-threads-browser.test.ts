@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, serveLibPage, startSiteServer, type Browser } from "./browser.js";
+import { launchChromium, serveLibPage, startSiteServer, watchPage, type Browser } from "./browser.js";
 import { getThreads, setThreads, threadsReady } from "../src/index.js";
 
 const ISOLATION = {
@@ -32,18 +32,14 @@ let origin = "";
 let context: BrowserContext;
 let browser: Browser | undefined;
 let tab: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
   ({ server, origin } = await serveLibPage(page, ISOLATION));
   browser = await launchChromium("wasm-threads");
   context = browser.context;
   tab = await context.newPage();
-  tab.on("pageerror", (e) => problems.push(e.message));
-  tab.on("console", (m) => { if (m.type() === "error") problems.push(`console error: ${m.text()}`); });
-  tab.on("requestfailed", (r) => problems.push(`failed ${r.url()}`));
-  tab.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
-  await tab.route(/^(?!http:\/\/127\.0\.0\.1|blob:)/, (route) => route.abort());
+  problems = await watchPage(tab, origin);
   await tab.goto(origin + "/");
   await tab.waitForFunction(() => (window as unknown as { workerUnits?: unknown }).workerUnits !== undefined, null, { timeout: 20_000 });
 }, 60_000);
