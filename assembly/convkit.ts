@@ -690,7 +690,7 @@ export function scatterPhase(z: usize, y: usize, planes: i32, cD: i32, cH: i32, 
 }
 
 /**
- * y = relu(x) for n floats, bit for bit as the reference loop (src/functional.ts): on the bits b,
+ * y = relu(x) for n floats, bit for bit as the reference loop (src/kernels/reference.ts): on the bits b,
  * b is kept unless its sign is set (a negative number or -0, which become +0) and it is not a NaN
  * (a NaN is kept, payload and sign included). Integer ops, so no NaN is canonicalized.
  */

@@ -9,10 +9,10 @@
  * package index: it reads files, which the browser build of convkit must not.
  */
 import { readFileSync } from "node:fs";
-import { COUNTING_CONVENTIONS, CONVENTIONS, type Convention } from "./cost.js";
-import { ConvError } from "./errors.js";
-import { parseModel } from "./model-json.js";
-import { summary } from "./summary.js";
+import { COUNTING_CONVENTIONS, CONVENTIONS, type Convention } from "./analysis/cost.js";
+import { ConvError } from "./core/errors.js";
+import { parseModel } from "./nn/model-json.js";
+import { summary } from "./analysis/summary.js";
 
 export const USAGE = `usage: convkit report <model.json> [--format md|csv|json|text] [--convention ${CONVENTIONS.join("|")}] [--depth N]
        convkit conventions

@@ -9,7 +9,7 @@
  * (j mod g) C/g + floor(j / g).
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../errors.js";
+import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One stage of a channel stack: a (grouped) convolution or a channel shuffle. */

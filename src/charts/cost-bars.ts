@@ -4,7 +4,7 @@
  * With a baseline, each bar is labelled with its ratio to the baseline's value.
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../errors.js";
+import { check } from "../core/errors.js";
 import { formatCount, panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One variant: a name and its counts, e.g. `{name: "grouped g=2", params: 190, macs: 1620}`. */

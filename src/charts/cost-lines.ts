@@ -4,7 +4,7 @@
  * metrics of different units in separate charts, or use a log scale to compare slopes.
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../errors.js";
+import { check } from "../core/errors.js";
 import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /**

@@ -9,8 +9,8 @@
  * throws the library's ConvError.
  */
 import * as Plot from "@observablehq/plot";
-import { convInfo, type PaddingMode } from "../arithmetic.js";
-import { check } from "../errors.js";
+import { convInfo, type PaddingMode } from "../core/arithmetic.js";
+import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 type Pair = number | readonly [number, number];

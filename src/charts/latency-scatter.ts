@@ -5,7 +5,7 @@
  * above it pays more per MAC than the baseline does ("FLOPs are not latency").
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../errors.js";
+import { check } from "../core/errors.js";
 import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One variant: a name and numeric fields, e.g. latencyRows' rows as they are. */

@@ -4,7 +4,7 @@
  * (a (C, L) signal is a (C, 1, 1, L) volume), so there is one loop nest per op.
  * Sums are accumulated in float64 and rounded to float32 once, at the end.
  */
-import type { ConvInfo } from "../arithmetic.js";
+import type { ConvInfo } from "../core/arithmetic.js";
 
 /** Spatial sizes and per-dimension options widened to three dimensions (depth, height, width). */
 export interface Dims3 {

@@ -26,7 +26,7 @@
  * Workers are never stopped: setThreads(n) below the pool size leaves the rest asleep (Node's are
  * unref'd, so the process exits while they wait).
  */
-import { ConvError } from "../errors.js";
+import { ConvError } from "../core/errors.js";
 import { cpuQuota, physicalCores } from "./cores.js";
 import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Feed, type Job, type WasmEngine } from "./wasm.js";
 

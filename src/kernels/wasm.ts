@@ -19,8 +19,8 @@
  * Everything from heapTop on is laid out afresh by each call. An x, weight or output that is a
  * resident array is not copied: the call passes its address instead.
  */
-import type { ConvInfo } from "../arithmetic.js";
-import { ConvError } from "../errors.js";
+import type { ConvInfo } from "../core/arithmetic.js";
+import { ConvError } from "../core/errors.js";
 import { reluReference } from "./reference.js";
 import { wasmBinary } from "./wasm-binary.js";
 

@@ -5,14 +5,14 @@
  * WebAssembly SIMD kernels (kernels/wasm.ts) and is the default wherever WebAssembly SIMD exists
  * and the kernels are built, with the reference as the fallback.
  */
-import type { ConvInfo } from "./arithmetic.js";
-import { ConvError } from "./errors.js";
-import { convReference, convTransposeReference, reluReference } from "./kernels/reference.js";
-import { convTransposeWasm, convWasm, reluWasm, wasmAvailable, wasmUnavailableReason } from "./kernels/wasm.js";
+import type { ConvInfo } from "../core/arithmetic.js";
+import { ConvError } from "../core/errors.js";
+import { convReference, convTransposeReference, reluReference } from "./reference.js";
+import { convTransposeWasm, convWasm, reluWasm, wasmAvailable, wasmUnavailableReason } from "./wasm.js";
 
-export { getWasmFma, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported } from "./kernels/wasm.js";
-export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./kernels/wasm-threads.js";
-export { timeConv, type ConvTiming, type TimeConvOptions } from "./timing.js";
+export { getWasmFma, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported } from "./wasm.js";
+export { getThreads, PARALLEL_MIN_MACS, setThreads } from "./wasm-threads.js";
+export { timeConv, type ConvTiming, type TimeConvOptions } from "../analysis/timing.js";
 
 /**
  * A backend computes y from flat arrays. With `out` (the output's length, not aliasing the inputs),

@@ -8,12 +8,12 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkShape, numel } from "./arithmetic.js";
-import { getBackend } from "./backend.js";
-import { check, formatShape } from "./errors.js";
-import { reluReference } from "./kernels/reference.js";
-import { Tensor } from "./tensor.js";
-import { checkNotDisposed } from "./wasm-tensors.js";
+import { checkShape, numel } from "../core/arithmetic.js";
+import { getBackend } from "../kernels/backend.js";
+import { check, formatShape } from "../core/errors.js";
+import { reluReference } from "../kernels/reference.js";
+import { Tensor } from "../core/tensor.js";
+import { checkNotDisposed } from "../kernels/wasm-tensors.js";
 
 /** Shapes of a linear call: x (*, in) times weight (out, in)^T -> (*, out). */
 export interface LinearInfo {

@@ -13,8 +13,8 @@
  *                 G2, eq. 2); for fixed FLOPs B = h w c1 c2 (g = 1), MAC >= 2 sqrt(h w B) + B / (h w),
  *                 equal when c1 = c2 (guideline G1, eq. 1). In elements, not bytes.
  */
-import { convOutputSize, effectiveKernelSize, samePadding } from "./arithmetic.js";
-import { check } from "./errors.js";
+import { convOutputSize, effectiveKernelSize, samePadding } from "../core/arithmetic.js";
+import { check } from "../core/errors.js";
 
 /** The positive divisors of n, ascending. */
 export function divisors(n: number): number[] {

@@ -26,11 +26,11 @@
  *
  * `counts` holds what other tools report for the same layer; see COUNTING_CONVENTIONS.
  */
-import { convInfo, convTransposeInfo, numel, poolInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type PoolInfo, type PoolOptions } from "./arithmetic.js";
-import { check, formatShape } from "./errors.js";
-import { adaptivePoolInfo, adaptivePoolWindow, batchNormInfo, flattenShape, linearInfo } from "./functional.js";
-import { describeLayer, resolveLayer, withContext, type LayerSpec, type ResolvedLayer } from "./layer-spec.js";
-import type { Module } from "./layers.js";
+import { convInfo, convTransposeInfo, numel, poolInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type PoolInfo, type PoolOptions } from "../core/arithmetic.js";
+import { check, formatShape } from "../core/errors.js";
+import { adaptivePoolInfo, adaptivePoolWindow, batchNormInfo, flattenShape, linearInfo } from "../ops/functional.js";
+import { describeLayer, resolveLayer, withContext, type LayerSpec, type ResolvedLayer } from "../nn/layer-spec.js";
+import type { Module } from "../nn/layers.js";
 
 /** Bytes per value: float32. */
 export const BYTES_PER_VALUE = 4;
@@ -61,7 +61,7 @@ export const COUNTING_CONVENTIONS: Readonly<Record<Convention, ConventionInfo>> 
   exact: {
     label: "MACs",
     tool: "convkit",
-    source: "src/cost.ts",
+    source: "src/analysis/cost.ts",
     rules: "multiply-accumulates of input by weight; bias adds and other ops kept apart (FLOPs = 2 MACs + bias adds + other ops); transposed convs over input positions",
     example: "Conv2d(1,10,5) on [7,1,28,28]: 7 x 576 x 10 x 25 = 1,008,000 MACs, 40,320 bias adds, 2,056,320 FLOPs",
   },

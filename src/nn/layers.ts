@@ -4,13 +4,13 @@
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the weight, and the same bound for the bias), drawn from
  * mulberry32: from `seed` when given, else from a global stream that `manualSeed` resets.
  */
-import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "./arithmetic.js";
-import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "./conv.js";
-import { check, ConvError, formatShape } from "./errors.js";
-import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "./functional.js";
-import { channelShuffle } from "./pad.js";
-import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, type AvgPoolOptions, type MaxPoolOptions } from "./pool.js";
-import { mulberry32, Tensor } from "./tensor.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "../core/arithmetic.js";
+import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "../ops/conv.js";
+import { check, ConvError, formatShape } from "../core/errors.js";
+import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "../ops/functional.js";
+import { channelShuffle } from "../ops/pad.js";
+import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, type AvgPoolOptions, type MaxPoolOptions } from "../ops/pool.js";
+import { mulberry32, Tensor } from "../core/tensor.js";
 
 let initStream = mulberry32(0);
 

@@ -11,12 +11,12 @@
  * `groups = in channels`, pointwise is a 1x1 kernel, dilated is `dilation = d`; separable and
  * GDSConv are compositions (layers.ts).
  */
-import { convInfo, convTransposeInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type SpatialRank } from "./arithmetic.js";
-import { getBackend } from "./backend.js";
-import { ConvError, formatShape } from "./errors.js";
+import { convInfo, convTransposeInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type SpatialRank } from "../core/arithmetic.js";
+import { getBackend } from "../kernels/backend.js";
+import { ConvError, formatShape } from "../core/errors.js";
 import { pad } from "./pad.js";
-import { Tensor } from "./tensor.js";
-import { checkNotDisposed } from "./wasm-tensors.js";
+import { Tensor } from "../core/tensor.js";
+import { checkNotDisposed } from "../kernels/wasm-tensors.js";
 
 /** Options of one call, beside the convolution's own. */
 export interface CallOptions {

@@ -26,9 +26,9 @@
  * by one); once a stride or a pooling layer scales S, later layers add (k_eff - 1) S where the
  * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
  */
-import { check, ConvError } from "./errors.js";
+import { check, ConvError } from "../core/errors.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
-import { resolveModel, type ModelInput, type ResolvedLayer } from "./layer-spec.js";
+import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 
 /** Receptive field after a layer, one entry per spatial dimension, in input pixels. */
 export interface ReceptiveField {

@@ -4,10 +4,10 @@
  * Modes: "constant" (or "zeros") fills with `value`; "reflect" mirrors without repeating the edge
  * (pad < size); "replicate" repeats the edge; "circular" wraps around (pad <= size).
  */
-import { checkShape, numel, type PaddingMode } from "./arithmetic.js";
-import { check, formatShape } from "./errors.js";
-import { Tensor } from "./tensor.js";
-import { checkNotDisposed } from "./wasm-tensors.js";
+import { checkShape, numel, type PaddingMode } from "../core/arithmetic.js";
+import { check, formatShape } from "../core/errors.js";
+import { Tensor } from "../core/tensor.js";
+import { checkNotDisposed } from "../kernels/wasm-tensors.js";
 
 export type PadMode = PaddingMode | "constant";
 const PAD_MODES: readonly PadMode[] = ["constant", "zeros", "reflect", "replicate", "circular"];

@@ -8,9 +8,9 @@
  *
  * Option names and defaults are the layer constructors' (layers.ts), which follow torch.nn.
  */
-import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type PaddingMode, type SpatialRank } from "./arithmetic.js";
-import { check, ConvError } from "./errors.js";
-import type { AdaptiveSize } from "./functional.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type PaddingMode, type SpatialRank } from "../core/arithmetic.js";
+import { check, ConvError } from "../core/errors.js";
+import type { AdaptiveSize } from "../ops/functional.js";
 import {
   AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, AvgPool3d, BatchNorm2d, ChannelShuffle, Conv1d, Conv2d, Conv3d, ConvNd, ConvTranspose1d,
   ConvTranspose2d, ConvTranspose3d, ConvTransposeNd, DepthwiseConv2d, Flatten, GroupedSeparableConv2d, Linear, MaxPool1d, MaxPool2d,

@@ -7,7 +7,7 @@
  *   const t = timeConv(() => conv2d(x, w, null, { padding: 1 }), { rounds: 7 });
  *   t.medianMs, t.gflops(2 * macs)
  */
-import { check } from "./errors.js";
+import { check } from "../core/errors.js";
 
 /** performance.now() where it exists (Node, browsers), else Date.now(). */
 export const defaultNow: () => number = typeof performance === "object" && performance !== null ? () => performance.now() : () => Date.now();

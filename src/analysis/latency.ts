@@ -22,12 +22,12 @@
  * Works in Node and in browsers. `measureLatency` runs to completion; `measureLatencyAsync` pauses
  * between samples (a macrotask), so a page stays responsive and can show progress.
  */
-import { getBackendName, getThreads, getWasmFma } from "./backend.js";
-import { check } from "./errors.js";
+import { getBackendName, getThreads, getWasmFma } from "../kernels/backend.js";
+import { check } from "../core/errors.js";
 import { defaultNow, median, timeSample } from "./timing.js";
-import { buildLayer, type LayerSpec } from "./layer-spec.js";
+import { buildLayer, type LayerSpec } from "../nn/layer-spec.js";
 import { layerStats, type LayerStats } from "./cost.js";
-import { randn } from "./tensor.js";
+import { randn } from "../core/tensor.js";
 
 /** One layer to time: a name, its spec, and the input shape it runs on, e.g. [1, 64, 56, 56]. */
 export interface LatencyVariant {

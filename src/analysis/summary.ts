@@ -9,9 +9,9 @@
  *
  * Everything comes from shapes (cost.ts, receptive-field.ts); no tensor is allocated.
  */
-import { formatShape, ConvError } from "./errors.js";
+import { formatShape, ConvError } from "../core/errors.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
-import { resolveModel, type ModelInput, type ResolvedLayer } from "./layer-spec.js";
+import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 import {
   describeReceptiveField, initialReceptiveField, nextReceptiveField, spatialRank, statsLeaves,
   type ReceptiveField, type ReceptiveFieldState,

@@ -19,9 +19,9 @@
  * are allocated): every option, and that each layer accepts the previous layer's output.
  * `loadModel` also builds the network as a NamedSequential.
  */
-import { ConvError, check } from "./errors.js";
-import { checkShape } from "./arithmetic.js";
-import { resolvedLayerStats } from "./cost.js";
+import { ConvError, check } from "../core/errors.js";
+import { checkShape } from "../core/arithmetic.js";
+import { resolvedLayerStats } from "../analysis/cost.js";
 import { buildLayer, describeLayer, layerSpec, resolveSpec, withContext, type LayerSpec, type ResolvedLayer } from "./layer-spec.js";
 import { Module, NamedSequential } from "./layers.js";
 

@@ -3,10 +3,10 @@
  * implicit padding, dilation for max, ceilMode; average counts padding by default).
  * Like the convolutions, 1-D and 2-D run as 3-D with leading sizes of 1.
  */
-import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "./arithmetic.js";
-import { widen3 } from "./kernels/reference.js";
-import { Tensor } from "./tensor.js";
-import { checkNotDisposed } from "./wasm-tensors.js";
+import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
+import { widen3 } from "../kernels/reference.js";
+import { Tensor } from "../core/tensor.js";
+import { checkNotDisposed } from "../kernels/wasm-tensors.js";
 
 /**
  * Visits every output cell of a pooling call with its window, clipped to the input.

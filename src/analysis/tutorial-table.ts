@@ -5,8 +5,8 @@
  * the tutorial printed where it differs, and why.
  */
 import { layerStats } from "./cost.js";
-import { formatShape } from "./errors.js";
-import type { LayerSpec } from "./layer-spec.js";
+import { formatShape } from "../core/errors.js";
+import type { LayerSpec } from "../nn/layer-spec.js";
 import { formatThousands } from "./summary.js";
 
 /** One variant of the table. */

@@ -16,11 +16,11 @@
  * cross-origin isolated, or no WebAssembly SIMD) growing it would detach every view, so toWasm
  * returns a plain copy there and inWasm() says false; results are the same, only the copies stay.
  */
-import { ConvError, formatShape } from "./errors.js";
-import { allocResident, freeResident, isFreedResident, isResident } from "./kernels/wasm.js";
-import { Tensor } from "./tensor.js";
+import { ConvError, formatShape } from "../core/errors.js";
+import { allocResident, freeResident, isFreedResident, isResident } from "./wasm.js";
+import { Tensor } from "../core/tensor.js";
 
-export { wasmResidentBytes } from "./kernels/wasm.js";
+export { wasmResidentBytes } from "./wasm.js";
 
 /** A copy of `t` in the wasm engine's memory (a plain copy where that memory is not shared; see inWasm). */
 export function toWasm(t: Tensor): Tensor {
