@@ -11,6 +11,7 @@
  *   "same" padding        total d (k - 1), floor(total / 2) before, the rest after
  */
 import { check, formatShape } from "./errors.js";
+import { checkPositiveInteger } from "./validate.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export type PaddingString = "same" | "valid";
@@ -195,12 +196,6 @@ export function expandSize(op: string, name: string, value: unknown, rank: numbe
  * Option validators shared by the functional ops, the layers and the layer specs, so that a bad
  * option reads the same wherever it is caught.
  */
-
-/** Throws unless `value` is a positive integer; returns it. */
-export function checkPositiveInteger(op: string, name: string, value: unknown): number {
-  check(typeof value === "number" && Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
-  return value;
-}
 
 /** Throws unless `groups` divides the channel count `what` (e.g. "inChannels"). */
 export function checkDivisibleByGroups(op: string, what: string, channels: number, groups: number): void {

@@ -8,7 +8,8 @@
  *
  * Option names and defaults are the layer constructors' (layers.ts), which follow torch.nn.
  */
-import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type PaddingMode, type SpatialRank } from "../core/arithmetic.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, expandSize, type PaddingMode, type SpatialRank } from "../core/arithmetic.js";
+import { checkPositiveInteger } from "../core/validate.js";
 import { check, ConvError } from "../core/errors.js";
 import type { AdaptiveSize } from "../ops/functional.js";
 import {

@@ -4,7 +4,8 @@
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the weight, and the same bound for the bias), drawn from
  * mulberry32: from `seed` when given, else from a global stream that `manualSeed` resets.
  */
-import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, checkPositiveInteger, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "../core/arithmetic.js";
+import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "../core/arithmetic.js";
+import { checkPositiveInteger } from "../core/validate.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "../ops/conv.js";
 import { check, ConvError, formatShape } from "../core/errors.js";
 import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "../ops/functional.js";
