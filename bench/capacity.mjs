@@ -16,10 +16,11 @@ parentPort.on("message", (n) => { const t0 = performance.now(); work(n); parentP
 `;
 let workers = null;
 
-const timed = (worker, n) => new Promise((resolve) => {
-  worker.once("message", resolve);
-  worker.postMessage(n);
-});
+const timed = (worker, n) =>
+  new Promise((resolve) => {
+    worker.once("message", resolve);
+    worker.postMessage(n);
+  });
 
 /** Two-thread capacity now, from about `n` square roots per thread (2e6: ~5 ms alone). */
 export async function parallelCapacity(n = 2e6) {

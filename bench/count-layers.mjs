@@ -10,15 +10,35 @@ const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 25;
 /** 1,000 independent layers of every kind, each with an input it accepts. */
 function mixedLayers() {
   const kinds = [
-    (i) => [{ type: "Conv2d", inChannels: 64, outChannels: 64, kernelSize: 3, padding: 1, groups: 1 + (i % 4) }, [1, 64, 56, 56]],
-    (i) => [{ type: "Conv2d", inChannels: 32, outChannels: 64, kernelSize: 3, stride: 2, padding: "valid", dilation: 1 + (i % 3) }, [1, 32, 57, 57]],
+    (i) => [
+      { type: "Conv2d", inChannels: 64, outChannels: 64, kernelSize: 3, padding: 1, groups: 1 + (i % 4) },
+      [1, 64, 56, 56],
+    ],
+    (i) => [
+      {
+        type: "Conv2d",
+        inChannels: 32,
+        outChannels: 64,
+        kernelSize: 3,
+        stride: 2,
+        padding: "valid",
+        dilation: 1 + (i % 3),
+      },
+      [1, 32, 57, 57],
+    ],
     () => [{ type: "Conv1d", inChannels: 32, outChannels: 32, kernelSize: 2, dilation: 8 }, [1, 32, 4096]],
     () => [{ type: "Conv3d", inChannels: 8, outChannels: 16, kernelSize: 3, padding: "same" }, [1, 8, 16, 32, 32]],
-    () => [{ type: "ConvTranspose2d", inChannels: 64, outChannels: 32, kernelSize: 4, stride: 2, padding: 1 }, [1, 64, 28, 28]],
+    () => [
+      { type: "ConvTranspose2d", inChannels: 64, outChannels: 32, kernelSize: 4, stride: 2, padding: 1 },
+      [1, 64, 28, 28],
+    ],
     () => [{ type: "DepthwiseConv2d", channels: 128, kernelSize: 3, padding: 1 }, [1, 128, 28, 28]],
     () => [{ type: "PointwiseConv2d", inChannels: 128, outChannels: 256 }, [1, 128, 28, 28]],
     () => [{ type: "SeparableConv2d", inChannels: 64, outChannels: 128, kernelSize: 3, padding: 1 }, [1, 64, 28, 28]],
-    () => [{ type: "GroupedSeparableConv2d", inChannels: 64, outChannels: 128, kernelSize: 3, groups: 4 }, [1, 64, 28, 28]],
+    () => [
+      { type: "GroupedSeparableConv2d", inChannels: 64, outChannels: 128, kernelSize: 3, groups: 4 },
+      [1, 64, 28, 28],
+    ],
     () => [{ type: "MaxPool2d", kernelSize: 3, stride: 2, padding: 1 }, [1, 64, 112, 112]],
     () => [{ type: "AvgPool2d", kernelSize: 2 }, [1, 64, 56, 56]],
     () => [{ type: "AdaptiveAvgPool2d", outputSize: 7 }, [1, 512, 13, 13]],
@@ -35,7 +55,16 @@ function deepNetwork() {
   const layers = [];
   for (let b = 0; b < 250; b++) {
     layers.push(
-      { type: "Conv2d", name: `conv${b}`, inChannels: 32, outChannels: 32, kernelSize: 3, padding: 1, groups: 4, bias: false },
+      {
+        type: "Conv2d",
+        name: `conv${b}`,
+        inChannels: 32,
+        outChannels: 32,
+        kernelSize: 3,
+        padding: 1,
+        groups: 4,
+        bias: false,
+      },
       { type: "BatchNorm2d", name: `bn${b}`, numFeatures: 32 },
       { type: "ReLU", name: `relu${b}` },
       { type: "ChannelShuffle", name: `shuffle${b}`, groups: 4 },
@@ -59,7 +88,9 @@ function time(name, fn) {
     ms.push(performance.now() - t0);
   }
   const med = median(ms);
-  console.log(`${name.padEnd(58)} median ${med.toFixed(2).padStart(7)} ms  (${((med * 1000) / 1000).toFixed(2)} us per layer; min ${Math.min(...ms).toFixed(2)}, max ${Math.max(...ms).toFixed(2)})`);
+  console.log(
+    `${name.padEnd(58)} median ${med.toFixed(2).padStart(7)} ms  (${((med * 1000) / 1000).toFixed(2)} us per layer; min ${Math.min(...ms).toFixed(2)}, max ${Math.max(...ms).toFixed(2)})`,
+  );
   return med;
 }
 
@@ -88,4 +119,6 @@ const results = {
   }),
 };
 const worst = Math.max(...Object.values(results));
-console.log(`slowest: ${worst.toFixed(2)} ms for 1,000 layers (${worst < 1000 ? "under" : "OVER"} one second); checksum ${sink.toExponential(3)}`);
+console.log(
+  `slowest: ${worst.toFixed(2)} ms for 1,000 layers (${worst < 1000 ? "under" : "OVER"} one second); checksum ${sink.toExponential(3)}`,
+);

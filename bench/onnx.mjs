@@ -18,36 +18,58 @@ message OperatorSetIdProto { optional string domain = 1; optional int64 version 
 message ModelProto { optional int64 ir_version = 1; optional string producer_name = 2; optional GraphProto graph = 7; repeated OperatorSetIdProto opset_import = 8; }
 `;
 const Model = protobuf.parse(schema, { keepCase: true }).root.lookupType("onnx.ModelProto");
-const FLOAT = 1, INT = 2, INTS = 7;
+const FLOAT = 1,
+  INT = 2,
+  INTS = 7;
 
-const valueInfo = (name, shape) => ({ name, type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } });
+const valueInfo = (name, shape) => ({
+  name,
+  type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
+});
 
 /**
  * A model computing Y = Conv(X, W) (or ConvTranspose, with opType) with PyTorch's NCHW layout.
  * pads are per spatial dimension (symmetric); weight is (C_out, C_in / group, kH, kW), for
  * ConvTranspose (C_in, C_out / group, kH, kW).
  */
-export function convModel({ opType = "Conv", inputShape, weight, weightShape, outputShape, strides, pads, dilations, group }) {
+export function convModel({
+  opType = "Conv",
+  inputShape,
+  weight,
+  weightShape,
+  outputShape,
+  strides,
+  pads,
+  dilations,
+  group,
+}) {
   const bytes = new Uint8Array(weight.buffer, weight.byteOffset, weight.byteLength);
-  return Model.encode(Model.fromObject({
-    ir_version: 8,
-    producer_name: "convkit-bench",
-    opset_import: [{ domain: "", version: 17 }],
-    graph: {
-      name: "conv",
-      node: [{
-        input: ["X", "W"], output: ["Y"], name: "conv", op_type: opType,
-        attribute: [
-          { name: "kernel_shape", type: INTS, ints: weightShape.slice(2) },
-          { name: "strides", type: INTS, ints: strides },
-          { name: "pads", type: INTS, ints: [...pads, ...pads] },
-          { name: "dilations", type: INTS, ints: dilations },
-          { name: "group", type: INT, i: group },
+  return Model.encode(
+    Model.fromObject({
+      ir_version: 8,
+      producer_name: "convkit-bench",
+      opset_import: [{ domain: "", version: 17 }],
+      graph: {
+        name: "conv",
+        node: [
+          {
+            input: ["X", "W"],
+            output: ["Y"],
+            name: "conv",
+            op_type: opType,
+            attribute: [
+              { name: "kernel_shape", type: INTS, ints: weightShape.slice(2) },
+              { name: "strides", type: INTS, ints: strides },
+              { name: "pads", type: INTS, ints: [...pads, ...pads] },
+              { name: "dilations", type: INTS, ints: dilations },
+              { name: "group", type: INT, i: group },
+            ],
+          },
         ],
-      }],
-      initializer: [{ name: "W", dims: weightShape, data_type: FLOAT, raw_data: bytes }],
-      input: [valueInfo("X", inputShape)],
-      output: [valueInfo("Y", outputShape)],
-    },
-  })).finish();
+        initializer: [{ name: "W", dims: weightShape, data_type: FLOAT, raw_data: bytes }],
+        input: [valueInfo("X", inputShape)],
+        output: [valueInfo("Y", outputShape)],
+      },
+    }),
+  ).finish();
 }

@@ -39,14 +39,27 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 if (!existsSync(resolve(here, "node_modules/onnxruntime-node"))) {
   console.error("bench: installing bench/'s own packages (npm ci; onnxruntime's CUDA download skipped)");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: here, stdio: "inherit", env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: "skip" } });
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], {
+    cwd: here,
+    stdio: "inherit",
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: "skip" },
+  });
 }
 
 // Node 20 has relaxed SIMD behind a flag: run again with it, so the fma rows can be measured
 const { spawnSync } = await import("node:child_process");
-const relaxedSimd = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11]));
+const relaxedSimd = WebAssembly.validate(
+  new Uint8Array([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15,
+    65, 0, 253, 15, 253, 133, 2, 11,
+  ]),
+);
 if (!relaxedSimd && !process.execArgv.includes("--experimental-wasm-relaxed-simd")) {
-  const child = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  const child = spawnSync(
+    process.execPath,
+    ["--experimental-wasm-relaxed-simd", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: "inherit" },
+  );
   process.exit(child.status ?? 1);
 }
 
@@ -79,20 +92,103 @@ const tfWasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
 /** The issue's workloads: batch 1, NCHW. */
 const WORKLOADS = [
   { id: "a", label: "3x3 64->64 56x56 p1", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
-  { id: "b", label: "3x3 64->64 groups 8, 56x56 p1", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 1, dilation: 1, groups: 8 },
-  { id: "c", label: "depthwise 3x3 C=256 28x28 p1", c: 256, f: 256, hw: 28, k: 3, stride: 1, pad: 1, dilation: 1, groups: 256 },
+  {
+    id: "b",
+    label: "3x3 64->64 groups 8, 56x56 p1",
+    c: 64,
+    f: 64,
+    hw: 56,
+    k: 3,
+    stride: 1,
+    pad: 1,
+    dilation: 1,
+    groups: 8,
+  },
+  {
+    id: "c",
+    label: "depthwise 3x3 C=256 28x28 p1",
+    c: 256,
+    f: 256,
+    hw: 28,
+    k: 3,
+    stride: 1,
+    pad: 1,
+    dilation: 1,
+    groups: 256,
+  },
   { id: "d", label: "1x1 256->256 28x28", c: 256, f: 256, hw: 28, k: 1, stride: 1, pad: 0, dilation: 1, groups: 1 },
-  { id: "e", label: "3x3 dilation 2, 64->64 56x56 p2", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 2, dilation: 2, groups: 1 },
-  { id: "f", label: "3x3 stride 2, 64->128 56->28 p1", c: 64, f: 128, hw: 56, k: 3, stride: 2, pad: 1, dilation: 1, groups: 1 },
-  { id: "g", label: "3x3 4->10 5x5 p1 (overhead)", c: 4, f: 10, hw: 5, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
+  {
+    id: "e",
+    label: "3x3 dilation 2, 64->64 56x56 p2",
+    c: 64,
+    f: 64,
+    hw: 56,
+    k: 3,
+    stride: 1,
+    pad: 2,
+    dilation: 2,
+    groups: 1,
+  },
+  {
+    id: "f",
+    label: "3x3 stride 2, 64->128 56->28 p1",
+    c: 64,
+    f: 128,
+    hw: 56,
+    k: 3,
+    stride: 2,
+    pad: 1,
+    dilation: 1,
+    groups: 1,
+  },
+  {
+    id: "g",
+    label: "3x3 4->10 5x5 p1 (overhead)",
+    c: 4,
+    f: 10,
+    hw: 5,
+    k: 3,
+    stride: 1,
+    pad: 1,
+    dilation: 1,
+    groups: 1,
+  },
   // beyond the issue's set: a decoder's upsampling step (DCGAN, U-Net), PyTorch ConvTranspose2d
-  { id: "h", label: "transposed 4x4 stride 2, 64->32 28->56 p1", c: 64, f: 32, hw: 28, k: 4, stride: 2, pad: 1, dilation: 1, groups: 1, transposed: true },
+  {
+    id: "h",
+    label: "transposed 4x4 stride 2, 64->32 28->56 p1",
+    c: 64,
+    f: 32,
+    hw: 28,
+    k: 4,
+    stride: 2,
+    pad: 1,
+    dilation: 1,
+    groups: 1,
+    transposed: true,
+  },
 ].filter((w) => ONLY.includes(w.id));
 
 // "out": the call writes into a tensor made once (the out option), no fresh output array per call
 // "resident": inputs and output stay in the engine's memory (convkit: toWasm; tfjs: no dataSync)
 // "fma": fused multiply-add kernels (the other convkit rows: mul + add)
-const ENGINES = ["convkit reference", "convkit wasm x1", "convkit wasm x2", "convkit wasm x1, out", "convkit wasm x2, out", "convkit wasm x1, resident", "convkit wasm x2, resident", "convkit wasm x1, fma", "convkit wasm x2, fma", "convkit wasm x1, resident, fma", "tfjs-cpu", "tfjs-wasm SIMD", "tfjs-wasm SIMD, resident", "onnxruntime x1", "onnxruntime x2"];
+const ENGINES = [
+  "convkit reference",
+  "convkit wasm x1",
+  "convkit wasm x2",
+  "convkit wasm x1, out",
+  "convkit wasm x2, out",
+  "convkit wasm x1, resident",
+  "convkit wasm x2, resident",
+  "convkit wasm x1, fma",
+  "convkit wasm x2, fma",
+  "convkit wasm x1, resident, fma",
+  "tfjs-cpu",
+  "tfjs-wasm SIMD",
+  "tfjs-wasm SIMD, resident",
+  "onnxruntime x1",
+  "onnxruntime x2",
+];
 
 // ---- helpers -------------------------------------------------------------------------------
 function random(n, seed) {
@@ -100,7 +196,11 @@ function random(n, seed) {
   let s = seed >>> 0 || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s / 2 ** 31 - 1;
   }
   return out;
@@ -113,12 +213,16 @@ const median = (xs) => {
 /** (N, C, H, W) -> (N, H, W, C) */
 function nchwToNhwc(x, n, c, h, w) {
   const y = new Float32Array(x.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) y[(b * h * w + i) * c + ch] = x[(b * c + ch) * h * w + i];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < h * w; i++) y[(b * h * w + i) * c + ch] = x[(b * c + ch) * h * w + i];
   return y;
 }
 function nhwcToNchw(y, n, h, w, c) {
   const x = new Float32Array(y.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let i = 0; i < h * w; i++) x[(b * c + ch) * h * w + i] = y[(b * h * w + i) * c + ch];
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++)
+      for (let i = 0; i < h * w; i++) x[(b * c + ch) * h * w + i] = y[(b * h * w + i) * c + ch];
   return x;
 }
 function maxAbsDiff(a, b) {
@@ -144,13 +248,22 @@ function progress(text) {
  * in V8 (the spread object is slow to make and to read), the harness's cost, not the library's.
  */
 function convkitEngines(op, X, W, opts, outShape) {
-  const referenceOptions = { ...opts, backend: "reference" }, wasmOptions = { ...opts, backend: "wasm" };
+  const referenceOptions = { ...opts, backend: "reference" },
+    wasmOptions = { ...opts, backend: "wasm" };
   const outOptions = { ...wasmOptions, out: convkit.zeros(outShape) };
   const residentOptions = { ...wasmOptions, out: convkit.toWasm(convkit.zeros(outShape)) };
-  const XR = convkit.toWasm(X), WR = convkit.toWasm(W);
+  const XR = convkit.toWasm(X),
+    WR = convkit.toWasm(W);
   if (!convkit.inWasm(XR)) throw new Error("bench: toWasm made a plain copy (no shared WebAssembly memory here)");
   const read = (y) => y.data;
-  const wasm = (threads, options, x = X, w = W, fma = false) => ({ before: () => { convkit.setThreads(threads); convkit.setWasmFma(fma); }, run: () => op(x, w, null, options), read });
+  const wasm = (threads, options, x = X, w = W, fma = false) => ({
+    before: () => {
+      convkit.setThreads(threads);
+      convkit.setWasmFma(fma);
+    },
+    run: () => op(x, w, null, options),
+    read,
+  });
   return {
     "convkit reference": { run: () => op(X, W, null, referenceOptions), read },
     "convkit wasm x1": wasm(1, wasmOptions),
@@ -173,11 +286,28 @@ function convkitEngines(op, X, W, opts, outShape) {
 function tfjsEngines(backend, call, oh, f) {
   const before = () => tf.setBackend(backend);
   const engines = {
-    [backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"]: { before, run: () => { const y = call(); const d = y.dataSync(); y.dispose(); return d; }, read: (d) => nhwcToNchw(d, 1, oh, oh, f) },
+    [backend === "cpu" ? "tfjs-cpu" : "tfjs-wasm SIMD"]: {
+      before,
+      run: () => {
+        const y = call();
+        const d = y.dataSync();
+        y.dispose();
+        return d;
+      },
+      read: (d) => nhwcToNchw(d, 1, oh, oh, f),
+    },
   };
   if (backend === "wasm") {
     let last = null;
-    engines["tfjs-wasm SIMD, resident"] = { before, run: () => { last?.dispose(); last = call(); return last; }, read: (y) => nhwcToNchw(y.dataSync(), 1, oh, oh, f) };
+    engines["tfjs-wasm SIMD, resident"] = {
+      before,
+      run: () => {
+        last?.dispose();
+        last = call();
+        return last;
+      },
+      read: (y) => nhwcToNchw(y.dataSync(), 1, oh, oh, f),
+    };
   }
   return engines;
 }
@@ -194,11 +324,19 @@ async function setup(wl) {
 
   const X = new convkit.Tensor(x, [1, c, hw, hw]);
   const W = new convkit.Tensor(w, [f, c / groups, k, k]);
-  Object.assign(engines, convkitEngines(convkit.conv2d, X, W, { stride, padding: pad, dilation, groups }, [1, f, oh, oh]));
+  Object.assign(
+    engines,
+    convkitEngines(convkit.conv2d, X, W, { stride, padding: pad, dilation, groups }, [1, f, oh, oh]),
+  );
 
   // tfjs: NHWC input, HWIO filter (depthwise: HW C multiplier)
   const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
-  const tfPad = [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+  const tfPad = [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
   for (const backend of ["cpu", "wasm"]) {
     await tf.setBackend(backend);
     const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
@@ -211,28 +349,54 @@ async function setup(wl) {
       call = () => tf.depthwiseConv2d(xt, ft, stride, tfPad, "NHWC", dilation);
     } else {
       // one HWIO filter per group
-      const cg = c / groups, fg = f / groups;
+      const cg = c / groups,
+        fg = f / groups;
       const filters = [];
       for (let g = 0; g < groups; g++) {
         const filt = new Float32Array(k * k * cg * fg);
-        for (let o = 0; o < fg; o++) for (let i = 0; i < cg; i++) for (let t = 0; t < k * k; t++) filt[(t * cg + i) * fg + o] = w[((g * fg + o) * cg + i) * k * k + t];
+        for (let o = 0; o < fg; o++)
+          for (let i = 0; i < cg; i++)
+            for (let t = 0; t < k * k; t++) filt[(t * cg + i) * fg + o] = w[((g * fg + o) * cg + i) * k * k + t];
         filters.push(tf.tensor4d(filt, [k, k, cg, fg]));
       }
-      call = groups === 1
-        ? () => tf.conv2d(xt, filters[0], stride, tfPad, "NHWC", dilation)
-        : () => tf.tidy(() => {
-          const parts = tf.split(xt, groups, 3);
-          return tf.concat(parts.map((p, g) => tf.conv2d(p, filters[g], stride, tfPad, "NHWC", dilation)), 3);
-        });
+      call =
+        groups === 1
+          ? () => tf.conv2d(xt, filters[0], stride, tfPad, "NHWC", dilation)
+          : () =>
+              tf.tidy(() => {
+                const parts = tf.split(xt, groups, 3);
+                return tf.concat(
+                  parts.map((p, g) => tf.conv2d(p, filters[g], stride, tfPad, "NHWC", dilation)),
+                  3,
+                );
+              });
     }
     Object.assign(engines, tfjsEngines(backend, call, oh, f));
   }
 
   // onnxruntime-node
-  const model = convModel({ inputShape: [1, c, hw, hw], weight: w, weightShape: [f, c / groups, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [dilation, dilation], group: groups });
+  const model = convModel({
+    inputShape: [1, c, hw, hw],
+    weight: w,
+    weightShape: [f, c / groups, k, k],
+    outputShape: [1, f, oh, oh],
+    strides: [stride, stride],
+    pads: [pad, pad],
+    dilations: [dilation, dilation],
+    group: groups,
+  });
   for (const threads of [1, 2]) {
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
-    engines[`onnxruntime x${threads}`] = { async: true, run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data, read: (d) => d };
+    const session = await ort.InferenceSession.create(model, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+    engines[`onnxruntime x${threads}`] = {
+      async: true,
+      run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data,
+      read: (d) => d,
+    };
   }
   return { engines, macs, outShape: [1, f, oh, oh] };
 }
@@ -256,18 +420,42 @@ async function setupTransposed(wl) {
   Object.assign(engines, convkitEngines(convkit.convTranspose2d, X, W, { stride, padding: pad }, [1, f, oh, oh]));
   // tfjs filter [kH, kW, outDepth, inDepth]: PyTorch's (C_in, C_out, kH, kW) as the conv2d it is the adjoint of
   const filt = new Float32Array(k * k * f * c);
-  for (let ci = 0; ci < c; ci++) for (let fo = 0; fo < f; fo++) for (let t = 0; t < k * k; t++) filt[(t * f + fo) * c + ci] = w[(ci * f + fo) * k * k + t];
+  for (let ci = 0; ci < c; ci++)
+    for (let fo = 0; fo < f; fo++)
+      for (let t = 0; t < k * k; t++) filt[(t * f + fo) * c + ci] = w[(ci * f + fo) * k * k + t];
   const xNhwc = nchwToNhwc(x, 1, c, hw, hw);
   for (const backend of ["cpu", "wasm"]) {
     await tf.setBackend(backend);
     const xt = tf.tensor4d(xNhwc, [1, hw, hw, c]);
     const ft = tf.tensor4d(filt, [k, k, f, c]);
-    Object.assign(engines, tfjsEngines(backend, () => tf.conv2dTranspose(xt, ft, [1, oh, oh, f], stride, "same"), oh, f));
+    Object.assign(
+      engines,
+      tfjsEngines(backend, () => tf.conv2dTranspose(xt, ft, [1, oh, oh, f], stride, "same"), oh, f),
+    );
   }
-  const model = convModel({ opType: "ConvTranspose", inputShape: [1, c, hw, hw], weight: w, weightShape: [c, f, k, k], outputShape: [1, f, oh, oh], strides: [stride, stride], pads: [pad, pad], dilations: [1, 1], group: 1 });
+  const model = convModel({
+    opType: "ConvTranspose",
+    inputShape: [1, c, hw, hw],
+    weight: w,
+    weightShape: [c, f, k, k],
+    outputShape: [1, f, oh, oh],
+    strides: [stride, stride],
+    pads: [pad, pad],
+    dilations: [1, 1],
+    group: 1,
+  });
   for (const threads of [1, 2]) {
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
-    engines[`onnxruntime x${threads}`] = { async: true, run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data, read: (d) => d };
+    const session = await ort.InferenceSession.create(model, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+    engines[`onnxruntime x${threads}`] = {
+      async: true,
+      run: async () => (await session.run({ X: new ort.Tensor("float32", x, [1, c, hw, hw]) })).Y.data,
+      read: (d) => d,
+    };
   }
   return { engines, macs, outShape: [1, f, oh, oh] };
 }
@@ -277,7 +465,7 @@ async function timeRound(engine, budget = ROUND_MS) {
   if (engine.before) await engine.before();
   let calls = 0;
   const t0 = performance.now();
-  let t = t0;
+  let t;
   do {
     if (engine.async) await engine.run();
     else engine.run();
@@ -323,7 +511,9 @@ for (const wl of WORKLOADS) {
     const order = active.map((_, i) => active[(i + r) % active.length]);
     for (const name of order) {
       if (name === "convkit reference" && times[name].length >= 3) continue;
-      progress(`[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}, two-thread capacity ${capacity.toFixed(2)}`);
+      progress(
+        `[${wl.id}] round ${r + 1}/${ROUNDS} ${name.padEnd(18)} load ${os.loadavg()[0].toFixed(2)}, two-thread capacity ${capacity.toFixed(2)}`,
+      );
       const before = capacity;
       times[name].push(await timeRound(engines[name], name === "convkit reference" ? 0 : ROUND_MS));
       // let spinning pool threads (onnxruntime's, convkit's) go idle before the next engine
@@ -339,10 +529,17 @@ for (const wl of WORKLOADS) {
     // the rounds timed while both cores were free (the timing before the rounds, if any, had no probe)
     const free = times[name].slice(-capacities[name].length).filter((_, i) => capacities[name][i] >= TWO_CORES);
     row.engines[name] = {
-      medianMs: ms, gflops: (2 * macs) / (ms * 1e6), bestMs: best, bestGflops: (2 * macs) / (best * 1e6),
-      rounds: times[name].length, roundsMs: times[name], roundsCapacity: capacities[name],
-      twoCoresMedianMs: free.length ? median(free) : null, twoCoresRounds: free.length,
-      maxAbsDiff: diffs[name] ?? 0, ...(notes[name] ? { note: notes[name] } : {}),
+      medianMs: ms,
+      gflops: (2 * macs) / (ms * 1e6),
+      bestMs: best,
+      bestGflops: (2 * macs) / (best * 1e6),
+      rounds: times[name].length,
+      roundsMs: times[name],
+      roundsCapacity: capacities[name],
+      twoCoresMedianMs: free.length ? median(free) : null,
+      twoCoresRounds: free.length,
+      maxAbsDiff: diffs[name] ?? 0,
+      ...(notes[name] ? { note: notes[name] } : {}),
     };
   }
   results.push(row);
@@ -378,12 +575,27 @@ const table = (heads, cell, rowLabel = (r) => r.id) => {
   for (const r of results) lines.push(`| ${rowLabel(r)} | ${heads.map((_, i) => cell(r, i)).join(" | ")} |`);
 };
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
-lines.push(`${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`);
-lines.push(`Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. convkit rows run its mul + add kernels except the \"fma\" rows (relaxed SIMD fused multiply-add; Node flags: ${process.execArgv.join(" ") || "none"}). Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`, "");
+lines.push(
+  `${info.date}, Node ${info.node}, ${info.cpu} (${info.cores} cores), load average ${info.loadAverageBefore.join(" / ")} before and ${info.loadAverageAfter.join(" / ")} after (1/5/15 min).`,
+);
+lines.push(
+  `Median over ${ROUNDS} interleaved rounds of the per-call time (each engine ~${ROUND_MS} ms per round, after a warm-up). Batch 1, float32; a call includes reading the output back into a JS Float32Array, except in the "resident" rows (input, weight and output stay in the engine's memory: convkit toWasm tensors, tfjs-wasm tensors without dataSync). tfjs-wasm SIMD: ${tfWasmSimd}. convkit rows run its mul + add kernels except the "fma" rows (relaxed SIMD fused multiply-add; Node flags: ${process.execArgv.join(" ") || "none"}). Peak RSS of the process ${info.peakRssMiB} MiB; convkit's WebAssembly memory ${info.convkitWasmMemoryMiB} MiB.`,
+  "",
+);
 lines.push("## Median ms per call / GFLOP/s (FLOPs = 2 x MACs)", "");
-table(ENGINES, (r, i) => { const e = r.engines[ENGINES[i]]; return `${fmtMs(e.medianMs)} / ${fmtG(e.gflops)}${e.note ? "*" : ""}`; }, (r) => `${r.id} ${r.label}`);
+table(
+  ENGINES,
+  (r, i) => {
+    const e = r.engines[ENGINES[i]];
+    return `${fmtMs(e.medianMs)} / ${fmtG(e.gflops)}${e.note ? "*" : ""}`;
+  },
+  (r) => `${r.id} ${r.label}`,
+);
 lines.push("", "## Best round, ms per call / GFLOP/s (less sensitive to other processes' load)", "");
-table(ENGINES, (r, i) => { const e = r.engines[ENGINES[i]]; return `${fmtMs(e.bestMs)} / ${fmtG(e.bestGflops)}`; });
+table(ENGINES, (r, i) => {
+  const e = r.engines[ENGINES[i]];
+  return `${fmtMs(e.bestMs)} / ${fmtG(e.bestGflops)}`;
+});
 lines.push("", "## Ratios of medians: peer time / convkit wasm time (above 1: convkit is faster)", "");
 // [column, peer (numerator), convkit engine (denominator)]
 const RATIOS = [
@@ -402,13 +614,22 @@ const RATIOS = [
   ["wasm x1, fma / wasm x2, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
   ["tfjs-wasm resident / wasm x1 resident, fma", "tfjs-wasm SIMD, resident", "convkit wasm x1, resident, fma"],
 ];
-table(RATIOS.map(([label]) => label), (r, i) => { const [, peer, ours] = RATIOS[i]; return ratio(r.engines[peer].medianMs, r.engines[ours].medianMs); });
+table(
+  RATIOS.map(([label]) => label),
+  (r, i) => {
+    const [, peer, ours] = RATIOS[i];
+    return ratio(r.engines[peer].medianMs, r.engines[ours].medianMs);
+  },
+);
 // two-thread speed-ups from the rounds timed while both cores were free (bench/capacity.mjs)
 const probes = results.flatMap((r) => ENGINES.flatMap((e) => r.engines[e].roundsCapacity));
 const shared = probes.filter((c) => c < TWO_CORES).length;
 info.twoThreadCapacity = { probes: probes.length, median: +median(probes).toFixed(2), belowTwoCores: shared };
 lines.push("", "## Two threads while both cores were free", "");
-lines.push(`Before and after every timing the bench measures how many cores' worth of compute two threads get (bench/capacity.mjs: two threads doing the same work at once against one alone). Over this run: median ${info.twoThreadCapacity.median}, and ${shared} of ${probes.length} probes (${((100 * shared) / probes.length).toFixed(0)}%) below ${TWO_CORES}, where the two threads shared about one core. The speed-ups below use only the rounds whose probes on both sides were at or above ${TWO_CORES}, for the one-thread and the two-thread engine alike (rounds kept: one thread / two threads).`, "");
+lines.push(
+  `Before and after every timing the bench measures how many cores' worth of compute two threads get (bench/capacity.mjs: two threads doing the same work at once against one alone). Over this run: median ${info.twoThreadCapacity.median}, and ${shared} of ${probes.length} probes (${((100 * shared) / probes.length).toFixed(0)}%) below ${TWO_CORES}, where the two threads shared about one core. The speed-ups below use only the rounds whose probes on both sides were at or above ${TWO_CORES}, for the one-thread and the two-thread engine alike (rounds kept: one thread / two threads).`,
+  "",
+);
 const PAIRS = [
   ["convkit, fresh output", "convkit wasm x1", "convkit wasm x2"],
   ["convkit, out", "convkit wasm x1, out", "convkit wasm x2, out"],
@@ -416,13 +637,19 @@ const PAIRS = [
   ["convkit, fma", "convkit wasm x1, fma", "convkit wasm x2, fma"],
   ["onnxruntime", "onnxruntime x1", "onnxruntime x2"],
 ];
-table(PAIRS.map(([label]) => label), (r, i) => {
-  const a = r.engines[PAIRS[i][1]], b = r.engines[PAIRS[i][2]];
-  return `${a.twoCoresMedianMs && b.twoCoresMedianMs ? ratio(a.twoCoresMedianMs, b.twoCoresMedianMs) : "-"} (${a.twoCoresRounds}/${b.twoCoresRounds})`;
-});
+table(
+  PAIRS.map(([label]) => label),
+  (r, i) => {
+    const a = r.engines[PAIRS[i][1]],
+      b = r.engines[PAIRS[i][2]];
+    return `${a.twoCoresMedianMs && b.twoCoresMedianMs ? ratio(a.twoCoresMedianMs, b.twoCoresMedianMs) : "-"} (${a.twoCoresRounds}/${b.twoCoresRounds})`;
+  },
+);
 lines.push("", "## Max abs difference from convkit's reference", "");
 table(ENGINES, (r, i) => r.engines[ENGINES[i]].maxAbsDiff.toExponential(1));
-const notes = results.flatMap((r) => ENGINES.filter((e) => r.engines[e].note).map((e) => `- ${r.id}, ${e}: ${r.engines[e].note}.`));
+const notes = results.flatMap((r) =>
+  ENGINES.filter((e) => r.engines[e].note).map((e) => `- ${r.id}, ${e}: ${r.engines[e].note}.`),
+);
 if (notes.length) lines.push("", "\\* " + "Timed once, not in rounds:", "", ...notes);
 const md = lines.join("\n") + "\n";
 writeFileSync(resolve(here, "results.md"), md);

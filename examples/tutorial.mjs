@@ -1,7 +1,13 @@
 // The tutorial's walk-through: a (5, 5, 4) sample, channels last, taken to (10, 3, 3) by each
 // convolution variant. Run with `npm run example` (or `node examples/tutorial.mjs` after a build).
 import {
-  Conv2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, formatShape, rand,
+  Conv2d,
+  DepthwiseConv2d,
+  GroupedSeparableConv2d,
+  PointwiseConv2d,
+  SeparableConv2d,
+  formatShape,
+  rand,
 } from "convkit";
 
 // The sample as the tutorial builds it: height 5, width 5, 4 channels, then channels first.
@@ -21,5 +27,7 @@ console.log(`input ${formatShape(sample.shape)}`);
 for (const [name, layer] of variants) {
   const input = name.startsWith("pointwise") ? new DepthwiseConv2d(4, 3, { seed: 1 }).forward(sample) : sample;
   const output = layer.forward(input);
-  console.log(`${name.padEnd(32)} ${formatShape(input.shape).padEnd(12)} -> ${formatShape(output.shape).padEnd(12)} ${String(layer.numParameters()).padStart(4)} params`);
+  console.log(
+    `${name.padEnd(32)} ${formatShape(input.shape).padEnd(12)} -> ${formatShape(output.shape).padEnd(12)} ${String(layer.numParameters()).padStart(4)} params`,
+  );
 }

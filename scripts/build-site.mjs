@@ -104,7 +104,8 @@ function prepareCache() {
   for (const spec of PINNED_NPM) mkdirSync(join(cache, "_npm", spec), { recursive: true });
   const nodeCache = join(cache, "_node");
   if (existsSync(nodeCache)) {
-    for (const name of readdirSync(nodeCache)) if (name.startsWith("convkit@")) rmSync(join(nodeCache, name), { recursive: true, force: true });
+    for (const name of readdirSync(nodeCache))
+      if (name.startsWith("convkit@")) rmSync(join(nodeCache, name), { recursive: true, force: true });
   }
   // The reports listing is a data loader reading build/reports; drop its cached output.
   rmSync(join(cache, "data"), { recursive: true, force: true });
@@ -124,7 +125,10 @@ function runFramework() {
     throw new Error(`observable build exited with ${result.status ?? result.signal}`);
   }
   const lookups = output.match(/npm:[^\s]+@latest/g);
-  if (lookups) console.warn(`build-site: Framework looked up ${[...new Set(lookups)].join(", ")} on the npm registry; add them to PINNED_NPM`);
+  if (lookups)
+    console.warn(
+      `build-site: Framework looked up ${[...new Set(lookups)].join(", ")} on the npm registry; add them to PINNED_NPM`,
+    );
   const table = output.slice(output.lastIndexOf("┌"));
   if (table.startsWith("┌")) process.stdout.write(table);
 }
@@ -142,7 +146,10 @@ export function sanitizeReport(html) {
     .replace(/<script\b[^>]*type\s*=\s*["']text\/x-mathjax-config["'][^>]*>[\s\S]*?<\/script>/gi, "")
     .replace(/<link\b[^>]*\bhref\s*=\s*["'](?:[a-z]+:)?\/\/[^"']*["'][^>]*>/gi, "")
     .replace(/\/\*[\s\S]*?\*\//g, (comment) => (/[a-z]+:\/\//i.test(comment) ? "" : comment))
-    .replace(/<a\b[^>]*\bhref\s*=\s*["'](?:https?:)?\/\/([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, address, text) => `${text} (${address})`);
+    .replace(
+      /<a\b[^>]*\bhref\s*=\s*["'](?:https?:)?\/\/([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi,
+      (_, address, text) => `${text} (${address})`,
+    );
 }
 
 function copyReports() {
@@ -166,7 +173,10 @@ function nodeImportsInBundle() {
   const found = new Set();
   for (const file of walk(join(dist, "_node"))) {
     if (!relative(join(dist, "_node"), file).startsWith("convkit@") || !file.endsWith(".js")) continue;
-    for (const m of readFileSync(file, "utf8").matchAll(/from\s*["'](node:[a-z_/]+)["']|import\(\s*["'](node:[a-z_/]+)["']\s*\)/g)) found.add(m[1] ?? m[2]);
+    for (const m of readFileSync(file, "utf8").matchAll(
+      /from\s*["'](node:[a-z_/]+)["']|import\(\s*["'](node:[a-z_/]+)["']\s*\)/g,
+    ))
+      found.add(m[1] ?? m[2]);
   }
   return [...found];
 }
@@ -175,7 +185,8 @@ function nodeImportsInBundle() {
 function brokenPages() {
   const broken = [];
   for (const file of walk(dist, (p) => p.startsWith(join(dist, "reports")))) {
-    if (file.endsWith(".html") && readFileSync(file, "utf8").includes("observablehq--error")) broken.push(relative(dist, file));
+    if (file.endsWith(".html") && readFileSync(file, "utf8").includes("observablehq--error"))
+      broken.push(relative(dist, file));
   }
   return broken;
 }
@@ -202,13 +213,21 @@ export function buildSite({ ifStale = false, skipLib = false } = {}) {
   runFramework();
   const nReports = copyReports();
   const nodeImports = nodeImportsInBundle();
-  if (nodeImports.length) throw new Error(`build-site: convkit's browser bundle imports ${nodeImports.join(", ")}, which no page can load; lib/ must be built by \`npm run build:lib\` (its browser-safe steps included)`);
+  if (nodeImports.length)
+    throw new Error(
+      `build-site: convkit's browser bundle imports ${nodeImports.join(", ")}, which no page can load; lib/ must be built by \`npm run build:lib\` (its browser-safe steps included)`,
+    );
   const broken = brokenPages();
   if (broken.length) throw new Error(`build-site: pages with an error block: ${broken.join(", ")}`);
   const seconds = (performance.now() - start) / 1000;
   const { bytes, files } = sizeOf(dist);
-  writeFileSync(stampFile, `${JSON.stringify({ hash, builtAt: new Date().toISOString(), seconds: Number(seconds.toFixed(2)), reports: nReports }, null, 2)}\n`);
-  console.log(`build-site: dist/ built in ${seconds.toFixed(1)} s: ${files} files, ${(bytes / 1e6).toFixed(2)} MB, ${nReports} notebook reports`);
+  writeFileSync(
+    stampFile,
+    `${JSON.stringify({ hash, builtAt: new Date().toISOString(), seconds: Number(seconds.toFixed(2)), reports: nReports }, null, 2)}\n`,
+  );
+  console.log(
+    `build-site: dist/ built in ${seconds.toFixed(1)} s: ${files} files, ${(bytes / 1e6).toFixed(2)} MB, ${nReports} notebook reports`,
+  );
   return { built: true, seconds };
 }
 

@@ -17,7 +17,11 @@ export interface NotebookOutput {
 }
 export interface Notebook {
   cells: NotebookCell[];
-  metadata: Record<string, any>;
+  metadata: {
+    kernelspec?: { name?: string; [key: string]: unknown };
+    language_info?: { name?: string; [key: string]: unknown };
+    [key: string]: unknown;
+  };
   nbformat: number;
   nbformat_minor: number;
 }
@@ -28,8 +32,7 @@ export interface CellFailure {
   message: string;
 }
 export type ExecuteResult =
-  | { ok: true; seconds: number; output: string }
-  | { ok: false; seconds: number; failure: CellFailure };
+  { ok: true; seconds: number; output: string } | { ok: false; seconds: number; failure: CellFailure };
 
 export const ROOT: string;
 export const NOTEBOOKS_DIR: string;
@@ -37,7 +40,11 @@ export function listNotebooks(dir?: string): string[];
 export function jupyterCommand(): string;
 export function jupyterAvailable(): boolean;
 export function jupyterEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-export function nbconvertExecute(file: string, outDir: string, options?: { allowErrors?: boolean; timeout?: number }): Promise<{ code: number; stdout: string; stderr: string; seconds: number; output: string }>;
+export function nbconvertExecute(
+  file: string,
+  outDir: string,
+  options?: { allowErrors?: boolean; timeout?: number },
+): Promise<{ code: number; stdout: string; stderr: string; seconds: number; output: string }>;
 export function readNotebook(file: string): Notebook;
 export function executeNotebook(file: string, outDir: string, options?: { timeout?: number }): Promise<ExecuteResult>;
 export function formatFailure(file: string, failure: CellFailure): string;
@@ -46,6 +53,10 @@ export function normalizeOutput(output: NotebookOutput): unknown;
 export const NONDETERMINISTIC_TAGS: readonly string[];
 export function hasNondeterministicOutput(cell: NotebookCell): boolean;
 export function compareNotebooks(committed: Notebook, executed: Notebook): string[];
-export function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]>;
+export function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]>;
 export function selfContainedReport(html: string): string;
 export function renderReports(files: readonly string[], outDir: string): Promise<string[]>;

@@ -58,12 +58,17 @@ function run(command, args, options) {
 export async function nbconvertExecute(file, outDir, { allowErrors = false, timeout = 120 } = {}) {
   mkdirSync(outDir, { recursive: true });
   const args = [
-    "nbconvert", "--to", "notebook", "--execute",
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
     "--ExecutePreprocessor.kernel_name=tslab",
     `--ExecutePreprocessor.timeout=${timeout}`,
     "--ExecutePreprocessor.record_timing=False",
     ...(allowErrors ? ["--allow-errors"] : []),
-    "--output-dir", outDir, file,
+    "--output-dir",
+    outDir,
+    file,
   ];
   const started = performance.now();
   const result = await run(jupyterCommand(), args, { env: jupyterEnv(), cwd: ROOT });
@@ -98,20 +103,37 @@ export async function executeNotebook(file, outDir, options = {}) {
     const cells = readNotebook(rerun.output).cells;
     const errorText = (c) =>
       (c.outputs ?? [])
-        .map((o) => (o.output_type === "stream" && o.name === "stderr" ? text(o.text) : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : ""))
+        .map((o) =>
+          o.output_type === "stream" && o.name === "stderr"
+            ? text(o.text)
+            : o.output_type === "error"
+              ? `${o.ename}: ${o.evalue}`
+              : "",
+        )
         .join("");
-    cell = cells.findIndex((c) => c.cell_type === "code" && (source === null || text(c.source) === source) && errorText(c) !== "");
+    cell = cells.findIndex(
+      (c) => c.cell_type === "code" && (source === null || text(c.source) === source) && errorText(c) !== "",
+    );
     if (cell < 0 && source !== null) cell = cells.findIndex((c) => text(c.source) === source);
     if (cell >= 0) message = errorText(cells[cell]);
   }
-  if (message === "") message = `(no message recovered; nbconvert said:)\n${first.stderr.split("\n").slice(-25).join("\n")}`;
+  if (message === "")
+    message = `(no message recovered; nbconvert said:)\n${first.stderr.split("\n").slice(-25).join("\n")}`;
   const cellSource = cell >= 0 ? text(readNotebook(file).cells[cell].source) : (source ?? "(unknown cell)");
-  return { ok: false, seconds: first.seconds + rerun.seconds, failure: { cell, source: cellSource, message: message.trimEnd() } };
+  return {
+    ok: false,
+    seconds: first.seconds + rerun.seconds,
+    failure: { cell, source: cellSource, message: message.trimEnd() },
+  };
 }
 
 /** A human-readable account of a failed notebook: which cell, its source, tslab's message. */
 export function formatFailure(file, failure) {
-  const indent = (s) => s.split("\n").map((l) => `    ${l}`).join("\n");
+  const indent = (s) =>
+    s
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n");
   return `${basename(file)}: cell ${failure.cell} failed\n  source:\n${indent(failure.source)}\n  message:\n${indent(failure.message)}`;
 }
 
@@ -187,7 +209,13 @@ export function hasNondeterministicOutput(cell) {
 
 /** What is left of outputs whose content is not compared: their kinds (stream name, mime types). */
 function outputKinds(outputs) {
-  return outputs.map((o) => (o.type === "stream" ? { type: o.type, name: o.name } : o.type === "error" ? { type: o.type, ename: o.ename } : { type: o.type, mimes: Object.keys(o.data) }));
+  return outputs.map((o) =>
+    o.type === "stream"
+      ? { type: o.type, name: o.name }
+      : o.type === "error"
+        ? { type: o.type, ename: o.ename }
+        : { type: o.type, mimes: Object.keys(o.data) },
+  );
 }
 
 /**
@@ -209,7 +237,9 @@ export function compareNotebooks(committed, executed) {
     const b = JSON.stringify(got, null, 1);
     if (a !== b) {
       const head = text(cell.source).split("\n")[0];
-      problems.push(`cell ${i} (${head}) has outputs that differ from the committed ones (stale or non-deterministic); ${firstDifference(a, b)}`);
+      problems.push(
+        `cell ${i} (${head}) has outputs that differ from the committed ones (stale or non-deterministic); ${firstDifference(a, b)}`,
+      );
     }
   });
   return problems;
@@ -238,13 +268,19 @@ export function selfContainedReport(html) {
   return html
     .replace(/<script[^>]*\bsrc="[^"]*"[^>]*>\s*<\/script>\n?/g, "")
     .replace(/<script type="text\/x-mathjax-config">[\s\S]*?<\/script>\n?/g, "")
-    .replace(/(<style[^>]*>)([\s\S]*?)(<\/style>)/g, (_, open, css, close) => open + css.replace(/\/\*[\s\S]*?\*\//g, "") + close);
+    .replace(
+      /(<style[^>]*>)([\s\S]*?)(<\/style>)/g,
+      (_, open, css, close) => open + css.replace(/\/\*[\s\S]*?\*\//g, "") + close,
+    );
 }
 
 /** `jupyter nbconvert --to html` of executed notebooks into outDir, made self-contained. */
 export async function renderReports(files, outDir) {
   mkdirSync(outDir, { recursive: true });
-  const result = await run(jupyterCommand(), ["nbconvert", "--to", "html", "--output-dir", outDir, ...files], { env: jupyterEnv(), cwd: ROOT });
+  const result = await run(jupyterCommand(), ["nbconvert", "--to", "html", "--output-dir", outDir, ...files], {
+    env: jupyterEnv(),
+    cwd: ROOT,
+  });
   if (result.code !== 0) throw new Error(`nbconvert --to html failed:\n${result.stderr}`);
   const written = files.map((f) => join(outDir, basename(f).replace(/\.ipynb$/, ".html")));
   for (const file of written) writeFileSync(file, selfContainedReport(readFileSync(file, "utf8")));

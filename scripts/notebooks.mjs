@@ -7,13 +7,23 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
-import { executeNotebook, formatFailure, jupyterAvailable, listNotebooks, mapLimit, renderReports, ROOT } from "./notebook-runner.mjs";
+import {
+  executeNotebook,
+  formatFailure,
+  jupyterAvailable,
+  listNotebooks,
+  mapLimit,
+  renderReports,
+  ROOT,
+} from "./notebook-runner.mjs";
 
 const [command, ...args] = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith("--"));
 
 if (command === "reports" && args.includes("--if-jupyter") && !jupyterAvailable()) {
-  console.log("notebook reports skipped: Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)");
+  console.log(
+    "notebook reports skipped: Jupyter's nbconvert is not installed (apt-get install jupyter-nbconvert jupyter-client)",
+  );
   process.exit(0);
 }
 

@@ -97,10 +97,11 @@ export function serve({ root = "dist", host = "127.0.0.1", port = 3000, isolated
       resolvePromise({
         url: `http://${host}:${actual}/`,
         port: actual,
-        close: () => new Promise((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });
@@ -127,7 +128,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`serve: port ${port} is in use; picking a free one`);
     server = await serve({ root, port: 0, isolated });
   }
-  console.log(`convkit site: ${server.url}  (serving ${resolve(root)}${isolated ? ", cross-origin isolated" : ""}; Ctrl-C to stop)`);
+  console.log(
+    `convkit site: ${server.url}  (serving ${resolve(root)}${isolated ? ", cross-origin isolated" : ""}; Ctrl-C to stop)`,
+  );
   const stop = () => server.close().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -34,7 +34,13 @@ type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 
-function parseArgs(args: readonly string[]): { command: string; file?: string; format: Format; convention: Convention; depth: number } {
+function parseArgs(args: readonly string[]): {
+  command: string;
+  file?: string;
+  format: Format;
+  convention: Convention;
+  depth: number;
+} {
   const [command, ...rest] = args;
   if (command === undefined) throw new UsageError("missing command");
   let file: string | undefined;
@@ -43,7 +49,10 @@ function parseArgs(args: readonly string[]): { command: string; file?: string; f
   let depth = Infinity;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = () => {
       const v = inline ?? rest[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -51,16 +60,19 @@ function parseArgs(args: readonly string[]): { command: string; file?: string; f
     };
     if (flag === "--format" || flag === "-f") {
       const v = value();
-      if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`unknown format ${JSON.stringify(v)}; expected md, csv, json or text`);
+      if (!(FORMATS as readonly string[]).includes(v))
+        throw new UsageError(`unknown format ${JSON.stringify(v)}; expected md, csv, json or text`);
       format = v as Format;
     } else if (flag === "--convention" || flag === "-c") {
       const v = value();
-      if (!(CONVENTIONS as readonly string[]).includes(v)) throw new UsageError(`unknown convention ${JSON.stringify(v)}; expected one of ${CONVENTIONS.join(", ")}`);
+      if (!(CONVENTIONS as readonly string[]).includes(v))
+        throw new UsageError(`unknown convention ${JSON.stringify(v)}; expected one of ${CONVENTIONS.join(", ")}`);
       convention = v as Convention;
     } else if (flag === "--depth" || flag === "-d") {
       const v = value();
       depth = Number(v);
-      if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth must be a positive integer, got ${JSON.stringify(v)}`);
+      if (!Number.isInteger(depth) || depth < 1)
+        throw new UsageError(`--depth must be a positive integer, got ${JSON.stringify(v)}`);
     } else if (arg.startsWith("-")) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (file === undefined) {
@@ -73,7 +85,14 @@ function parseArgs(args: readonly string[]): { command: string; file?: string; f
 }
 
 /** Runs the command line; returns the exit code. */
-export function main(args: readonly string[], io: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), readFile: (p) => readFileSync(p, "utf8") }): number {
+export function main(
+  args: readonly string[],
+  io: CliIO = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readFile: (p) => readFileSync(p, "utf8"),
+  },
+): number {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     if (args.includes("--help") || args.includes("-h") || args[0] === "help") {
@@ -105,7 +124,10 @@ export function main(args: readonly string[], io: CliIO = { stdout: (t) => proce
     const model = parseModel(text);
     const report = summary(model.layers, model.inputShape, { convention, depth, title: model.name });
     if (format === "csv") io.stdout(report.toCSV());
-    else if (format === "json") io.stdout(JSON.stringify({ ...report.toJSON(), description: model.description, source: model.source }, null, 2) + "\n");
+    else if (format === "json")
+      io.stdout(
+        JSON.stringify({ ...report.toJSON(), description: model.description, source: model.source }, null, 2) + "\n",
+      );
     else if (format === "text") io.stdout(`${model.name}\n${report.toText()}`);
     else io.stdout(report.toMarkdown());
     return 0;

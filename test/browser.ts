@@ -16,8 +16,14 @@ import { repoRoot } from "./helpers.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export interface Browser {
@@ -27,10 +33,19 @@ export interface Browser {
 }
 
 /** Launches Chromium with a fresh, empty profile. */
-export async function launchChromium(name: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
+export async function launchChromium(
+  name: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium; .ci/run does)`);
   const profile = mkdtempSync(join(tmpdir(), `convkit-chromium-${name}-`));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, ...options });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ...options,
+  });
   return {
     context,
     async close() {
@@ -44,8 +59,12 @@ export async function launchChromium(name: string, options: { viewport?: { width
  * Serves `page` at / and the built library under /lib/ (nothing else) on a free 127.0.0.1 port,
  * with `headers` on every response: how the wasm browser tests load lib/ without a bundler.
  */
-export async function serveLibPage(page: string, headers: Record<string, string> = {}): Promise<{ server: Server; origin: string }> {
-  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js"))) throw new Error("lib/ is not built: run npm run build:lib");
+export async function serveLibPage(
+  page: string,
+  headers: Record<string, string> = {},
+): Promise<{ server: Server; origin: string }> {
+  if (!existsSync(join(repoRoot, "lib/kernels/wasm-binary.js")))
+    throw new Error("lib/ is not built: run npm run build:lib");
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const path = new URL(req.url ?? "/", "http://x").pathname;
@@ -58,7 +77,9 @@ export async function serveLibPage(page: string, headers: Record<string, string>
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" }).end(readFileSync(file));
+    res
+      .writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "application/octet-stream" })
+      .end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -67,7 +88,10 @@ export async function serveLibPage(page: string, headers: Record<string, string>
 /** Starts scripts/serve.mjs (with `args`, e.g. --root, --isolated) on a free port and resolves with the URL it prints. */
 export function startSiteServer(args: string[] = []): Promise<{ process: ChildProcess; origin: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0", ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(repoRoot, "scripts", "serve.mjs"), "--port", "0", ...args], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL: ${out}`)), 10_000);
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -133,12 +157,16 @@ export async function ensureSiteBuilt(): Promise<number> {
       break;
     } catch {
       // A lock older than ten minutes was left by a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000)
+        rmSync(lock, { recursive: true, force: true });
       await sleep(250);
     }
   }
   try {
-    execFileSync(process.execPath, [join(repoRoot, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], { cwd: repoRoot, stdio: "pipe" });
+    execFileSync(process.execPath, [join(repoRoot, "scripts", "build-site.mjs"), "--if-stale", "--skip-lib"], {
+      cwd: repoRoot,
+      stdio: "pipe",
+    });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -156,7 +184,8 @@ export async function watchPage(page: Page, origin: string): Promise<string[]> {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (req) => {
-    if (!problems.some((p) => p.includes(req.url()))) problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`);
+    if (!problems.some((p) => p.includes(req.url())))
+      problems.push(`failed request: ${req.url()} (${req.failure()?.errorText})`);
   });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);

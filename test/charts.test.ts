@@ -5,12 +5,26 @@
 import { describe, expect, it } from "vitest";
 import { ConvError, channelShuffle, convInfo, costVsGroups, tensor } from "../src/index.js";
 import {
-  channelConnectivity, channelCounts, channelLinks, channelReach, channelReachMatrix, costBars, costLines, kernelFootprint,
-  kernelFootprintData, receptiveFieldGrowth, type ChannelStage,
+  channelConnectivity,
+  channelCounts,
+  channelLinks,
+  channelReach,
+  channelReachMatrix,
+  costBars,
+  costLines,
+  kernelFootprint,
+  kernelFootprintData,
+  receptiveFieldGrowth,
+  type ChannelStage,
 } from "../src/charts/index.js";
 import { count, document, expectSnapshot } from "./snapshots.js";
 
-const conv = (inChannels: number, outChannels: number, groups = 1): ChannelStage => ({ type: "conv", inChannels, outChannels, groups });
+const conv = (inChannels: number, outChannels: number, groups = 1): ChannelStage => ({
+  type: "conv",
+  inChannels,
+  outChannels,
+  groups,
+});
 const shuffle = (groups: number): ChannelStage => ({ type: "shuffle", groups });
 const tutorialGrouped = [conv(4, 10, 2)];
 const shuffled = [conv(4, 4, 2), shuffle(2), conv(4, 4, 2)];
@@ -27,7 +41,12 @@ describe("channel connectivity", () => {
   });
 
   it("channelLinks() of a shuffle is the permutation convkit's channelShuffle applies", () => {
-    for (const [channels, groups] of [[4, 2], [6, 2], [6, 3], [12, 4]] as const) {
+    for (const [channels, groups] of [
+      [4, 2],
+      [6, 2],
+      [6, 3],
+      [12, 4],
+    ] as const) {
       // channel c of x holds the value c; after the shuffle, channel `to` holds its source channel
       const x = tensor([Array.from({ length: channels }, (_, c) => [c])]); // (1, C, 1)
       const shuffledValues = Array.from(channelShuffle(x, groups).data);
@@ -38,22 +57,40 @@ describe("channel connectivity", () => {
 
   it("channelReach() is block-diagonal for stacked grouped convs and full with a shuffle between them", () => {
     expect(channelReach([conv(4, 4, 2), conv(4, 4, 2)])).toEqual([
-      [true, true, false, false], [true, true, false, false], [false, false, true, true], [false, false, true, true],
+      [true, true, false, false],
+      [true, true, false, false],
+      [false, false, true, true],
+      [false, false, true, true],
     ]);
     expect(channelReach(shuffled).flat().every(Boolean)).toBe(true);
   });
 
   it("channelReach() of groups 2 then 3 over 6 channels mixes only the middle group", () => {
-    expect(channelReach(alternating).map((row) => row.map(Number).join(""))).toEqual(["111000", "111000", "111111", "111111", "000111", "000111"]);
-    expect(channelReach([...alternating, conv(6, 6, 2)]).flat().every(Boolean)).toBe(true);
+    expect(channelReach(alternating).map((row) => row.map(Number).join(""))).toEqual([
+      "111000",
+      "111000",
+      "111111",
+      "111111",
+      "000111",
+      "000111",
+    ]);
+    expect(
+      channelReach([...alternating, conv(6, 6, 2)])
+        .flat()
+        .every(Boolean),
+    ).toBe(true);
   });
 
   it("channelCounts() rejects stages that do not chain or do not divide, naming the stage", () => {
     expect(channelCounts(shuffled)).toEqual([4, 4, 4, 4]);
     expect(() => channelCounts([conv(4, 4), conv(6, 6)])).toThrow(ConvError);
     expect(() => channelCounts([conv(4, 4), conv(6, 6)])).toThrow(/stage 1 expects 6 input channels but receives 4/);
-    expect(() => channelCounts([conv(4, 6, 4)])).toThrow(/stage 0: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(4\)/);
-    expect(() => channelCounts([conv(4, 4), shuffle(3)])).toThrow(/stage 1: shuffle groups must be a positive divisor of the channels \(4\)/);
+    expect(() => channelCounts([conv(4, 6, 4)])).toThrow(
+      /stage 0: inChannels \(4\) and outChannels \(6\) must be divisible by groups \(4\)/,
+    );
+    expect(() => channelCounts([conv(4, 4), shuffle(3)])).toThrow(
+      /stage 1: shuffle groups must be a positive divisor of the channels \(4\)/,
+    );
     expect(() => channelCounts([shuffle(2)])).toThrow(/the first stage must be a conv/);
   });
 
@@ -61,7 +98,9 @@ describe("channel connectivity", () => {
     const chart = channelConnectivity(shuffled, { document });
     expect(count(chart, 'g[aria-label="link"] path')).toBe(channelLinks(shuffled).length);
     expect(count(chart, 'g[aria-label="dot"] circle')).toBe(4 * 4);
-    expect(() => channelConnectivity(shuffled, { document, highlight: 4 })).toThrow(/highlight must be a channel of the last column \(0..3\)/);
+    expect(() => channelConnectivity(shuffled, { document, highlight: 4 })).toThrow(
+      /highlight must be a channel of the last column \(0..3\)/,
+    );
   });
 
   it("channelConnectivity() snapshots: grouped conv, shuffle stack (highlighted), groups 2 then 3", () => {
@@ -73,7 +112,9 @@ describe("channel connectivity", () => {
   it("channelReachMatrix() draws one cell per (output, input) pair, filled where reachable", () => {
     const chart = channelReachMatrix(alternating, { document });
     expect(count(chart, 'g[aria-label="cell"] rect')).toBe(36);
-    expect(count(chart, 'g[aria-label="cell"] rect[fill="#4269d0"]')).toBe(channelReach(alternating).flat().filter(Boolean).length);
+    expect(count(chart, 'g[aria-label="cell"] rect[fill="#4269d0"]')).toBe(
+      channelReach(alternating).flat().filter(Boolean).length,
+    );
     expectSnapshot("channel-reach-alternating", chart);
   });
 });
@@ -104,13 +145,21 @@ describe("costBars", () => {
   });
 
   it("costBars() rejects an unknown baseline and a missing metric", () => {
-    expect(() => costBars(tutorialCosts, { document, baseline: "dilated" })).toThrow(/baseline "dilated" is not one of the variants/);
-    expect(() => costBars(tutorialCosts, { document, metrics: ["flops"] })).toThrow(/variant "regular" has no numeric "flops"/);
+    expect(() => costBars(tutorialCosts, { document, baseline: "dilated" })).toThrow(
+      /baseline "dilated" is not one of the variants/,
+    );
+    expect(() => costBars(tutorialCosts, { document, metrics: ["flops"] })).toThrow(
+      /variant "regular" has no numeric "flops"/,
+    );
   });
 });
 
 // A realistic layer, 3x3, 64 -> 128 at 56x56 (output 56x56 with padding 1), over every divisor of 64.
-const byGroups = [1, 2, 4, 8, 16, 32, 64].map((g) => ({ groups: g, params: (9 * 64 * 128) / g + 128, macs: (56 * 56 * 9 * 64 * 128) / g }));
+const byGroups = [1, 2, 4, 8, 16, 32, 64].map((g) => ({
+  groups: g,
+  params: (9 * 64 * 128) / g + 128,
+  macs: (56 * 56 * 9 * 64 * 128) / g,
+}));
 // The tutorial's 5x5 input and 3x3 kernel against dilation: output size and MACs.
 const byDilation = [1, 2].map((d) => {
   const out = 5 - d * 2;
@@ -123,19 +172,29 @@ describe("costLines", () => {
     expect(count(chart, 'g[aria-label="line"] path')).toBe(2);
     expect(count(chart, 'g[aria-label="dot"] circle')).toBe(14);
     // every divisor is labelled on the base-2 log axis
-    expect(Array.from(chart.querySelectorAll('g[aria-label="x-axis tick label"] text')).map((t) => t.textContent)).toEqual(["1", "2", "4", "8", "16", "32", "64"]);
+    expect(
+      Array.from(chart.querySelectorAll('g[aria-label="x-axis tick label"] text')).map((t) => t.textContent),
+    ).toEqual(["1", "2", "4", "8", "16", "32", "64"]);
     expectSnapshot("cost-lines-groups-log", chart);
   });
 
   it("costLines() merges the caller's scale options with its own", () => {
-    const chart = costLines(byDilation, { document, param: "dilation", metrics: ["output"], values: true, y: { label: "output size" } });
+    const chart = costLines(byDilation, {
+      document,
+      param: "dilation",
+      metrics: ["output"],
+      values: true,
+      y: { label: "output size" },
+    });
     expect(chart.textContent).toContain("output size");
     expect(count(chart, 'g[aria-label="dot"] circle')).toBe(2);
     expectSnapshot("cost-lines-dilation", chart);
   });
 
   it("costLines() needs positive values on a log scale", () => {
-    expect(() => costLines([{ g: 1, params: 0 }], { document, param: "g", metrics: ["params"], yType: "log" })).toThrow(/a log scale needs positive values/);
+    expect(() => costLines([{ g: 1, params: 0 }], { document, param: "g", metrics: ["params"], yType: "log" })).toThrow(
+      /a log scale needs positive values/,
+    );
   });
 });
 
@@ -144,15 +203,23 @@ describe("receptiveFieldGrowth", () => {
   const grow = (series: string, layers: { k: number; s?: number; d?: number }[]) => {
     let r = 1;
     let stride = 1;
-    return [{ series, layer: 0, r, stride }, ...layers.map(({ k, s = 1, d = 1 }, i) => {
-      r += d * (k - 1) * stride;
-      stride *= s;
-      return { series, layer: i + 1, r, stride };
-    })];
+    return [
+      { series, layer: 0, r, stride },
+      ...layers.map(({ k, s = 1, d = 1 }, i) => {
+        r += d * (k - 1) * stride;
+        stride *= s;
+        return { series, layer: i + 1, r, stride };
+      }),
+    ];
   };
   const data = [
     ...grow("plain 3×3", [{ k: 3 }, { k: 3 }, { k: 3 }, { k: 3 }]),
-    ...grow("dilated 2^i", [{ k: 3, d: 1 }, { k: 3, d: 2 }, { k: 3, d: 4 }, { k: 3, d: 8 }]),
+    ...grow("dilated 2^i", [
+      { k: 3, d: 1 },
+      { k: 3, d: 2 },
+      { k: 3, d: 4 },
+      { k: 3, d: 8 },
+    ]),
     ...grow("3×3 + pool", [{ k: 3 }, { k: 2, s: 2 }, { k: 3 }, { k: 2, s: 2 }]),
   ];
 
@@ -173,17 +240,30 @@ describe("receptiveFieldGrowth", () => {
   });
 
   it("receptiveFieldGrowth() rejects a receptive field below 1 and a stride that is not positive", () => {
-    expect(() => receptiveFieldGrowth([{ layer: 0, r: 0, stride: 1 }], { document })).toThrow(/r must be a finite number >= 1 and stride a finite positive number/);
-    expect(() => receptiveFieldGrowth([{ layer: 0, r: 1, stride: 0 }], { document })).toThrow(/r must be a finite number >= 1 and stride a finite positive number/);
+    expect(() => receptiveFieldGrowth([{ layer: 0, r: 0, stride: 1 }], { document })).toThrow(
+      /r must be a finite number >= 1 and stride a finite positive number/,
+    );
+    expect(() => receptiveFieldGrowth([{ layer: 0, r: 1, stride: 0 }], { document })).toThrow(
+      /r must be a finite number >= 1 and stride a finite positive number/,
+    );
   });
 
   it("receptiveFieldGrowth() draws a transposed convolution's fractional stride", () => {
-    const svg = receptiveFieldGrowth([{ layer: 0, r: 1, stride: 1 }, { layer: 1, r: 2, stride: 0.5 }], { document }) as Element;
+    const svg = receptiveFieldGrowth(
+      [
+        { layer: 0, r: 1, stride: 1 },
+        { layer: 1, r: 2, stride: 0.5 },
+      ],
+      { document },
+    ) as Element;
     expect(svg.querySelectorAll("path").length).toBeGreaterThanOrEqual(2);
   });
 
   it("costLines() takes the closed forms' points as they are", () => {
-    const svg = costLines(costVsGroups({ inChannels: 8, outChannels: 8, kernelSize: 3, inputSize: 8 }), { param: "groups", document }) as Element;
+    const svg = costLines(costVsGroups({ inChannels: 8, outChannels: 8, kernelSize: 3, inputSize: 8 }), {
+      param: "groups",
+      document,
+    }) as Element;
     expect(svg.querySelectorAll("circle").length).toBe(2 * 4); // params and MACs at g = 1, 2, 4, 8
   });
 });
@@ -192,7 +272,17 @@ describe("kernelFootprint", () => {
   it("kernelFootprintData() of the tutorial's 3x3 conv: output (1, 2) reads the window at (1, 2)", () => {
     const fp = kernelFootprintData({ inputSize: 5, kernelSize: 3, output: [1, 2] });
     expect(fp.outSize).toEqual([3, 3]);
-    expect(fp.taps.map((t) => [t.row, t.col])).toEqual([[1, 2], [1, 3], [1, 4], [2, 2], [2, 3], [2, 4], [3, 2], [3, 3], [3, 4]]);
+    expect(fp.taps.map((t) => [t.row, t.col])).toEqual([
+      [1, 2],
+      [1, 3],
+      [1, 4],
+      [2, 2],
+      [2, 3],
+      [2, 4],
+      [3, 2],
+      [3, 3],
+      [3, 4],
+    ]);
     expect(fp.cells).toHaveLength(25);
   });
 
@@ -204,7 +294,11 @@ describe("kernelFootprint", () => {
     // row = oy * s - p + i * d
     expect([...new Set(fp.taps.map((t) => t.row))]).toEqual([1, 3, 5]);
     expect([...new Set(fp.taps.map((t) => t.col))]).toEqual([3, 5, 7]);
-    expect(fp.taps.filter((t) => t.padded).map((t) => [t.row, t.col])).toEqual([[1, 7], [3, 7], [5, 7]]);
+    expect(fp.taps.filter((t) => t.padded).map((t) => [t.row, t.col])).toEqual([
+      [1, 7],
+      [3, 7],
+      [5, 7],
+    ]);
     expect(fp.taps.filter((t) => t.padded).every((t) => t.source === null)).toBe(true); // zeros padding reads nothing
   });
 
@@ -226,9 +320,15 @@ describe("kernelFootprint", () => {
 
   it("kernelFootprintData() throws the library's ConvError for an impossible configuration", () => {
     expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, dilation: 3 })).toThrow(ConvError);
-    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, dilation: 3 })).toThrow(/kernelFootprint: kernel size \(dilated\) 7 = 3 x \(3 - 1\) \+ 1 exceeds the padded input size 5/);
-    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, stride: 2, padding: "same" })).toThrow(/padding "same" needs stride 1/);
-    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, output: [3, 0] })).toThrow(/output cell \[3, 0\] is outside the output \(3, 3\)/);
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, dilation: 3 })).toThrow(
+      /kernelFootprint: kernel size \(dilated\) 7 = 3 x \(3 - 1\) \+ 1 exceeds the padded input size 5/,
+    );
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, stride: 2, padding: "same" })).toThrow(
+      /padding "same" needs stride 1/,
+    );
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: 3, output: [3, 0] })).toThrow(
+      /output cell \[3, 0\] is outside the output \(3, 3\)/,
+    );
   });
 
   it("kernelFootprint() draws one rect per padded-input cell and per output cell, taps filled", () => {
@@ -242,16 +342,32 @@ describe("kernelFootprint", () => {
   });
 
   it("kernelFootprint() snapshots: the tutorial's conv, 'same' with an even kernel, reflect padding", () => {
-    expectSnapshot("kernel-footprint-tutorial", kernelFootprint({ inputSize: 5, kernelSize: 3, output: [1, 2] }, { document }));
-    expectSnapshot("kernel-footprint-same-even", kernelFootprint({ inputSize: [4, 6], kernelSize: 4, padding: "same", output: [3, 5] }, { document }));
-    expectSnapshot("kernel-footprint-reflect", kernelFootprint({ inputSize: 5, kernelSize: 3, padding: 2, paddingMode: "reflect", output: [0, 0] }, { document }));
+    expectSnapshot(
+      "kernel-footprint-tutorial",
+      kernelFootprint({ inputSize: 5, kernelSize: 3, output: [1, 2] }, { document }),
+    );
+    expectSnapshot(
+      "kernel-footprint-same-even",
+      kernelFootprint({ inputSize: [4, 6], kernelSize: 4, padding: "same", output: [3, 5] }, { document }),
+    );
+    expectSnapshot(
+      "kernel-footprint-reflect",
+      kernelFootprint(
+        { inputSize: 5, kernelSize: 3, padding: 2, paddingMode: "reflect", output: [0, 0] },
+        { document },
+      ),
+    );
   });
 });
 
 describe("chart widths", () => {
   it("a chart asked for a width of 0 or less (a page before layout) is drawn at the minimum width, never negative", () => {
     for (const width of [0, -10, Number.NaN]) {
-      const chart = costBars([{ name: "regular", params: 370, macs: 3240 }], { metrics: ["params"], width, document }) as Element;
+      const chart = costBars([{ name: "regular", params: 370, macs: 3240 }], {
+        metrics: ["params"],
+        width,
+        document,
+      }) as Element;
       expect(chart.getAttribute("width")).toBe("120");
       expect(chart.getAttribute("viewBox")).toBe(`0 0 120 ${chart.getAttribute("height")}`);
     }

@@ -11,15 +11,30 @@ import { repoRoot } from "./helpers.js";
 function run(...args: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = "";
   let stderr = "";
-  const code = main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readFile: (p) => readFileSync(resolve(repoRoot, p), "utf8") });
+  const code = main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: (p) => readFileSync(resolve(repoRoot, p), "utf8"),
+  });
   return { code, stdout, stderr };
 }
 
-const examples = readdirSync(resolve(repoRoot, "examples")).filter((f) => f.endsWith(".json")).sort();
+const examples = readdirSync(resolve(repoRoot, "examples"))
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 describe("convkit report", () => {
   it("finds the example models", () => {
-    expect(examples).toEqual(expect.arrayContaining(["vgg16.json", "mobilenet-v1.json", "wavenet.json", "small-cnn.json", "tutorial-regular.json", "tutorial-separable.json"]));
+    expect(examples).toEqual(
+      expect.arrayContaining([
+        "vgg16.json",
+        "mobilenet-v1.json",
+        "wavenet.json",
+        "small-cnn.json",
+        "tutorial-regular.json",
+        "tutorial-separable.json",
+      ]),
+    );
   });
 
   it.each(examples)("reports examples/%s in every format", (file) => {
@@ -56,7 +71,9 @@ describe("convkit report", () => {
 
   it("--depth 1 folds composite layers into one row", () => {
     const deep = run("report", "examples/tutorial-separable.json", "--format", "csv").stdout.trim().split("\n");
-    const shallow = run("report", "examples/tutorial-separable.json", "--format", "csv", "--depth", "1").stdout.trim().split("\n");
+    const shallow = run("report", "examples/tutorial-separable.json", "--format", "csv", "--depth", "1")
+      .stdout.trim()
+      .split("\n");
     expect(deep).toHaveLength(4);
     expect(shallow).toHaveLength(2);
   });
@@ -84,11 +101,31 @@ describe("convkit errors", () => {
   };
 
   it.each([
-    ["unknown layer type", broken((m) => (m.layers[5].type = "Conv2D")), /layer 5 "conv2_1": layer: unknown layer type "Conv2D"; expected one of/],
-    ["invalid option", broken((m) => (m.layers[0].padding = -1)), /layer 0 "conv1_1": Conv2d: padding must be a non-negative integer, got -1/],
-    ["unknown option", broken((m) => (m.layers[4].kernel_size = 2)), /layer 4 "pool1": MaxPool2d: unknown option "kernel_size"; MaxPool2d takes kernelSize, stride, padding, dilation, ceilMode/],
-    ["shapes that do not chain", broken((m) => (m.layers[7].inChannels = 64)), /layer 7 "conv2_2" \(Conv2d\) on input \[1, 128, 112, 112\]: Conv2d: input \[1, 128, 112, 112\] has 128 channels but weight \[128, 64, 3, 3\] expects 64/],
-    ["a classifier of the wrong width", broken((m) => (m.layers[33].inFeatures = 2048)), /layer 33 "fc6" \(Linear\) on input \[1, 25088\]: Linear: input \[1, 25088\] has 25088 features in its last dimension but weight \[4096, 2048\] expects 2048/],
+    [
+      "unknown layer type",
+      broken((m) => (m.layers[5].type = "Conv2D")),
+      /layer 5 "conv2_1": layer: unknown layer type "Conv2D"; expected one of/,
+    ],
+    [
+      "invalid option",
+      broken((m) => (m.layers[0].padding = -1)),
+      /layer 0 "conv1_1": Conv2d: padding must be a non-negative integer, got -1/,
+    ],
+    [
+      "unknown option",
+      broken((m) => (m.layers[4].kernel_size = 2)),
+      /layer 4 "pool1": MaxPool2d: unknown option "kernel_size"; MaxPool2d takes kernelSize, stride, padding, dilation, ceilMode/,
+    ],
+    [
+      "shapes that do not chain",
+      broken((m) => (m.layers[7].inChannels = 64)),
+      /layer 7 "conv2_2" \(Conv2d\) on input \[1, 128, 112, 112\]: Conv2d: input \[1, 128, 112, 112\] has 128 channels but weight \[128, 64, 3, 3\] expects 64/,
+    ],
+    [
+      "a classifier of the wrong width",
+      broken((m) => (m.layers[33].inFeatures = 2048)),
+      /layer 33 "fc6" \(Linear\) on input \[1, 25088\]: Linear: input \[1, 25088\] has 25088 features in its last dimension but weight \[4096, 2048\] expects 2048/,
+    ],
     ["invalid JSON", '{"inputShape": [1, 3, 224, 224], "layers": [', /model: not valid JSON/],
   ])("exits 1 on a file with %s, naming the file, the layer and why", (name, text, message) => {
     const path = file(`${name.replace(/ /g, "-")}.json`, text);
@@ -110,7 +147,10 @@ describe("convkit errors", () => {
     [["reprt", "examples/vgg16.json"], /unknown command "reprt"/],
     [["report"], /report needs a model file/],
     [["report", "examples/vgg16.json", "--format", "xml"], /unknown format "xml"; expected md, csv, json or text/],
-    [["report", "examples/vgg16.json", "--convention", "flops"], /unknown convention "flops"; expected one of exact, torchinfo, thop, fvcore, ptflops, pytorch/],
+    [
+      ["report", "examples/vgg16.json", "--convention", "flops"],
+      /unknown convention "flops"; expected one of exact, torchinfo, thop, fvcore, ptflops, pytorch/,
+    ],
     [["report", "examples/vgg16.json", "--depth", "0"], /--depth must be a positive integer/],
     [["report", "examples/vgg16.json", "--format"], /--format needs a value/],
     [["report", "a.json", "b.json"], /unexpected argument "b.json"/],
@@ -131,12 +171,17 @@ describe("the installed command (package.json bin, through the node_modules self
   const built = existsSync(resolve(repoRoot, "lib/cli.js"));
 
   it("is linked to bin/convkit.js", () => {
-    expect(JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).bin).toEqual({ convkit: "bin/convkit.js" });
+    expect(JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")).bin).toEqual({
+      convkit: "bin/convkit.js",
+    });
     expect(existsSync(bin)).toBe(true);
   });
 
   it.runIf(built)("npx convkit report examples/vgg16.json --format md prints the report; a broken file exits 1", () => {
-    const out = execFileSync("npx", ["--no-install", "convkit", "report", "examples/vgg16.json", "--format", "md"], { cwd: repoRoot, encoding: "utf8" });
+    const out = execFileSync("npx", ["--no-install", "convkit", "report", "examples/vgg16.json", "--format", "md"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
     expect(out).toContain("| pool5 (MaxPool2d) |");
     expect(out).toContain("- Total params: 138,357,544");
     const bad = spawnSync(bin, ["report", "package.json"], { cwd: repoRoot, encoding: "utf8" });

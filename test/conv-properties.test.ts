@@ -2,14 +2,37 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  cat, channelShuffle, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, convTransposeOutputSize,
-  effectiveKernelSize, getBackendName, GroupedSeparableConv2d, randn, setBackend, SeparableConv2d, Tensor, zeros, type ConvOptions, type ConvTransposeOptions,
+  cat,
+  channelShuffle,
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  convTransposeOutputSize,
+  effectiveKernelSize,
+  getBackendName,
+  GroupedSeparableConv2d,
+  randn,
+  setBackend,
+  SeparableConv2d,
+  Tensor,
+  zeros,
+  type ConvOptions,
+  type ConvTransposeOptions,
 } from "../src/index.js";
 import { expectClose } from "./helpers.js";
 
 type Rank = 1 | 2 | 3;
-const convOf = { 1: conv1d, 2: conv2d, 3: conv3d } as unknown as Record<Rank, (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvOptions) => Tensor>;
-const convTOf = { 1: convTranspose1d, 2: convTranspose2d, 3: convTranspose3d } as unknown as Record<Rank, (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvTransposeOptions) => Tensor>;
+const convOf = { 1: conv1d, 2: conv2d, 3: conv3d } as unknown as Record<
+  Rank,
+  (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvOptions) => Tensor
+>;
+const convTOf = { 1: convTranspose1d, 2: convTranspose2d, 3: convTranspose3d } as unknown as Record<
+  Rank,
+  (x: Tensor, w: Tensor, b?: Tensor | null, o?: ConvTransposeOptions) => Tensor
+>;
 
 /** A random valid convolution: shapes, options and seeds. */
 const configArb = fc
@@ -59,7 +82,12 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
     it("a grouped conv equals per-group convs concatenated", () => {
       fc.assert(
         fc.property(configArb, (c) => {
-          const y = convOf[c.rank](c.x, c.w, c.b, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups } as unknown as ConvOptions);
+          const y = convOf[c.rank](c.x, c.w, c.b, {
+            stride: c.stride,
+            padding: c.padding,
+            dilation: c.dilation,
+            groups: c.groups,
+          } as unknown as ConvOptions);
           const parts = Array.from({ length: c.groups }, (_, g) =>
             convOf[c.rank](
               c.x.slice(1, g * c.cPerGroup, (g + 1) * c.cPerGroup),
@@ -77,7 +105,12 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
     it("a dilated conv equals a conv with the zero-inserted kernel", () => {
       fc.assert(
         fc.property(configArb, (c) => {
-          const y = convOf[c.rank](c.x, c.w, c.b, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups } as unknown as ConvOptions);
+          const y = convOf[c.rank](c.x, c.w, c.b, {
+            stride: c.stride,
+            padding: c.padding,
+            dilation: c.dilation,
+            groups: c.groups,
+          } as unknown as ConvOptions);
           // Spread the kernel: tap k moves to k * d, zeros between.
           const spread = c.kernel.map((k, i) => effectiveKernelSize(k, c.dilation[i]));
           const wide = zeros([c.outChannels, c.cPerGroup, ...spread]);
@@ -95,7 +128,11 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
               wide.data[f * spread.reduce((a, b) => a * b, 1) + offset] = c.w.data[f * tapsPerFilter + t]!;
             }
           }
-          const z = convOf[c.rank](c.x, wide, c.b, { stride: c.stride, padding: c.padding, groups: c.groups } as unknown as ConvOptions);
+          const z = convOf[c.rank](c.x, wide, c.b, {
+            stride: c.stride,
+            padding: c.padding,
+            groups: c.groups,
+          } as unknown as ConvOptions);
           expectClose(y, z.data, { rtol: 1e-5, atol: 1e-5 });
         }),
         { numRuns: 60 },
@@ -139,7 +176,15 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
           const cx = convOf[c.rank](c.x, c.w, null, options as unknown as ConvOptions);
           const y = randn(cx.shape, { seed: c.seed + 3 });
           // Output padding recovers the input size that stride rounding lost.
-          const outputPadding = c.size.map((s, i) => s - convTransposeOutputSize(cx.shape[2 + i]!, c.kernel[i]!, { stride: c.stride[i], padding: c.padding[i], dilation: c.dilation[i] }));
+          const outputPadding = c.size.map(
+            (s, i) =>
+              s -
+              convTransposeOutputSize(cx.shape[2 + i]!, c.kernel[i]!, {
+                stride: c.stride[i],
+                padding: c.padding[i],
+                dilation: c.dilation[i],
+              }),
+          );
           const ty = convTOf[c.rank](y, c.w, null, { ...options, outputPadding } as unknown as ConvTransposeOptions);
           expect(ty.shape).toEqual(c.x.shape);
           const lhs = dot(cx, y);
@@ -152,11 +197,16 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
 
     it("channelShuffle twice with swapped factors is the identity", () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 99 }), (g, perGroup, seed) => {
-          const x = randn([2, g * perGroup, 3, 2], { seed });
-          const shuffled = channelShuffle(x, g);
-          expect(Array.from(channelShuffle(shuffled, perGroup).data)).toEqual(Array.from(x.data));
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 0, max: 99 }),
+          (g, perGroup, seed) => {
+            const x = randn([2, g * perGroup, 3, 2], { seed });
+            const shuffled = channelShuffle(x, g);
+            expect(Array.from(channelShuffle(shuffled, perGroup).data)).toEqual(Array.from(x.data));
+          },
+        ),
       );
     });
 
@@ -200,7 +250,10 @@ describe.each(["reference", "wasm"])("%s backend", (backend) => {
           const perGroup = Array.from({ length: groups }, (_, g) => {
             const [c0, c1, f0, f1] = [g * cPerGroup, (g + 1) * cPerGroup, g * fPerGroup, (g + 1) * fPerGroup];
             const xs = x.slice(1, c0, c1);
-            const dw = conv2d(xs, depthwise.weight.slice(0, c0, c1), depthwise.bias!.slice(0, c0, c1), { padding, groups: cPerGroup });
+            const dw = conv2d(xs, depthwise.weight.slice(0, c0, c1), depthwise.bias!.slice(0, c0, c1), {
+              padding,
+              groups: cPerGroup,
+            });
             return conv2d(dw, pointwise.weight.slice(0, f0, f1), pointwise.bias!.slice(0, f0, f1));
           });
           expectClose(layer.forward(x), cat(perGroup, 1).data, { rtol: 1e-5, atol: 1e-6 });

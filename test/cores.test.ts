@@ -5,7 +5,8 @@ import { cpuQuota, parseCpuList, physicalCores } from "../src/kernels/cores.js";
 /** A reader over a made-up tree: the allowed CPUs, and each CPU's hardware-thread siblings. */
 function tree(allowed: string, siblings: Record<number, string>) {
   return (path: string): string | null => {
-    if (path === "/proc/self/status") return `Name:\tnode\nCpus_allowed:\tff\nCpus_allowed_list:\t${allowed}\nMems_allowed:\t1\n`;
+    if (path === "/proc/self/status")
+      return `Name:\tnode\nCpus_allowed:\tff\nCpus_allowed_list:\t${allowed}\nMems_allowed:\t1\n`;
     const m = /^\/sys\/devices\/system\/cpu\/cpu(\d+)\/topology\/thread_siblings_list$/.exec(path);
     return m && siblings[Number(m[1])] !== undefined ? `${siblings[Number(m[1])]}\n` : null;
   };
@@ -58,27 +59,60 @@ describe("physicalCores", () => {
 });
 
 /** A reader over made-up files. */
-const files = (contents: Record<string, string>) => (path: string): string | null => contents[path] ?? null;
+const files =
+  (contents: Record<string, string>) =>
+  (path: string): string | null =>
+    contents[path] ?? null;
 
 describe("cpuQuota", () => {
   it("reads cgroup v2's cpu.max under the process's cgroup: 250000 per 100000 is 3 CPUs (rounded up)", () => {
-    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/docker/abc\n", "/sys/fs/cgroup/docker/abc/cpu.max": "250000 100000\n" }))).toBe(3);
+    expect(
+      cpuQuota(
+        files({ "/proc/self/cgroup": "0::/docker/abc\n", "/sys/fs/cgroup/docker/abc/cpu.max": "250000 100000\n" }),
+      ),
+    ).toBe(3);
   });
 
   it("reads cgroup v2 at the root in a container with its own cgroup namespace", () => {
     expect(cpuQuota(files({ "/proc/self/cgroup": "0::/\n", "/sys/fs/cgroup/cpu.max": "200000 100000\n" }))).toBe(2);
-    expect(cpuQuota(files({ "/proc/self/cgroup": "0::/host/path\n", "/sys/fs/cgroup/cpu.max": "100000 100000\n" }))).toBe(1);
+    expect(
+      cpuQuota(files({ "/proc/self/cgroup": "0::/host/path\n", "/sys/fs/cgroup/cpu.max": "100000 100000\n" })),
+    ).toBe(1);
   });
 
   it("is null with no limit: v2 'max', v1 quota -1", () => {
     expect(cpuQuota(files({ "/proc/self/cgroup": "0::/\n", "/sys/fs/cgroup/cpu.max": "max 100000\n" }))).toBeNull();
-    expect(cpuQuota(files({ "/proc/self/cgroup": "1:cpu:/\n0::/\n", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n" }))).toBeNull();
+    expect(
+      cpuQuota(
+        files({
+          "/proc/self/cgroup": "1:cpu:/\n0::/\n",
+          "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1\n",
+          "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000\n",
+        }),
+      ),
+    ).toBeNull();
   });
 
   it("reads cgroup v1's cfs quota, mounted under the controllers' name or under cpu", () => {
     const cgroup = "4:memory:/x\n2:cpu,cpuacct:/docker/abc\n0::/\n";
-    expect(cpuQuota(files({ "/proc/self/cgroup": cgroup, "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "150000", "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000" }))).toBe(2);
-    expect(cpuQuota(files({ "/proc/self/cgroup": cgroup, "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "400000", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000" }))).toBe(4);
+    expect(
+      cpuQuota(
+        files({
+          "/proc/self/cgroup": cgroup,
+          "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "150000",
+          "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000",
+        }),
+      ),
+    ).toBe(2);
+    expect(
+      cpuQuota(
+        files({
+          "/proc/self/cgroup": cgroup,
+          "/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "400000",
+          "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000",
+        }),
+      ),
+    ).toBe(4);
   });
 
   it("is null where there is no cgroup file to read", () => {

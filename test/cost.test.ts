@@ -2,8 +2,23 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  AvgPool2d, BYTES_PER_VALUE, COUNTING_CONVENTIONS, CONVENTIONS, Conv2d, ConvTranspose2d, countIn, formatTutorialTable, layerStats, Linear, MaxPool2d,
-  parseModel, ReLU, Sequential, summary, tutorialTable, type LayerSpec,
+  AvgPool2d,
+  BYTES_PER_VALUE,
+  COUNTING_CONVENTIONS,
+  CONVENTIONS,
+  Conv2d,
+  ConvTranspose2d,
+  countIn,
+  formatTutorialTable,
+  layerStats,
+  Linear,
+  MaxPool2d,
+  parseModel,
+  ReLU,
+  Sequential,
+  summary,
+  tutorialTable,
+  type LayerSpec,
 } from "../src/index.js";
 import { loadTorchCases, repoRoot, type TorchCase } from "./helpers.js";
 
@@ -13,10 +28,30 @@ const example = (name: string) => parseModel(readFileSync(resolve(repoRoot, "exa
 function specOf(c: TorchCase): LayerSpec {
   const transposed = c.op.startsWith("conv_transpose");
   const rank = c.weight_shape.length - 2;
-  const common = { kernelSize: c.weight_shape.slice(2), stride: c.stride, dilation: c.dilation, groups: c.groups, bias: c.bias !== null };
+  const common = {
+    kernelSize: c.weight_shape.slice(2),
+    stride: c.stride,
+    dilation: c.dilation,
+    groups: c.groups,
+    bias: c.bias !== null,
+  };
   return transposed
-    ? { type: `ConvTranspose${rank}d` as "ConvTranspose2d", inChannels: c.weight_shape[0]!, outChannels: c.weight_shape[1]! * c.groups, ...common, padding: c.padding as number[], outputPadding: c.output_padding }
-    : { type: `Conv${rank}d` as "Conv2d", inChannels: c.weight_shape[1]! * c.groups, outChannels: c.weight_shape[0]!, ...common, padding: c.padding, paddingMode: c.padding_mode };
+    ? {
+        type: `ConvTranspose${rank}d` as "ConvTranspose2d",
+        inChannels: c.weight_shape[0]!,
+        outChannels: c.weight_shape[1]! * c.groups,
+        ...common,
+        padding: c.padding as number[],
+        outputPadding: c.output_padding,
+      }
+    : {
+        type: `Conv${rank}d` as "Conv2d",
+        inChannels: c.weight_shape[1]! * c.groups,
+        outChannels: c.weight_shape[0]!,
+        ...common,
+        padding: c.padding,
+        paddingMode: c.padding_mode,
+      };
 }
 
 describe("layerStats() on the 80 PyTorch fixture cases", () => {
@@ -41,7 +76,12 @@ describe("layerStats() units", () => {
 
   it("counts memory traffic as float32 input + weights + output, and intensity as FLOPs per byte", () => {
     const s = layerStats(new Conv2d(4, 10, 3), [1, 4, 5, 5]);
-    expect(s.memory).toEqual({ inputBytes: 100 * 4, weightBytes: 370 * 4, outputBytes: 90 * 4, totalBytes: (100 + 370 + 90) * BYTES_PER_VALUE });
+    expect(s.memory).toEqual({
+      inputBytes: 100 * 4,
+      weightBytes: 370 * 4,
+      outputBytes: 90 * 4,
+      totalBytes: (100 + 370 + 90) * BYTES_PER_VALUE,
+    });
     expect(s.arithmeticIntensity).toBeCloseTo(6570 / 2240, 12);
   });
 
@@ -63,7 +103,9 @@ describe("layerStats() units", () => {
     expect(avg.macs).toBe(0);
     expect(avg.flops).toBe(avg.otherOps);
     // dilated max pool: taps 0, 2 of a 5-long row, stride 1 -> outputs 0..2, 2 values each
-    expect(layerStats({ type: "MaxPool1d", kernelSize: 2, stride: 1, dilation: 2 }, [1, 1, 5]).otherOps).toBe(3 * (2 - 1));
+    expect(layerStats({ type: "MaxPool1d", kernelSize: 2, stride: 1, dilation: 2 }, [1, 1, 5]).otherOps).toBe(
+      3 * (2 - 1),
+    );
   });
 
   it("counts batch norm as a scale and a shift per element, its running statistics as memory", () => {
@@ -83,10 +125,19 @@ describe("layerStats() units", () => {
   });
 
   it("throws ConvError naming the layer when the input does not fit", () => {
-    expect(() => layerStats(new Conv2d(3, 8, 3), [1, 4, 8, 8])).toThrow(/Conv2d: input \[1, 4, 8, 8\] has 4 channels but weight \[8, 3, 3, 3\] expects 3/);
+    expect(() => layerStats(new Conv2d(3, 8, 3), [1, 4, 8, 8])).toThrow(
+      /Conv2d: input \[1, 4, 8, 8\] has 4 channels but weight \[8, 3, 3, 3\] expects 3/,
+    );
     expect(() => layerStats(new Linear(10, 2), [4, 12])).toThrow(/Linear: input \[4, 12\] has 12 features/);
-    expect(() => layerStats(new Sequential(new Conv2d(1, 4, 3), new Conv2d(8, 4, 3)), [1, 1, 9, 9])).toThrow(/Sequential: layer 1 \(Conv2d\) on input \[1, 4, 7, 7\]: Conv2d: input \[1, 4, 7, 7\] has 4 channels/);
-    expect(() => layerStats({ type: "Conv2d", inChannels: 4, outChannels: 6, kernelSize: 3, groups: 4 } as LayerSpec, [1, 4, 5, 5])).toThrow(/Conv2d: outChannels \(6\) must be divisible by groups \(4\)/);
+    expect(() => layerStats(new Sequential(new Conv2d(1, 4, 3), new Conv2d(8, 4, 3)), [1, 1, 9, 9])).toThrow(
+      /Sequential: layer 1 \(Conv2d\) on input \[1, 4, 7, 7\]: Conv2d: input \[1, 4, 7, 7\] has 4 channels/,
+    );
+    expect(() =>
+      layerStats(
+        { type: "Conv2d", inChannels: 4, outChannels: 6, kernelSize: 3, groups: 4 } as LayerSpec,
+        [1, 4, 5, 5],
+      ),
+    ).toThrow(/Conv2d: outChannels \(6\) must be divisible by groups \(4\)/);
   });
 });
 
@@ -105,16 +156,31 @@ describe("counting conventions give each tool's published number", () => {
     expect(s.totals.params).toBe(21_840);
     expect(s.totals.count).toBe(3_413_200);
     const printed = Object.fromEntries(s.rows.filter((r) => r.count > 0).map((r) => [r.name, [r.params, r.count]]));
-    expect(printed).toEqual({ conv1: [260, 1_048_320], conv2: [5_020, 2_248_960], fc1: [16_050, 112_350], fc2: [510, 3_570] });
+    expect(printed).toEqual({
+      conv1: [260, 1_048_320],
+      conv2: [5_020, 2_248_960],
+      fc1: [16_050, 112_350],
+      fc2: [510, 3_570],
+    });
   });
 
   it("thop's tests: Conv2d(3,12,5,padding=1) on [1,3,32,32] is 810,000 with or without bias; Linear is n x in x out", () => {
-    for (const bias of [true, false]) expect(countIn(layerStats(new Conv2d(3, 12, 5, { padding: 1, bias }), [1, 3, 32, 32]), "thop")).toBe(810_000);
+    for (const bias of [true, false])
+      expect(countIn(layerStats(new Conv2d(3, 12, 5, { padding: 1, bias }), [1, 3, 32, 32]), "thop")).toBe(810_000);
     expect(countIn(layerStats(new Linear(100, 200), [3, 100]), "thop")).toBe(3 * 100 * 200);
   });
 
   it("fvcore's docstring: Conv2d(3,10,1) on [1,3,10,10] is 3,000 flops, Linear(1000,10) 10,000, ReLU 0", () => {
-    const s = summary([{ type: "Conv2d", inChannels: 3, outChannels: 10, kernelSize: 1 }, { type: "ReLU" }, { type: "Flatten" }, { type: "Linear", inFeatures: 1000, outFeatures: 10 }], [1, 3, 10, 10], { convention: "fvcore" });
+    const s = summary(
+      [
+        { type: "Conv2d", inChannels: 3, outChannels: 10, kernelSize: 1 },
+        { type: "ReLU" },
+        { type: "Flatten" },
+        { type: "Linear", inFeatures: 1000, outFeatures: 10 },
+      ],
+      [1, 3, 10, 10],
+      { convention: "fvcore" },
+    );
     expect(s.rows.map((r) => r.count)).toEqual([3000, 0, 0, 10_000]);
     expect(s.totals.count).toBe(13_000);
   });
@@ -138,11 +204,32 @@ describe("counting conventions give each tool's published number", () => {
     const avg = layerStats(new AvgPool2d(2), [2, 3, 4, 4]);
     expect(avg.counts).toEqual({ exact: 0, torchinfo: 0, thop: 24, fvcore: 0, ptflops: 96, pytorch: 0 });
     const bn = layerStats({ type: "BatchNorm2d", numFeatures: 3 }, [2, 3, 4, 4]);
-    expect(bn.counts).toEqual({ exact: 0, torchinfo: 2 * 6, thop: 4 * 96, fvcore: 2 * 96, ptflops: 2 * 96, pytorch: 0 });
+    expect(bn.counts).toEqual({
+      exact: 0,
+      torchinfo: 2 * 6,
+      thop: 4 * 96,
+      fvcore: 2 * 96,
+      ptflops: 2 * 96,
+      pytorch: 0,
+    });
     const adaptive = layerStats({ type: "AdaptiveAvgPool2d", outputSize: 1 }, [2, 3, 7, 7]);
-    expect(adaptive.counts).toEqual({ exact: 0, torchinfo: 0, thop: (49 + 1) * 6, fvcore: 294, ptflops: 294, pytorch: 0 });
+    expect(adaptive.counts).toEqual({
+      exact: 0,
+      torchinfo: 0,
+      thop: (49 + 1) * 6,
+      fvcore: 294,
+      ptflops: 294,
+      pytorch: 0,
+    });
     const linear = layerStats(new Linear(4, 3), [5, 4]);
-    expect(linear.counts).toEqual({ exact: 60, torchinfo: 5 * 15, thop: 60, fvcore: 60, ptflops: 60 + 3, pytorch: 120 });
+    expect(linear.counts).toEqual({
+      exact: 60,
+      torchinfo: 5 * 15,
+      thop: 60,
+      fvcore: 60,
+      ptflops: 60 + 3,
+      pytorch: 120,
+    });
   });
 
   it("documents every convention with a tool, a source and a worked example", () => {
@@ -189,10 +276,17 @@ describe("the tutorial's table, corrected", () => {
   });
 
   it("tutorialTable() notes the tutorial's slips: 320 for depthwise and 680 for separable", () => {
-    const slips = tutorialTable().filter((r) => r.tutorialSays).map((r) => [r.variant, r.tutorialSays]);
-    expect(slips).toEqual([["depthwise", { multiplications: 320 }], ["depthwise-separable", { multiplications: 680 }]]);
+    const slips = tutorialTable()
+      .filter((r) => r.tutorialSays)
+      .map((r) => [r.variant, r.tutorialSays]);
+    expect(slips).toEqual([
+      ["depthwise", { multiplications: 320 }],
+      ["depthwise-separable", { multiplications: 680 }],
+    ]);
     const md = formatTutorialTable();
     expect(md).toContain("| depthwise | [4, 5, 5] | [4, 3, 3] | 40 | 324 | says 320 multiplications |");
-    expect(formatTutorialTable(undefined, "text").split("\n")[0]).toMatch(/^variant\s+input\s+output\s+params\s+multiplications\s+tutorial$/);
+    expect(formatTutorialTable(undefined, "text").split("\n")[0]).toMatch(
+      /^variant\s+input\s+output\s+params\s+multiplications\s+tutorial$/,
+    );
   });
 });

@@ -30,12 +30,19 @@ export interface TorchCase {
 export const fixturesPath = resolve(repoRoot, "../shared/fixtures/torch-conv-cases.json");
 
 export function loadTorchCases(): TorchCase[] {
-  if (!existsSync(fixturesPath)) throw new Error(`PyTorch fixtures not found at ${fixturesPath}; they live in ../shared/fixtures beside the repository`);
+  if (!existsSync(fixturesPath))
+    throw new Error(
+      `PyTorch fixtures not found at ${fixturesPath}; they live in ../shared/fixtures beside the repository`,
+    );
   return (JSON.parse(readFileSync(fixturesPath, "utf8")) as { cases: TorchCase[] }).cases;
 }
 
 /** Elementwise |actual - expected| <= atol + rtol |expected|, reporting the worst element. */
-export function expectClose(actual: Tensor | Float32Array | number[], expected: ArrayLike<number>, { rtol = 1e-4, atol = 1e-5 } = {}): void {
+export function expectClose(
+  actual: Tensor | Float32Array | number[],
+  expected: ArrayLike<number>,
+  { rtol = 1e-4, atol = 1e-5 } = {},
+): void {
   const a = actual instanceof Tensor ? actual.data : actual;
   expect(a.length).toBe(expected.length);
   let worst = -1;
@@ -50,7 +57,8 @@ export function expectClose(actual: Tensor | Float32Array | number[], expected: 
       worstExcess = excess;
     }
   }
-  if (worst >= 0) expect.fail(`element ${worst}: ${a[worst]} differs from ${expected[worst]} beyond rtol ${rtol} + atol ${atol}`);
+  if (worst >= 0)
+    expect.fail(`element ${worst}: ${a[worst]} differs from ${expected[worst]} beyond rtol ${rtol} + atol ${atol}`);
 }
 
 /** Runs one PyTorch case through convkit's functional op, on the active backend or the one named. */
@@ -64,12 +72,18 @@ export function runTorchCase(c: TorchCase, backend?: string): Tensor {
     case "conv2d":
     case "conv3d": {
       const f = { conv1d, conv2d, conv3d }[c.op] as typeof conv3d;
-      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as unknown as Parameters<typeof conv3d>[3]);
+      return f(x, w, b, { ...common, padding: c.padding, paddingMode: c.padding_mode } as unknown as Parameters<
+        typeof conv3d
+      >[3]);
     }
     case "conv_transpose1d":
     case "conv_transpose2d": {
       const f = (c.op === "conv_transpose1d" ? convTranspose1d : convTranspose2d) as typeof convTranspose2d;
-      return f(x, w, b, { ...common, padding: c.padding as number[], outputPadding: c.output_padding } as unknown as Parameters<typeof convTranspose2d>[3]);
+      return f(x, w, b, {
+        ...common,
+        padding: c.padding as number[],
+        outputPadding: c.output_padding,
+      } as unknown as Parameters<typeof convTranspose2d>[3]);
     }
   }
 }

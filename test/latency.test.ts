@@ -2,8 +2,23 @@
 // exactly, with a fake clock injected; one smoke test runs on the real clock.
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  ConvError, formatLatencyTable, getBackendName, latencyRows, layerStats, matchedBudgetVariants, measureLatency, measureLatencyAsync, median,
-  getWasmFma, mobileNetCostRatio, setBackend, setWasmFma, timeSample, type LatencyProgress, type LatencyVariant, type LayerSpec,
+  ConvError,
+  formatLatencyTable,
+  getBackendName,
+  latencyRows,
+  layerStats,
+  matchedBudgetVariants,
+  measureLatency,
+  measureLatencyAsync,
+  median,
+  getWasmFma,
+  mobileNetCostRatio,
+  setBackend,
+  setWasmFma,
+  timeSample,
+  type LatencyProgress,
+  type LatencyVariant,
+  type LayerSpec,
 } from "../src/index.js";
 
 /** A clock that moves only when asked: `tick(ms)` inside a fake call, or `step` ms per reading. */
@@ -12,9 +27,21 @@ function fakeClock(step = 0) {
   return { now: () => (t += step), tick: (ms: number) => void (t += ms) };
 }
 
-const conv = (groups = 1): LayerSpec => ({ type: "Conv2d", inChannels: 8, outChannels: 8, kernelSize: 3, padding: 1, groups, bias: false });
+const conv = (groups = 1): LayerSpec => ({
+  type: "Conv2d",
+  inChannels: 8,
+  outChannels: 8,
+  kernelSize: 3,
+  padding: 1,
+  groups,
+  bias: false,
+});
 const input = [1, 8, 6, 6];
-const entry = (name: string, layer: LayerSpec, samplesMs: number[], calls = samplesMs.length) => ({ name, stats: layerStats(layer, input), timing: { samplesMs, calls } });
+const entry = (name: string, layer: LayerSpec, samplesMs: number[], calls = samplesMs.length) => ({
+  name,
+  stats: layerStats(layer, input),
+  timing: { samplesMs, calls },
+});
 
 describe("median", () => {
   it("median(values) is the middle value, or the mean of the middle two", () => {
@@ -33,7 +60,13 @@ describe("timeSample", () => {
   it("timeSample(run, {sampleMs, now}) repeats the call until sampleMs have passed and returns the mean per call", () => {
     const clock = fakeClock();
     let calls = 0;
-    const sample = timeSample(() => { calls++; clock.tick(3); }, { sampleMs: 10, now: clock.now });
+    const sample = timeSample(
+      () => {
+        calls++;
+        clock.tick(3);
+      },
+      { sampleMs: 10, now: clock.now },
+    );
     expect(sample).toEqual({ ms: 3, calls: 4 }); // 12 ms after 4 calls of 3 ms
     expect(calls).toBe(4);
   });
@@ -54,7 +87,17 @@ describe("latencyRows", () => {
   const macs = 6 * 6 * 8 * 8 * 9; // P_out C_out C_in K
 
   it("joins each variant's layerStats with the median of its samples", () => {
-    expect(regular).toMatchObject({ name: "regular", type: "Conv2d", inputShape: input, outputShape: [1, 8, 6, 6], macs, flops: 2 * macs, medianMs: 3, minMs: 2, calls: 3 });
+    expect(regular).toMatchObject({
+      name: "regular",
+      type: "Conv2d",
+      inputShape: input,
+      outputShape: [1, 8, 6, 6],
+      macs,
+      flops: 2 * macs,
+      medianMs: 3,
+      minMs: 2,
+      calls: 3,
+    });
     expect(regular!.memory).toEqual(layerStats(conv(), input).memory);
     expect(regular!.arithmeticIntensity).toBe(layerStats(conv(), input).arithmeticIntensity);
     expect(grouped!.medianMs).toBe(1.375);
@@ -90,9 +133,15 @@ describe("latencyRows", () => {
   });
 
   it("rejects an unknown or MAC-less baseline, repeated names and bad samples, naming them", () => {
-    expect(() => latencyRows([entry("a", conv(), [1])], { baseline: "b" })).toThrow(/latencyRows: baseline "b" is not one of the variants \["a"\]/);
-    expect(() => latencyRows([entry("relu", { type: "ReLU" }, [1]), entry("a", conv(), [1])])).toThrow(/baseline "relu" has no MACs/);
-    expect(() => latencyRows([entry("a", conv(), [1]), entry("a", conv(2), [1])])).toThrow(/names must be unique; "a" repeats/);
+    expect(() => latencyRows([entry("a", conv(), [1])], { baseline: "b" })).toThrow(
+      /latencyRows: baseline "b" is not one of the variants \["a"\]/,
+    );
+    expect(() => latencyRows([entry("relu", { type: "ReLU" }, [1]), entry("a", conv(), [1])])).toThrow(
+      /baseline "relu" has no MACs/,
+    );
+    expect(() => latencyRows([entry("a", conv(), [1]), entry("a", conv(2), [1])])).toThrow(
+      /names must be unique; "a" repeats/,
+    );
     expect(() => latencyRows([entry("a", conv(), [])])).toThrow(/variant "a": samples must be positive times/);
     expect(() => latencyRows([entry("a", conv(), [0])])).toThrow(ConvError);
     expect(() => latencyRows([])).toThrow(/expected at least one variant/);
@@ -107,7 +156,15 @@ describe("matchedBudgetVariants", () => {
 
   it("takes the same input to the same output shape in every variant, the regular conv first", () => {
     expect(variants.map((v) => v.name)).toEqual([
-      "regular", "grouped g=2", "grouped g=4", "grouped g=8", "depthwise", "pointwise", "depthwise-separable", "GDSConv g=2", "dilated d=2",
+      "regular",
+      "grouped g=2",
+      "grouped g=4",
+      "grouped g=8",
+      "depthwise",
+      "pointwise",
+      "depthwise-separable",
+      "GDSConv g=2",
+      "dilated d=2",
     ]);
     for (const s of stats) {
       expect(s.inputShape).toEqual([1, 64, 56, 56]);
@@ -132,11 +189,15 @@ describe("matchedBudgetVariants", () => {
     for (const name of ["regular", "grouped g=8", "depthwise", "pointwise", "dilated d=2"]) {
       expect(byName[name]!.memory.inputBytes + byName[name]!.memory.outputBytes).toBe(activations);
     }
-    expect(byName["depthwise-separable"]!.memory.inputBytes + byName["depthwise-separable"]!.memory.outputBytes).toBe(2 * activations);
+    expect(byName["depthwise-separable"]!.memory.inputBytes + byName["depthwise-separable"]!.memory.outputBytes).toBe(
+      2 * activations,
+    );
   });
 
   it("rejects groups that do not divide the channels and an even kernel", () => {
-    expect(() => matchedBudgetVariants({ channels: 12, groups: [8] })).toThrow(/matchedBudgetVariants: groups 8 must be an integer > 1 dividing channels \(12\)/);
+    expect(() => matchedBudgetVariants({ channels: 12, groups: [8] })).toThrow(
+      /matchedBudgetVariants: groups 8 must be an integer > 1 dividing channels \(12\)/,
+    );
     expect(() => matchedBudgetVariants({ kernelSize: 4 })).toThrow(/kernelSize must be odd/);
     expect(() => matchedBudgetVariants({ channels: 0 })).toThrow(ConvError);
   });
@@ -158,7 +219,15 @@ describe("measureLatency", () => {
     expect(report.rows.map((r) => r.name)).toEqual(variants.map((v) => v.name));
     for (const [i, r] of report.rows.entries()) {
       const s = layerStats(variants[i]!.layer, variants[i]!.input);
-      expect(r).toMatchObject({ macs: s.macs, flops: s.flops, memory: s.memory, samplesMs: [1, 1, 1], calls: 3, medianMs: 1, timeRatio: 1 });
+      expect(r).toMatchObject({
+        macs: s.macs,
+        flops: s.flops,
+        memory: s.memory,
+        samplesMs: [1, 1, 1],
+        calls: 3,
+        medianMs: 1,
+        timeRatio: 1,
+      });
       expect(r.timePerMacRatio).toBeCloseTo(report.rows[0]!.macs / s.macs, 12);
     }
   });
@@ -175,7 +244,12 @@ describe("measureLatency", () => {
     try {
       for (const fma of [true, false]) {
         setWasmFma(fma);
-        const report = measureLatency(small().slice(0, 1), { rounds: 1, warmup: 0, sampleMs: 0, now: fakeClock(1).now });
+        const report = measureLatency(small().slice(0, 1), {
+          rounds: 1,
+          warmup: 0,
+          sampleMs: 0,
+          now: fakeClock(1).now,
+        });
         expect(report).toMatchObject({ backend: "wasm", fma });
       }
     } finally {
@@ -184,7 +258,13 @@ describe("measureLatency", () => {
   });
 
   it("fails before timing anything on a bad spec, an unknown baseline or bad options", () => {
-    const bad: LatencyVariant[] = [{ name: "bad", layer: { type: "Conv2d", inChannels: 3, outChannels: 4, kernelSize: 3, groups: 2 }, input: [1, 3, 5, 5] }];
+    const bad: LatencyVariant[] = [
+      {
+        name: "bad",
+        layer: { type: "Conv2d", inChannels: 3, outChannels: 4, kernelSize: 3, groups: 2 },
+        input: [1, 3, 5, 5],
+      },
+    ];
     expect(() => measureLatency(bad)).toThrow(/Conv2d: inChannels \(3\) must be divisible by groups \(2\)/);
     expect(() => measureLatency(small(), { baseline: "nope" })).toThrow(/baseline "nope" is not one of the variants/);
     expect(() => measureLatency(small(), { rounds: 0 })).toThrow(/measureLatency: rounds must be a positive integer/);
@@ -209,34 +289,56 @@ describe("measureLatencyAsync", () => {
     const progress: LatencyProgress[] = [];
     let pauses = 0;
     const report = await measureLatencyAsync(variants, {
-      rounds: 2, sampleMs: 0, now: fakeClock(1).now, onProgress: (p) => progress.push(p), pause: async () => void pauses++,
+      rounds: 2,
+      sampleMs: 0,
+      now: fakeClock(1).now,
+      onProgress: (p) => progress.push(p),
+      pause: async () => void pauses++,
     });
     expect(progress.map((p) => [p.done, p.round, p.name])).toEqual([
       [0, 0, "depthwise"], // the warm-up, which ends with the last variant
-      [1, 1, "regular"], [2, 1, "grouped g=2"], [3, 1, "depthwise"],
-      [4, 2, "regular"], [5, 2, "grouped g=2"], [6, 2, "depthwise"],
+      [1, 1, "regular"],
+      [2, 1, "grouped g=2"],
+      [3, 1, "depthwise"],
+      [4, 2, "regular"],
+      [5, 2, "grouped g=2"],
+      [6, 2, "depthwise"],
     ]);
     expect(progress.every((p) => p.total === 6)).toBe(true);
     expect(pauses).toBe(7);
-    expect(report.rows.map((r) => r.samplesMs)).toEqual([[1, 1], [1, 1], [1, 1]]);
+    expect(report.rows.map((r) => r.samplesMs)).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it("stops with a ConvError when cancelled", async () => {
     let n = 0;
-    await expect(measureLatencyAsync(variants, { rounds: 2, sampleMs: 0, now: fakeClock(1).now, cancelled: () => ++n > 2 })).rejects.toThrow(/measureLatency: cancelled after 2 of 6 samples/);
+    await expect(
+      measureLatencyAsync(variants, { rounds: 2, sampleMs: 0, now: fakeClock(1).now, cancelled: () => ++n > 2 }),
+    ).rejects.toThrow(/measureLatency: cancelled after 2 of 6 samples/);
   });
 });
 
 describe("formatLatencyTable", () => {
   it("formatLatencyTable(report) prints the backend, a header and one aligned line per variant", () => {
-    const rows = latencyRows([entry("regular", conv(), [2]), entry("grouped g=4", conv(4), [1]), entry("relu", { type: "ReLU" }, [0.25])]);
+    const rows = latencyRows([
+      entry("regular", conv(), [2]),
+      entry("grouped g=4", conv(4), [1]),
+      entry("relu", { type: "ReLU" }, [0.25]),
+    ]);
     const text = formatLatencyTable({ backend: "wasm", threads: 1, baseline: "regular", rounds: 1, rows });
     const lines = text.split("\n");
     expect(lines[0]).toBe("wasm backend, 1 thread, median of 1 rounds; ratios against regular");
-    expect(formatLatencyTable({ backend: "wasm", threads: 2, fma: true, baseline: "regular", rounds: 3, rows }).split("\n")[0]).toBe(
-      "wasm backend (fused multiply-add), 2 threads, median of 3 rounds; ratios against regular",
+    expect(
+      formatLatencyTable({ backend: "wasm", threads: 2, fma: true, baseline: "regular", rounds: 3, rows }).split(
+        "\n",
+      )[0],
+    ).toBe("wasm backend (fused multiply-add), 2 threads, median of 3 rounds; ratios against regular");
+    expect(lines[1]).toMatch(
+      /^variant\s+MACs\s+memory\s+FLOP\/B\s+median ms\s+GFLOP\/s\s+MACs ×\s+time ×\s+time\/MAC ×$/,
     );
-    expect(lines[1]).toMatch(/^variant\s+MACs\s+memory\s+FLOP\/B\s+median ms\s+GFLOP\/s\s+MACs ×\s+time ×\s+time\/MAC ×$/);
     expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^regular\s+20,736\s+4\.61 kB\s+[\d.]+\s+2\.000\s+0\.0\s+1\.000\s+1\.000\s+1\.0$/);
     expect(lines[3]).toMatch(/^grouped g=4\s+5,184 .* 1\.000\s+[\d.]+\s+0\.250\s+0\.500\s+2\.0$/);

@@ -7,17 +7,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  NONDETERMINISTIC_TAGS, ROOT, compareNotebooks, executeNotebook, hasNondeterministicOutput, mapLimit, readNotebook,
-  type ExecuteResult, type Notebook, type NotebookCell, type NotebookOutput,
+  NONDETERMINISTIC_TAGS,
+  ROOT,
+  compareNotebooks,
+  executeNotebook,
+  hasNondeterministicOutput,
+  mapLimit,
+  readNotebook,
+  type ExecuteResult,
+  type Notebook,
+  type NotebookCell,
+  type NotebookOutput,
 } from "../scripts/notebook-runner.mjs";
 
 const stdout = (text: string): NotebookOutput => ({ output_type: "stream", name: "stdout", text: [text] });
-const svg = (x: number): NotebookOutput => ({ output_type: "display_data", data: { "text/html": `<svg><rect x="${x}"/></svg>` } });
+const svg = (x: number): NotebookOutput => ({
+  output_type: "display_data",
+  data: { "text/html": `<svg><rect x="${x}"/></svg>` },
+});
 const code = (source: string, outputs: NotebookOutput[] = [], tags?: string[]): NotebookCell => ({
-  cell_type: "code", source, metadata: tags ? { tags } : {}, outputs, execution_count: null,
+  cell_type: "code",
+  source,
+  metadata: tags ? { tags } : {},
+  outputs,
+  execution_count: null,
 });
 const notebook = (cells: NotebookCell[]): Notebook => ({
-  nbformat: 4, nbformat_minor: 5, cells,
+  nbformat: 4,
+  nbformat_minor: 5,
+  cells,
   metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" } },
 });
 const TAG = "nondeterministic-output";
@@ -32,10 +50,19 @@ describe("compareNotebooks() and the nondeterministic-output tag", () => {
   });
 
   it("ignores changed text and charts in a tagged cell, and still flags the same change in an untagged one", () => {
-    const committed = notebook([code("a", [stdout("9.041 ms\n"), svg(1)], [TAG]), code("b", [stdout("115,605,504 MACs\n")])]);
-    const timingsMoved = notebook([code("a", [stdout("8.2 ms\n"), svg(2)], [TAG]), code("b", [stdout("115,605,504 MACs\n")])]);
+    const committed = notebook([
+      code("a", [stdout("9.041 ms\n"), svg(1)], [TAG]),
+      code("b", [stdout("115,605,504 MACs\n")]),
+    ]);
+    const timingsMoved = notebook([
+      code("a", [stdout("8.2 ms\n"), svg(2)], [TAG]),
+      code("b", [stdout("115,605,504 MACs\n")]),
+    ]);
     expect(compareNotebooks(committed, timingsMoved)).toEqual([]);
-    const macsMoved = notebook([code("a", [stdout("9.041 ms\n"), svg(1)], [TAG]), code("b", [stdout("115,605,505 MACs\n")])]);
+    const macsMoved = notebook([
+      code("a", [stdout("9.041 ms\n"), svg(1)], [TAG]),
+      code("b", [stdout("115,605,505 MACs\n")]),
+    ]);
     const problems = compareNotebooks(committed, macsMoved);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^cell 1 \(b\) has outputs that differ/);
@@ -47,7 +74,14 @@ describe("compareNotebooks() and the nondeterministic-output tag", () => {
   it("still compares the kinds of a tagged cell's outputs: a chart that disappears, or a new stderr stream, is flagged", () => {
     const committed = notebook([code("a", [stdout("1 ms\n"), svg(1)], [TAG])]);
     expect(compareNotebooks(committed, notebook([code("a", [stdout("2 ms\n")], [TAG])]))).toHaveLength(1);
-    expect(compareNotebooks(committed, notebook([code("a", [stdout("2 ms\n"), svg(1), { output_type: "stream", name: "stderr", text: ["warning"] }], [TAG])]))).toHaveLength(1);
+    expect(
+      compareNotebooks(
+        committed,
+        notebook([
+          code("a", [stdout("2 ms\n"), svg(1), { output_type: "stream", name: "stderr", text: ["warning"] }], [TAG]),
+        ]),
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -90,7 +124,8 @@ describe("tagged cells executed through Jupyter + tslab", () => {
     const result = results.get(files.random)!;
     if (!result.ok) throw new Error(`scratch notebook failed: ${result.failure.message}`);
     const executed = readNotebook(result.output);
-    const text = (i: number) => (executed.cells[i]!.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
+    const text = (i: number) =>
+      (executed.cells[i]!.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
     expect(text(1)).toMatch(/^0\.\d+\n$/);
     expect(text(1)).not.toBe("0.123\n");
     expect(text(2)).toBe("seen = 1\n");

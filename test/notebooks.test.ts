@@ -8,12 +8,24 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ROOT, compareNotebooks, executeNotebook, formatFailure, jupyterCommand, jupyterEnv, listNotebooks, mapLimit,
-  normalizeSvg, readNotebook, renderReports, type ExecuteResult, type Notebook,
+  ROOT,
+  compareNotebooks,
+  executeNotebook,
+  formatFailure,
+  jupyterCommand,
+  jupyterEnv,
+  listNotebooks,
+  mapLimit,
+  normalizeSvg,
+  readNotebook,
+  renderReports,
+  type ExecuteResult,
+  type Notebook,
 } from "../scripts/notebook-runner.mjs";
 
 const notebooks = listNotebooks();
-const source = (cell: { source: string | string[] }) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
+const source = (cell: { source: string | string[] }) =>
+  Array.isArray(cell.source) ? cell.source.join("") : cell.source;
 
 let scratch = "";
 const results = new Map<string, ExecuteResult>();
@@ -26,15 +38,18 @@ function jupyterAvailable(): string | null {
     execFileSync(jupyterCommand(), ["nbconvert", "--version"], { env: jupyterEnv(), stdio: "pipe" });
     return null;
   } catch (error) {
-    return `jupyter nbconvert is not available (${(error as Error).message.split("\n")[0]}); install it with ` +
-      "`apt-get install -y --no-install-recommends jupyter-nbconvert jupyter-client` (.ci/run does)";
+    return (
+      `jupyter nbconvert is not available (${(error as Error).message.split("\n")[0]}); install it with ` +
+      "`apt-get install -y --no-install-recommends jupyter-nbconvert jupyter-client` (.ci/run does)"
+    );
   }
 }
 
 beforeAll(async () => {
   const missing = jupyterAvailable();
   if (missing) throw new Error(missing);
-  if (!existsSync(join(ROOT, "lib", "charts", "index.js"))) throw new Error("lib/ is not built: run `npm run build:lib` (npm test does)");
+  if (!existsSync(join(ROOT, "lib", "charts", "index.js")))
+    throw new Error("lib/ is not built: run `npm run build:lib` (npm test does)");
   scratch = mkdtempSync(join(tmpdir(), "convkit-notebooks-test-"));
 
   // A scratch folder outside the repo resolves "convkit" through a node_modules link.
@@ -63,7 +78,8 @@ afterAll(() => {
 describe("notebooks/", () => {
   it("holds numbered tslab notebooks 01-08 at least", () => {
     const names = notebooks.map((f) => basename(f));
-    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"]) expect(names.some((n) => n.startsWith(prefix))).toBe(true);
+    for (const prefix of ["01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-"])
+      expect(names.some((n) => n.startsWith(prefix))).toBe(true);
     for (const name of names) expect(name).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
   });
 
@@ -72,13 +88,18 @@ describe("notebooks/", () => {
 
     it("uses the tslab kernel and imports convkit by name, never ../src", () => {
       expect(committed.metadata.kernelspec?.name).toBe("tslab");
-      const code = committed.cells.filter((c) => c.cell_type === "code").map(source).join("\n");
+      const code = committed.cells
+        .filter((c) => c.cell_type === "code")
+        .map(source)
+        .join("\n");
       expect(code).toMatch(/from "convkit"/);
       expect(code).not.toMatch(/from "\.\.?\//);
     });
 
     it("has at least one chart and one assertion cell", () => {
-      const charts = committed.cells.flatMap((c) => c.outputs ?? []).filter((o) => /<svg/.test(JSON.stringify(o.data ?? {})));
+      const charts = committed.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => /<svg/.test(JSON.stringify(o.data ?? {})));
       expect(charts.length).toBeGreaterThan(0);
       expect(committed.cells.some((c) => c.cell_type === "code" && /\bassert[.(]/.test(source(c)))).toBe(true);
     });
@@ -99,7 +120,8 @@ describe("notebooks/", () => {
       const result = results.get(file)!;
       if (!result.ok) throw new Error(`cannot compare: ${formatFailure(file, result.failure)}`);
       const problems = compareNotebooks(committed, readNotebook(result.output));
-      if (problems.length > 0) throw new Error(`${name}: run \`npm run notebooks\` if the change is intended\n${problems.join("\n")}`);
+      if (problems.length > 0)
+        throw new Error(`${name}: run \`npm run notebooks\` if the change is intended\n${problems.join("\n")}`);
     });
   });
 });
@@ -119,13 +141,23 @@ describe("the notebook harness", () => {
 
   it("compareNotebooks() flags a changed text output and a changed chart, and ignores rounding noise and ids", () => {
     const nb = (text: string, svg: string): Notebook => ({
-      nbformat: 4, nbformat_minor: 5, metadata: {},
-      cells: [{ cell_type: "code", source: "x", metadata: {}, outputs: [
-        { output_type: "stream", name: "stdout", text: [text] },
-        { output_type: "display_data", data: { "text/html": svg } },
-      ] }],
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: "code",
+          source: "x",
+          metadata: {},
+          outputs: [
+            { output_type: "stream", name: "stdout", text: [text] },
+            { output_type: "display_data", data: { "text/html": svg } },
+          ],
+        },
+      ],
     });
-    const svg = (x: number, id: number) => `<svg><clipPath id="plot-clip-${id}"></clipPath><g clip-path="url(#plot-clip-${id})"><rect x="${x}"/></g></svg>`;
+    const svg = (x: number, id: number) =>
+      `<svg><clipPath id="plot-clip-${id}"></clipPath><g clip-path="url(#plot-clip-${id})"><rect x="${x}"/></g></svg>`;
     expect(compareNotebooks(nb("370\n", svg(1.0001, 1)), nb("370\n", svg(1.00012, 7)))).toEqual([]);
     expect(compareNotebooks(nb("370\n", svg(1, 1)), nb("371\n", svg(1, 1)))).toHaveLength(1);
     expect(compareNotebooks(nb("370\n", svg(1.5, 1)), nb("370\n", svg(1.6, 1)))).toHaveLength(1);
@@ -133,11 +165,15 @@ describe("the notebook harness", () => {
 
   it("normalizeSvg() rounds numbers to 3 decimals and renames generated ids in order", () => {
     expect(normalizeSvg(`<path d="M0.12345,-0.0001L2.5,3"/>`)).toBe(`<path d="M0.123,0L2.5,3"/>`);
-    expect(normalizeSvg(`<clipPath id="plot-clip-9"/><g clip-path="url(#plot-clip-9)"/>`)).toBe(`<clipPath id="id-1"/><g clip-path="url(#id-1)"/>`);
+    expect(normalizeSvg(`<clipPath id="plot-clip-9"/><g clip-path="url(#plot-clip-9)"/>`)).toBe(
+      `<clipPath id="id-1"/><g clip-path="url(#id-1)"/>`,
+    );
   });
 
   it("renders reports as self-contained HTML (no scripts, no links to other hosts or files)", async () => {
-    const executed = notebooks.map((f) => results.get(f)).find((r): r is Extract<ExecuteResult, { ok: true }> => r?.ok === true);
+    const executed = notebooks
+      .map((f) => results.get(f))
+      .find((r): r is Extract<ExecuteResult, { ok: true }> => r?.ok === true);
     expect(executed).toBeDefined();
     const [html] = await renderReports([executed!.output], join(scratch, "reports"));
     const text = readFileSync(html!, "utf8");

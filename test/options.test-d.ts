@@ -1,6 +1,20 @@
 /** Options are precise unions: a misspelled padding mode or padding string does not compile. */
 import { describe, expectTypeOf, it } from "vitest";
-import { Conv1d, Conv2d, conv2d, conv3d, convTranspose2d, disposeWasm, maxPool2d, pad, setWasmFma, toWasm, zeros, type PaddingMode, type Tensor } from "../src/index.js";
+import {
+  Conv1d,
+  Conv2d,
+  conv2d,
+  conv3d,
+  convTranspose2d,
+  disposeWasm,
+  maxPool2d,
+  pad,
+  setWasmFma,
+  toWasm,
+  zeros,
+  type PaddingMode,
+  type Tensor,
+} from "../src/index.js";
 
 const x = zeros([1, 4, 5, 5]);
 const w = zeros([10, 4, 3, 3]);

@@ -35,7 +35,10 @@ describe("README", () => {
   });
 
   it("examples/tutorial.mjs walks (4, 5, 5) to (10, 3, 3) through every variant", () => {
-    const out = execFileSync(process.execPath, [join(repoRoot, "examples/tutorial.mjs")], { cwd: repoRoot, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [join(repoRoot, "examples/tutorial.mjs")], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
     expect(out).toMatch(/regular 3x3\s+\[4, 5, 5\]\s+-> \[10, 3, 3\]\s+370 params/);
     expect(out).toMatch(/GDSConv 3x3, groups 2\s+\[4, 5, 5\]\s+-> \[10, 3, 3\]\s+70 params/);
     expect(out).toMatch(/dilated 3x3, dilation 2\s+\[4, 5, 5\]\s+-> \[10, 1, 1\]\s+370 params/);

@@ -3,7 +3,15 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  buildLayer, ConvTranspose1d, parseModel, receptiveField, receptiveFieldOfStack, summary, Tensor, tutorialReceptiveField, zeros,
+  buildLayer,
+  ConvTranspose1d,
+  parseModel,
+  receptiveField,
+  receptiveFieldOfStack,
+  summary,
+  Tensor,
+  tutorialReceptiveField,
+  zeros,
   type LayerSpec,
 } from "../src/index.js";
 import { repoRoot } from "./helpers.js";
@@ -16,7 +24,12 @@ describe("receptiveField() by the Distill recurrences", () => {
   const at = (name: string) => steps.find((s) => s.name === name)!.receptiveField!;
 
   it("VGG-16: size / stride / padding 3/1/1 after conv1_1, 6/2/2 after pool1, 16/4/6, 44/8/18, 100/16/42, 212/32/90 after pool5", () => {
-    const table = ["conv1_1", "pool1", "pool2", "pool3", "pool4", "pool5"].map((name) => [name, at(name).size, at(name).stride, at(name).padding]);
+    const table = ["conv1_1", "pool1", "pool2", "pool3", "pool4", "pool5"].map((name) => [
+      name,
+      at(name).size,
+      at(name).stride,
+      at(name).padding,
+    ]);
     expect(table).toEqual([
       ["conv1_1", [3, 3], [1, 1], [1, 1]],
       ["pool1", [6, 6], [2, 2], [2, 2]],
@@ -48,7 +61,9 @@ describe("receptiveField() by the Distill recurrences", () => {
     expect(last.receptiveField!.size).toEqual([1024]);
     expect(last.receptiveField!.stride).toEqual([1]);
     expect(last.tutorialSize).toEqual([1023]);
-    expect(tutorialReceptiveField([1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((d) => ({ kernelSize: 2, dilation: d })))).toBe(1023);
+    expect(
+      tutorialReceptiveField([1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((d) => ({ kernelSize: 2, dilation: d }))),
+    ).toBe(1023);
     expect(summary(wavenet.layers, wavenet.inputShape).rows.at(-1)!.receptiveField!.size).toEqual([1024]);
   });
 
@@ -68,15 +83,27 @@ describe("receptiveField() by the Distill recurrences", () => {
     const [step] = receptiveField(new ConvTranspose1d(1, 1, 2, { stride: 2 }), [1, 1, 4]);
     expect(step!.receptiveField).toEqual({ size: [1.5], stride: [0.5], padding: [0.5], center: [-0.25] });
     // a stride-2 conv then that transposed conv: back to S = 1
-    const rows = receptiveFieldOfStack([{ kernelSize: 3, stride: 2 }, { kernelSize: 2, stride: 2, transposed: true }]);
-    expect(rows.map((r) => [r.size, r.stride, r.padding])).toEqual([[3, 2, 0], [4, 1, 1]]);
+    const rows = receptiveFieldOfStack([
+      { kernelSize: 3, stride: 2 },
+      { kernelSize: 2, stride: 2, transposed: true },
+    ]);
+    expect(rows.map((r) => [r.size, r.stride, r.padding])).toEqual([
+      [3, 2, 0],
+      [4, 1, 1],
+    ]);
   });
 
   it("receptiveFieldOfStack() works from numbers alone and checks them", () => {
-    const rows = receptiveFieldOfStack([{ kernelSize: 3, padding: 1 }, { kernelSize: 3, padding: 1 }, { kernelSize: 2, stride: 2 }]);
+    const rows = receptiveFieldOfStack([
+      { kernelSize: 3, padding: 1 },
+      { kernelSize: 3, padding: 1 },
+      { kernelSize: 2, stride: 2 },
+    ]);
     expect(rows.map((r) => r.size)).toEqual([3, 5, 6]);
     expect(rows.map((r) => r.tutorialSize)).toEqual([2, 4, 5]);
-    expect(() => receptiveFieldOfStack([{ kernelSize: 0 }])).toThrow(/receptiveFieldOfStack: layer 0: kernelSize must be an integer >= 1, got 0/);
+    expect(() => receptiveFieldOfStack([{ kernelSize: 0 }])).toThrow(
+      /receptiveFieldOfStack: layer 0: kernelSize must be an integer >= 1, got 0/,
+    );
   });
 });
 
@@ -92,11 +119,39 @@ const stacks: fc.Arbitrary<Stack1d> = fc.record({
   length: fc.integer({ min: 12, max: 28 }),
   layers: fc.array(
     fc.oneof(
-      fc.record({ k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 2 }), p: fc.integer({ min: 0, max: 1 }), d: fc.integer({ min: 1, max: 2 }) })
-        .map(({ k, s, p, d }): LayerSpec => ({ type: "Conv1d", inChannels: 1, outChannels: 1, kernelSize: k, stride: s, padding: p, dilation: d })),
-      fc.record({ k: fc.integer({ min: 2, max: 3 }), s: fc.integer({ min: 1, max: 2 }) }).map(({ k, s }): LayerSpec => ({ type: "MaxPool1d", kernelSize: k, stride: s })),
-      fc.record({ k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 2 }), p: fc.integer({ min: 0, max: 1 }) })
-        .map(({ k, s, p }): LayerSpec => ({ type: "ConvTranspose1d", inChannels: 1, outChannels: 1, kernelSize: k, stride: s, padding: Math.min(p, k - 1) })),
+      fc
+        .record({
+          k: fc.integer({ min: 1, max: 3 }),
+          s: fc.integer({ min: 1, max: 2 }),
+          p: fc.integer({ min: 0, max: 1 }),
+          d: fc.integer({ min: 1, max: 2 }),
+        })
+        .map(({ k, s, p, d }): LayerSpec => ({
+          type: "Conv1d",
+          inChannels: 1,
+          outChannels: 1,
+          kernelSize: k,
+          stride: s,
+          padding: p,
+          dilation: d,
+        })),
+      fc
+        .record({ k: fc.integer({ min: 2, max: 3 }), s: fc.integer({ min: 1, max: 2 }) })
+        .map(({ k, s }): LayerSpec => ({ type: "MaxPool1d", kernelSize: k, stride: s })),
+      fc
+        .record({
+          k: fc.integer({ min: 1, max: 3 }),
+          s: fc.integer({ min: 1, max: 2 }),
+          p: fc.integer({ min: 0, max: 1 }),
+        })
+        .map(({ k, s, p }): LayerSpec => ({
+          type: "ConvTranspose1d",
+          inChannels: 1,
+          outChannels: 1,
+          kernelSize: k,
+          stride: s,
+          padding: Math.min(p, k - 1),
+        })),
     ),
     { minLength: 1, maxLength: 4 },
   ),
@@ -140,12 +195,17 @@ describe("receptiveField() against the forward pass", () => {
         fc.pre(deps !== null);
         const rf = receptiveField(stack.layers, [1, 1, stack.length]).at(-1)!.receptiveField!;
         const [r, S, P] = [rf.size[0]!, rf.stride[0]!, rf.padding[0]!];
-        const plain = stack.layers.every((l) => l.type !== "ConvTranspose1d" && ((l as { dilation?: number }).dilation ?? 1) === 1);
+        const plain = stack.layers.every(
+          (l) => l.type !== "ConvTranspose1d" && ((l as { dilation?: number }).dilation ?? 1) === 1,
+        );
         deps!.forEach((inputs, o) => {
           const start = -P + o * S;
           const end = start + r - 1;
           for (const j of inputs) {
-            expect(j, `output ${o} depends on input ${j}, outside [${start}, ${end}] for ${JSON.stringify(stack)}`).toBeGreaterThanOrEqual(start - 1e-9);
+            expect(
+              j,
+              `output ${o} depends on input ${j}, outside [${start}, ${end}] for ${JSON.stringify(stack)}`,
+            ).toBeGreaterThanOrEqual(start - 1e-9);
             expect(j).toBeLessThanOrEqual(end + 1e-9);
           }
           if (plain && inputs.length > 0) {
@@ -159,13 +219,23 @@ describe("receptiveField() against the forward pass", () => {
   });
 
   it("a single transposed conv depends on exactly the integer positions inside its window", () => {
-    for (const [k, s, p] of [[2, 2, 0], [3, 2, 0], [3, 2, 1], [4, 3, 1], [1, 2, 0]] as const) {
-      const stack: Stack1d = { layers: [{ type: "ConvTranspose1d", inChannels: 1, outChannels: 1, kernelSize: k, stride: s, padding: p }], length: 5 };
+    for (const [k, s, p] of [
+      [2, 2, 0],
+      [3, 2, 0],
+      [3, 2, 1],
+      [4, 3, 1],
+      [1, 2, 0],
+    ] as const) {
+      const stack: Stack1d = {
+        layers: [{ type: "ConvTranspose1d", inChannels: 1, outChannels: 1, kernelSize: k, stride: s, padding: p }],
+        length: 5,
+      };
       const rf = receptiveField(stack.layers, [1, 1, 5])[0]!.receptiveField!;
       dependencies(stack)!.forEach((inputs, o) => {
         const start = -rf.padding[0]! + o * rf.stride[0]!;
         const inside: number[] = [];
-        for (let j = Math.ceil(start - 1e-9); j <= start + rf.size[0]! - 1 + 1e-9; j++) if (j >= 0 && j < 5) inside.push(j + 0); // + 0 turns -0 into 0
+        for (let j = Math.ceil(start - 1e-9); j <= start + rf.size[0]! - 1 + 1e-9; j++)
+          if (j >= 0 && j < 5) inside.push(j + 0); // + 0 turns -0 into 0
         expect(inputs, `k=${k} s=${s} p=${p} output ${o}`).toEqual(inside);
       });
     }

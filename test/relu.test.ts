@@ -4,7 +4,17 @@
  * memory read in place; bad inputs refused before any work (batchNorm's disposed inputs too).
  */
 import { describe, expect, it } from "vitest";
-import { batchNorm, ConvError, disposeWasm, randn, relu, setBackend, getBackendName, Tensor, toWasm } from "../src/index.js";
+import {
+  batchNorm,
+  ConvError,
+  disposeWasm,
+  randn,
+  relu,
+  setBackend,
+  getBackendName,
+  Tensor,
+  toWasm,
+} from "../src/index.js";
 import { reluReference } from "../src/kernels/reference.js";
 import { RELU_WASM_MIN, reluWasm } from "../src/kernels/wasm.js";
 
@@ -15,7 +25,26 @@ function fromBits(bits: number[]): Float32Array {
 const bitsOf = (a: Float32Array) => Array.from(new Int32Array(a.buffer, a.byteOffset, a.length));
 
 // +0, -0, 1, -1, +inf, -inf, the smallest denormals, the largest finite, quiet and signalling NaNs of both signs with payloads
-const SPECIAL = fromBits([0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x00000001, 0x80000001, 0x7f7fffff, 0xff7fffff, 0x7fc00000, 0xffc00000, 0x7fc00123, 0xffc00123, 0x7f800001, 0xff800001, 0x7fbfffff | 0, 0xffffffff | 0]);
+const SPECIAL = fromBits([
+  0x00000000,
+  0x80000000,
+  0x3f800000,
+  0xbf800000,
+  0x7f800000,
+  0xff800000,
+  0x00000001,
+  0x80000001,
+  0x7f7fffff,
+  0xff7fffff,
+  0x7fc00000,
+  0xffc00000,
+  0x7fc00123,
+  0xffc00123,
+  0x7f800001,
+  0xff800001,
+  0x7fbfffff | 0,
+  0xffffffff | 0,
+]);
 
 /** A large array (at or above the wasm threshold) of random values with the special ones spread through it. */
 function mixed(length: number, seed: number): Float32Array {
@@ -37,14 +66,46 @@ describe("relu on the wasm kernels", () => {
     const x = new Float32Array(RELU_WASM_MIN);
     x.set(SPECIAL);
     const y = bitsOf(reluWasm(x)).slice(0, SPECIAL.length);
-    expect(y).toEqual(bitsOf(fromBits([0, 0, 0x3f800000, 0, 0x7f800000, 0, 0x00000001, 0, 0x7f7fffff, 0, 0x7fc00000, 0xffc00000, 0x7fc00123, 0xffc00123, 0x7f800001, 0xff800001, 0x7fbfffff, 0xffffffff | 0])));
+    expect(y).toEqual(
+      bitsOf(
+        fromBits([
+          0,
+          0,
+          0x3f800000,
+          0,
+          0x7f800000,
+          0,
+          0x00000001,
+          0,
+          0x7f7fffff,
+          0,
+          0x7fc00000,
+          0xffc00000,
+          0x7fc00123,
+          0xffc00123,
+          0x7f800001,
+          0xff800001,
+          0x7fbfffff,
+          0xffffffff | 0,
+        ]),
+      ),
+    );
   });
 
   it("gives relu() the same bits on the wasm and reference backends, small and large, without writing its input", () => {
     const previous = getBackendName();
     try {
-      for (const shape of [[1, 2, 3, 5], [1, 64, 56, 57]]) {
-        const x = new Tensor(mixed(shape.reduce((a, v) => a * v, 1), 3), shape);
+      for (const shape of [
+        [1, 2, 3, 5],
+        [1, 64, 56, 57],
+      ]) {
+        const x = new Tensor(
+          mixed(
+            shape.reduce((a, v) => a * v, 1),
+            3,
+          ),
+          shape,
+        );
         const before = bitsOf(x.data);
         setBackend("wasm");
         const fast = relu(x);
@@ -81,7 +142,9 @@ describe("relu on the wasm kernels", () => {
 
 describe("batchNorm and tensors in wasm memory", () => {
   it("reads an input in wasm memory, and refuses a disposed input or statistic with a ConvError naming batchNorm", () => {
-    const x = randn([1, 8, 30]), mean = randn([8], { seed: 7 }), variance = new Tensor(new Float32Array(8).fill(2), [8]);
+    const x = randn([1, 8, 30]),
+      mean = randn([8], { seed: 7 }),
+      variance = new Tensor(new Float32Array(8).fill(2), [8]);
     const resident = toWasm(x);
     expect(Array.from(batchNorm(resident, mean, variance).data)).toEqual(Array.from(batchNorm(x, mean, variance).data));
     disposeWasm(resident);

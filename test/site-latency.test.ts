@@ -33,7 +33,12 @@ async function tableRows(page: Page): Promise<{ name: string; values: Record<str
   return page.$$eval("#latency-table tbody tr", (trs) =>
     trs.map((tr) => ({
       name: (tr as HTMLElement).dataset.row ?? "",
-      values: Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, Number(td.dataset.value)])),
+      values: Object.fromEntries(
+        Array.from(tr.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [
+          td.dataset.metric!,
+          Number(td.dataset.value),
+        ]),
+      ),
     })),
   );
 }
@@ -59,9 +64,17 @@ describe("the FLOPs are not latency page", () => {
       await page.waitForSelector("#latency-progress", { timeout: 20_000 });
       const firstPhase = await phase(page);
       const costs = expectedCosts(64, 28);
-      await expect.poll(async () => (await tableRows(page)).map((r) => ({ name: r.name, macs: r.values.macs, bytes: r.values.bytes })), { timeout: 20_000 }).toEqual(costs);
+      await expect
+        .poll(
+          async () =>
+            (await tableRows(page)).map((r) => ({ name: r.name, macs: r.values.macs, bytes: r.values.bytes })),
+          { timeout: 20_000 },
+        )
+        .toEqual(costs);
       await waitDone(page);
-      console.log(`flops-vs-latency: load event after ${loadMs} ms; first readout phase "${firstPhase}"; measurement done ${Date.now() - startedAt} ms later`);
+      console.log(
+        `flops-vs-latency: load event after ${loadMs} ms; first readout phase "${firstPhase}"; measurement done ${Date.now() - startedAt} ms later`,
+      );
 
       const progress = await page.locator("#latency-progress span").innerText();
       expect(progress).toMatch(/^done: 45 samples in [\d.]+ s on the wasm backend \(fused multiply-add\), 1 thread$/);
@@ -77,9 +90,13 @@ describe("the FLOPs are not latency page", () => {
         expect(r.values.ms, r.name).toBeGreaterThan(0);
         // GFLOP/s is FLOPs (2 MACs, no bias) over the median time shown in the same row
         expect(r.values.gflops, r.name).toBeCloseTo((2 * costs[i]!.macs) / (r.values.ms * 1e6), 6);
-        expect(r.values["time-per-mac"], r.name).toBeCloseTo((r.values.ms / rows[0]!.values.ms) / (costs[i]!.macs / costs[0]!.macs), 6);
+        expect(r.values["time-per-mac"], r.name).toBeCloseTo(
+          r.values.ms / rows[0]!.values.ms / (costs[i]!.macs / costs[0]!.macs),
+          6,
+        );
       }
-      const fmt = (r: (typeof rows)[number]) => `${r.name} ${r.values.ms!.toFixed(3)} ms ${r.values.gflops!.toFixed(1)} GFLOP/s`;
+      const fmt = (r: (typeof rows)[number]) =>
+        `${r.name} ${r.values.ms!.toFixed(3)} ms ${r.values.gflops!.toFixed(1)} GFLOP/s`;
       console.log(`flops-vs-latency (Chromium, 28x28x64): ${rows.map(fmt).join("; ")}`);
 
       await page.screenshot({ path: join(SCREENSHOTS, "flops-vs-latency-measured.png"), fullPage: true });
@@ -101,12 +118,29 @@ describe("the FLOPs are not latency page", () => {
       await setSelect(page, "channels", 32);
       await setSelect(page, "rounds", 3);
       const costs = expectedCosts(32, 14);
-      await expect.poll(async () => (await tableRows(page)).map((r) => ({ name: r.name, macs: r.values.macs, bytes: r.values.bytes })), { timeout: 10_000 }).toEqual(costs);
+      await expect
+        .poll(
+          async () =>
+            (await tableRows(page)).map((r) => ({ name: r.name, macs: r.values.macs, bytes: r.values.bytes })),
+          { timeout: 10_000 },
+        )
+        .toEqual(costs);
       await page.waitForSelector('#latency-progress[data-phase="done"][data-done="27"]', { timeout: 90_000 });
-      expect(await page.locator('svg[data-chart="latency-scatter"] g[aria-label="dot"] circle').count()).toBe(costs.length);
+      expect(await page.locator('svg[data-chart="latency-scatter"] g[aria-label="dot"] circle').count()).toBe(
+        costs.length,
+      );
       // ShuffleNet V2's tables follow the map size: memory access cost of the paper's 1x1 convs at 14x14
-      const g2 = await page.$$eval("#g2-table [data-metric=mac]", (tds) => tds.map((td) => Number((td as HTMLElement).dataset.value)));
-      expect(g2).toEqual([[1, 128], [2, 180], [4, 256], [8, 360]].map(([g, c]) => 14 * 14 * 2 * c! + (c! * c!) / g!));
+      const g2 = await page.$$eval("#g2-table [data-metric=mac]", (tds) =>
+        tds.map((td) => Number((td as HTMLElement).dataset.value)),
+      );
+      expect(g2).toEqual(
+        [
+          [1, 128],
+          [2, 180],
+          [4, 256],
+          [8, 360],
+        ].map(([g, c]) => 14 * 14 * 2 * c! + (c! * c!) / g!),
+      );
       expect(await page.locator(".observablehq--error").count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {

@@ -12,8 +12,25 @@ import { describe, expect, it } from "vitest";
 import { SCREENSHOTS, siteInChromium, watchPage } from "./browser.js";
 import config from "../observablehq.config.js";
 import {
-  Conv2d, ConvError, ConvTranspose2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, costVsDilation, costVsGroups,
-  formatShape, layerStats, parseModel, receptiveFieldOfStack, summary, tutorialTable, zeros, type LayerSpec, type LayerStats, type Module,
+  Conv2d,
+  ConvError,
+  ConvTranspose2d,
+  DepthwiseConv2d,
+  GroupedSeparableConv2d,
+  PointwiseConv2d,
+  SeparableConv2d,
+  costVsDilation,
+  costVsGroups,
+  formatShape,
+  layerStats,
+  parseModel,
+  receptiveFieldOfStack,
+  summary,
+  tutorialTable,
+  zeros,
+  type LayerSpec,
+  type LayerStats,
+  type Module,
 } from "../src/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,14 +49,21 @@ function* walk(dir: string): Generator<string> {
 function sitePages(): string[] {
   return [...walk(dist)]
     .filter((f) => f.endsWith(".html") && !relative(dist, f).startsWith("reports"))
-    .map((f) => "/" + relative(dist, f).replace(/\\/g, "/").replace(/(index)?\.html$/, ""))
+    .map(
+      (f) =>
+        "/" +
+        relative(dist, f)
+          .replace(/\\/g, "/")
+          .replace(/(index)?\.html$/, ""),
+    )
     .sort();
 }
 
 /** The page paths the config's sidebar lists, plus the home page. */
 function configPages(): string[] {
   type Entry = { path?: string; pages?: Entry[] };
-  const visit = (entries: Entry[]): string[] => entries.flatMap((e) => [...(e.path ? [e.path] : []), ...visit(e.pages ?? [])]);
+  const visit = (entries: Entry[]): string[] =>
+    entries.flatMap((e) => [...(e.path ? [e.path] : []), ...visit(e.pages ?? [])]);
   return ["/", ...visit(config.pages as Entry[])].sort();
 }
 
@@ -68,7 +92,9 @@ async function visit(path: string, { waitForChart = false } = {}): Promise<Visit
 /** Waits until the network is idle and every Framework cell has displayed (no loading placeholder). */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, {
+    timeout: 20_000,
+  });
   await page.waitForTimeout(50);
 }
 
@@ -79,7 +105,10 @@ function screenshotName(path: string): string {
 /** Shapes and cell counts of every tensor grid on the page, in page order. */
 async function tensorGrids(page: Page): Promise<{ shape: string; cells: number }[]> {
   return page.$$eval('svg[data-chart="tensor-grid"]', (svgs) =>
-    svgs.map((svg) => ({ shape: svg.getAttribute("data-shape") ?? "", cells: svg.querySelectorAll('g[aria-label="cell"] rect').length })),
+    svgs.map((svg) => ({
+      shape: svg.getAttribute("data-shape") ?? "",
+      cells: svg.querySelectorAll('g[aria-label="cell"] rect').length,
+    })),
   );
 }
 
@@ -102,15 +131,25 @@ async function markCounts(page: Page, selector: string): Promise<Record<string, 
 async function tableValues(page: Page, selector: string): Promise<Record<string, number>[]> {
   return page.$eval(selector, (table) =>
     Array.from(table.querySelectorAll("tr"))
-      .map((tr) => Object.fromEntries(Array.from(tr.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, Number(td.dataset.value)])))
+      .map((tr) =>
+        Object.fromEntries(
+          Array.from(tr.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [
+            td.dataset.metric!,
+            Number(td.dataset.value),
+          ]),
+        ),
+      )
       .filter((row) => Object.keys(row).length > 0),
   );
 }
 
 /** Wires and channel dots of a channel-connectivity chart of a stack, worked out independently. */
-function connectivityMarks(stages: ({ conv: [number, number, number] } | { shuffle: number })[]): { link: number; dot: number } {
+function connectivityMarks(stages: ({ conv: [number, number, number] } | { shuffle: number })[]): {
+  link: number;
+  dot: number;
+} {
   let link = 0;
-  const columns = [("conv" in stages[0]! ? stages[0].conv[0] : 0)];
+  const columns = ["conv" in stages[0]! ? stages[0].conv[0] : 0];
   for (const stage of stages) {
     if ("conv" in stage) {
       const [cin, cout, g] = stage.conv;
@@ -141,7 +180,10 @@ type PageExpectation = {
 };
 
 /** A cost comparison (docs/components/compare.js) of these layers: two bars per layer, its table rows. */
-function comparison(rows: [layer: Module | LayerSpec, input: number[]][]): { bars: Record<string, number>; table: Record<string, number>[] } {
+function comparison(rows: [layer: Module | LayerSpec, input: number[]][]): {
+  bars: Record<string, number>;
+  table: Record<string, number>[];
+} {
   const stats = rows.map(([layer, input]) => layerStats(layer, input));
   return { bars: { bar: 2 * rows.length }, table: stats.map((s) => ({ params: s.params.total, macs: s.macs })) };
 }
@@ -164,17 +206,48 @@ function expectations(): Record<string, PageExpectation> {
   const dilated = new Conv2d(4, 10, 3, { dilation: 2 });
   const transposed = new ConvTranspose2d(4, 2, 3, { stride: 2 });
   const costs = {
-    grouped: comparison([[new Conv2d(4, 10, 3), [4, 5, 5]], [grouped, [4, 5, 5]]]),
-    depthwise: comparison([[new Conv2d(4, 4, 3), [4, 5, 5]], [depthwise, [4, 5, 5]]]),
-    pointwise: comparison([[new Conv2d(4, 10, 3, { padding: 1 }), [4, 3, 3]], [pointwise, [4, 3, 3]]]),
-    separable: comparison([[regular, [4, 5, 5]], [separable.depthwise, [4, 5, 5]], [separable.pointwise, [4, 3, 3]], [separable, [4, 5, 5]]]),
-    gds: comparison([[regular, [4, 5, 5]], [separable, [4, 5, 5]], [gds, [4, 5, 5]]]),
-    dilated: comparison([[regular, [4, 5, 5]], [dilated, [4, 5, 5]]]),
-    transposed: comparison([[new Conv2d(2, 4, 3, { stride: 2 }), [2, 7, 7]], [transposed, [4, 3, 3]]]),
+    grouped: comparison([
+      [new Conv2d(4, 10, 3), [4, 5, 5]],
+      [grouped, [4, 5, 5]],
+    ]),
+    depthwise: comparison([
+      [new Conv2d(4, 4, 3), [4, 5, 5]],
+      [depthwise, [4, 5, 5]],
+    ]),
+    pointwise: comparison([
+      [new Conv2d(4, 10, 3, { padding: 1 }), [4, 3, 3]],
+      [pointwise, [4, 3, 3]],
+    ]),
+    separable: comparison([
+      [regular, [4, 5, 5]],
+      [separable.depthwise, [4, 5, 5]],
+      [separable.pointwise, [4, 3, 3]],
+      [separable, [4, 5, 5]],
+    ]),
+    gds: comparison([
+      [regular, [4, 5, 5]],
+      [separable, [4, 5, 5]],
+      [gds, [4, 5, 5]],
+    ]),
+    dilated: comparison([
+      [regular, [4, 5, 5]],
+      [dilated, [4, 5, 5]],
+    ]),
+    transposed: comparison([
+      [new Conv2d(2, 4, 3, { stride: 2 }), [2, 7, 7]],
+      [transposed, [4, 3, 3]],
+    ]),
   };
   const tutorial = tutorialTable();
   const groupsPoints = costVsGroups({ inChannels: 64, outChannels: 128, kernelSize: 3, inputSize: 56, padding: 1 });
-  const dilationPoints = costVsDilation({ inChannels: 64, outChannels: 128, kernelSize: 3, inputSize: 56, padding: 1, dilations: [1, 2, 3, 4, 5, 6, 7, 8] });
+  const dilationPoints = costVsDilation({
+    inChannels: 64,
+    outChannels: 128,
+    kernelSize: 3,
+    inputSize: 56,
+    padding: 1,
+    dilations: [1, 2, 3, 4, 5, 6, 7, 8],
+  });
   const fitting = dilationPoints.filter((p) => p.fits).length;
   const plain = receptiveFieldOfStack(Array.from({ length: 8 }, () => ({ kernelSize: 3, padding: 1 })));
   const vgg = exampleModel("vgg16.json");
@@ -183,22 +256,34 @@ function expectations(): Record<string, PageExpectation> {
   return {
     "/": {
       grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])],
-      texts: [["#home-output", `${regular.numParameters()} parameters`], ["#tutorial-table", "says 320 multiplications"]],
+      texts: [
+        ["#home-output", `${regular.numParameters()} parameters`],
+        ["#tutorial-table", "says 320 multiplications"],
+      ],
       charts: [['[data-chart="cost-bars"]', [{ bar: 2 * tutorial.length }]]],
       tables: [["#tutorial-table", tutorial.map((r) => ({ params: r.params, macs: r.multiplications }))]],
     },
     "/variants/regular": {
       grids: [[4, 5, 5], shapeOf(regular, [4, 5, 5])],
-      texts: [["#regular-readout", `${formatShape(shapeOf(regular, [4, 5, 5]))}`], ["#regular-readout", `${regular.numParameters()} parameters`]],
+      texts: [
+        ["#regular-readout", `${formatShape(shapeOf(regular, [4, 5, 5]))}`],
+        ["#regular-readout", `${regular.numParameters()} parameters`],
+      ],
     },
     "/variants/grouped": {
       grids: [shapeOf(grouped, [4, 5, 5])],
       tables: [[".cost-table", costs.grouped.table]],
-      charts: [['[data-chart="cost-bars"]', [costs.grouped.bars]], ['svg[data-chart="connectivity"]', [
-        connectivityMarks([{ conv: [4, 10, 2] }]),
-        connectivityMarks([{ conv: [8, 8, 2] }, { conv: [8, 8, 2] }]),
-        connectivityMarks([{ conv: [8, 8, 2] }, { shuffle: 2 }, { conv: [8, 8, 2] }]),
-      ]]],
+      charts: [
+        ['[data-chart="cost-bars"]', [costs.grouped.bars]],
+        [
+          'svg[data-chart="connectivity"]',
+          [
+            connectivityMarks([{ conv: [4, 10, 2] }]),
+            connectivityMarks([{ conv: [8, 8, 2] }, { conv: [8, 8, 2] }]),
+            connectivityMarks([{ conv: [8, 8, 2] }, { shuffle: 2 }, { conv: [8, 8, 2] }]),
+          ],
+        ],
+      ],
       texts: [
         ["#grouped-readout", `${grouped.numParameters()} parameters`],
         ["#grouped-readout", `against ${regular.numParameters()} for the regular`],
@@ -210,7 +295,10 @@ function expectations(): Record<string, PageExpectation> {
       tables: [[".cost-table", costs.depthwise.table]],
       charts: [['[data-chart="cost-bars"]', [costs.depthwise.bars]]],
       grids: [shapeOf(depthwise, [4, 5, 5])],
-      texts: [["#depthwise-readout", `${depthwise.numParameters()} parameters`], ["#depthwise-reach", "changed output channels 1 only"]],
+      texts: [
+        ["#depthwise-readout", `${depthwise.numParameters()} parameters`],
+        ["#depthwise-reach", "changed output channels 1 only"],
+      ],
     },
     "/variants/pointwise": {
       tables: [[".cost-table", costs.pointwise.table]],
@@ -222,18 +310,27 @@ function expectations(): Record<string, PageExpectation> {
       tables: [[".cost-table", costs.separable.table]],
       charts: [['[data-chart="cost-bars"]', [costs.separable.bars]]],
       grids: [[4, 3, 3], shapeOf(separable, [4, 5, 5])],
-      texts: [["#separable-readout", `= ${separable.numParameters()},`], ["#separable-check", "= 0"]],
+      texts: [
+        ["#separable-readout", `= ${separable.numParameters()},`],
+        ["#separable-check", "= 0"],
+      ],
     },
     "/variants/gdsconv": {
       tables: [[".cost-table", costs.gds.table]],
       charts: [['[data-chart="cost-bars"]', [costs.gds.bars]]],
       grids: [shapeOf(gds, [4, 5, 5])],
-      texts: [["#gdsconv-readout", `= ${gds.numParameters()},`], ["#gdsconv-check", "= 0"]],
+      texts: [
+        ["#gdsconv-readout", `= ${gds.numParameters()},`],
+        ["#gdsconv-check", "= 0"],
+      ],
     },
     "/variants/dilated": {
       tables: [[".cost-table", costs.dilated.table]],
       // footprint: 5 x 5 input cells (no padding) and the 1 x 1 output
-      charts: [['[data-chart="cost-bars"]', [costs.dilated.bars]], ['svg[data-chart="footprint"]', [{ rect: 5 * 5 + 1 }]]],
+      charts: [
+        ['[data-chart="cost-bars"]', [costs.dilated.bars]],
+        ['svg[data-chart="footprint"]', [{ rect: 5 * 5 + 1 }]],
+      ],
       grids: [shapeOf(dilated, [4, 5, 5])],
       texts: [["#dilated-readout", formatShape(shapeOf(dilated, [4, 5, 5]))]],
     },
@@ -241,7 +338,10 @@ function expectations(): Record<string, PageExpectation> {
       tables: [[".cost-table", costs.transposed.table]],
       charts: [['[data-chart="cost-bars"]', [costs.transposed.bars]]],
       grids: [shapeOf(transposed, [4, 3, 3])],
-      texts: [["#transposed-readout", `${transposed.numParameters()} parameters`], ["#transposed-readout", formatShape(shapeOf(transposed, [4, 3, 3]))]],
+      texts: [
+        ["#transposed-readout", `${transposed.numParameters()} parameters`],
+        ["#transposed-readout", formatShape(shapeOf(transposed, [4, 3, 3]))],
+      ],
     },
     "/explorer": {
       grids: [],
@@ -280,7 +380,10 @@ function expectations(): Record<string, PageExpectation> {
       texts: [["#model-about", vgg.name]],
       charts: [['[data-chart="layer-costs"]', [{ bar: 2 * vggCostly }]]],
       tables: [
-        ["#model-totals", [{ params: vggSummary.totals.params }, { macs: vggSummary.totals.macs }, { flops: vggSummary.totals.flops }]],
+        [
+          "#model-totals",
+          [{ params: vggSummary.totals.params }, { macs: vggSummary.totals.macs }, { flops: vggSummary.totals.flops }],
+        ],
         ["#model-rows", vggSummary.rows.map((r) => ({ params: r.params, macs: r.macs }))],
       ],
     },
@@ -289,7 +392,17 @@ function expectations(): Record<string, PageExpectation> {
       // them. ShuffleNet V2's G2 table is a closed form, h w 2c + c²/g at the default 28x28 map.
       grids: [],
       texts: [["#latency-table", "depthwise-separable"]],
-      tables: [["#g2-table", [[1, 128], [2, 180], [4, 256], [8, 360]].map(([g, c]) => ({ mac: 28 * 28 * 2 * c! + (c! * c!) / g! }))]],
+      tables: [
+        [
+          "#g2-table",
+          [
+            [1, 128],
+            [2, 180],
+            [4, 256],
+            [8, 360],
+          ].map(([g, c]) => ({ mac: 28 * 28 * 2 * c! + (c! * c!) / g! })),
+        ],
+      ],
     },
   };
 }
@@ -308,7 +421,11 @@ describe("the built site", () => {
         const host = match[1]!.toLowerCase();
         const absolute = match[0].startsWith("http");
         // SVG/XHTML namespace names are identifiers, never fetched.
-        if (host === "www.w3.org" || (!absolute && !/(src|href)\s*=\s*["']?$/i.test(text.slice(Math.max(0, match.index! - 8), match.index)))) continue;
+        if (
+          host === "www.w3.org" ||
+          (!absolute && !/(src|href)\s*=\s*["']?$/i.test(text.slice(Math.max(0, match.index! - 8), match.index)))
+        )
+          continue;
         found.set(host, [...(found.get(host) ?? []), relative(dist, file)]);
       }
     }
@@ -365,13 +482,15 @@ describe("every page in Chromium", () => {
         const grids = await tensorGrids(page);
         expect(grids.map((g) => g.shape)).toEqual(expected[path]!.grids.map(key));
         for (const grid of grids) expect(grid.cells).toBe(grid.shape.split("x").reduce((a, b) => a * Number(b), 1));
-        for (const [selector, text] of expected[path]!.texts) expect(await page.locator(selector).innerText()).toContain(text);
+        for (const [selector, text] of expected[path]!.texts)
+          expect(await page.locator(selector).innerText()).toContain(text);
         for (const [selector, marks] of expected[path]!.charts ?? []) {
           const counts = await markCounts(page, selector);
           expect(counts.length, selector).toBe(marks.length);
           counts.forEach((c, i) => expect(c, `${selector} #${i}`).toMatchObject(marks[i]!));
         }
-        for (const [selector, values] of expected[path]!.tables ?? []) expect(await tableValues(page, selector), selector).toEqual(values);
+        for (const [selector, values] of expected[path]!.tables ?? [])
+          expect(await tableValues(page, selector), selector).toEqual(values);
       } finally {
         await page.close();
       }
@@ -379,7 +498,9 @@ describe("every page in Chromium", () => {
   }
 
   it("every copied notebook report opens offline: no error, no failed or external request", async () => {
-    const reports = existsSync(join(dist, "reports")) ? readdirSync(join(dist, "reports")).filter((f) => f.endsWith(".html")) : [];
+    const reports = existsSync(join(dist, "reports"))
+      ? readdirSync(join(dist, "reports")).filter((f) => f.endsWith(".html"))
+      : [];
     console.log(`site: ${reports.length} notebook reports in dist/reports/`);
     for (const file of reports) {
       const { page, problems } = await visit(`/reports/${file}`);
@@ -402,8 +523,16 @@ describe("every page in Chromium", () => {
 
 /** The explorer's configuration, as its controls hold it. */
 interface ExplorerConfig {
-  height: number; width: number; inChannels: number; outChannels: number; kernel: number; stride: number;
-  paddingKind: "number" | "same" | "valid"; padding: number; dilation: number; groups: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  paddingKind: "number" | "same" | "valid";
+  padding: number;
+  dilation: number;
+  groups: number;
   paddingMode: "zeros" | "reflect" | "replicate" | "circular";
 }
 
@@ -411,7 +540,17 @@ interface ExplorerConfig {
 function explorerTruth(c: ExplorerConfig): { stats: LayerStats | null; error: string | null } {
   try {
     const padding = c.paddingKind === "number" ? c.padding : c.paddingKind;
-    const spec = { type: "Conv2d" as const, inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: c.kernel, stride: c.stride, padding, dilation: c.dilation, groups: c.groups, paddingMode: c.paddingMode };
+    const spec = {
+      type: "Conv2d" as const,
+      inChannels: c.inChannels,
+      outChannels: c.outChannels,
+      kernelSize: c.kernel,
+      stride: c.stride,
+      padding,
+      dilation: c.dilation,
+      groups: c.groups,
+      paddingMode: c.paddingMode,
+    };
     return { stats: layerStats(spec, [1, c.inChannels, c.height, c.width]), error: null };
   } catch (error) {
     if (!(error instanceof ConvError)) throw error;
@@ -422,7 +561,9 @@ function explorerTruth(c: ExplorerConfig): { stats: LayerStats | null; error: st
 /** The explorer's readout: raw values by metric, and the error message if it shows one. */
 async function explorerReadout(page: Page): Promise<{ metrics: Record<string, string>; error: string | null }> {
   return page.$eval("#explorer-readout", (el) => ({
-    metrics: Object.fromEntries(Array.from(el.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, td.dataset.value!])),
+    metrics: Object.fromEntries(
+      Array.from(el.querySelectorAll<HTMLElement>("[data-metric]"), (td) => [td.dataset.metric!, td.dataset.value!]),
+    ),
     error: el.querySelector(".convkit-error-message")?.textContent ?? null,
   }));
 }
@@ -432,8 +573,12 @@ function expectedReadout(c: ExplorerConfig): { metrics: Record<string, string>; 
   if (!stats) return { metrics: {}, error };
   return {
     metrics: {
-      "output-shape": stats.outputShape.join(","), params: String(stats.params.total), macs: String(stats.macs), flops: String(stats.flops),
-      memory: String(stats.memory.totalBytes), intensity: String(stats.arithmeticIntensity),
+      "output-shape": stats.outputShape.join(","),
+      params: String(stats.params.total),
+      macs: String(stats.macs),
+      flops: String(stats.flops),
+      memory: String(stats.memory.totalBytes),
+      intensity: String(stats.arithmeticIntensity),
     },
     error: null,
   };
@@ -442,13 +587,27 @@ function expectedReadout(c: ExplorerConfig): { metrics: Record<string, string>; 
 async function setControl(page: Page, name: string, value: number | string): Promise<void> {
   const form = page.locator(`#control-${name}`);
   if (await form.locator("select").count()) await form.locator("select").selectOption({ label: String(value) });
-  else if (await form.locator("input[type=radio]").count()) await form.locator("label", { hasText: String(value) }).locator("input").check();
+  else if (await form.locator("input[type=radio]").count())
+    await form
+      .locator("label", { hasText: String(value) })
+      .locator("input")
+      .check();
   else await form.locator("input[type=number]").fill(String(value));
 }
 
 describe("the explorer", () => {
   const defaults: ExplorerConfig = {
-    height: 7, width: 7, inChannels: 4, outChannels: 8, kernel: 3, stride: 1, paddingKind: "number", padding: 1, dilation: 1, groups: 1, paddingMode: "zeros",
+    height: 7,
+    width: 7,
+    inChannels: 4,
+    outChannels: 8,
+    kernel: 3,
+    stride: 1,
+    paddingKind: "number",
+    padding: 1,
+    dilation: 1,
+    groups: 1,
+    paddingMode: "zeros",
   };
 
   it("moving the groups control changes the params readout to convkit's value", async () => {
@@ -458,7 +617,9 @@ describe("the explorer", () => {
       for (const groups of [2, 4]) {
         await setControl(page, "groups", groups === 4 ? "4 (depthwise)" : groups);
         const want = explorerTruth({ ...defaults, groups }).stats!.params.total;
-        await expect.poll(async () => (await explorerReadout(page)).metrics.params, { timeout: 5_000 }).toBe(String(want));
+        await expect
+          .poll(async () => (await explorerReadout(page)).metrics.params, { timeout: 5_000 })
+          .toBe(String(want));
       }
       expect(problems).toEqual([]);
     } finally {
@@ -496,8 +657,15 @@ describe("the explorer", () => {
         config = { ...config, ...change };
         const want = expectedReadout(config);
         if (want.error) errors++;
-        await expect.poll(() => explorerReadout(page), { timeout: 5_000, message: `after ${control} = ${value}` }).toEqual(want);
-        await expect.poll(() => page.locator('svg[data-chart="footprint"]').count(), { timeout: 5_000, message: `footprint after ${control} = ${value}` }).toBe(want.error ? 0 : 1);
+        await expect
+          .poll(() => explorerReadout(page), { timeout: 5_000, message: `after ${control} = ${value}` })
+          .toEqual(want);
+        await expect
+          .poll(() => page.locator('svg[data-chart="footprint"]').count(), {
+            timeout: 5_000,
+            message: `footprint after ${control} = ${value}`,
+          })
+          .toBe(want.error ? 0 : 1);
       }
       expect(errors).toBe(3);
       expect(await page.locator(".observablehq--error").count()).toBe(0);
@@ -517,7 +685,8 @@ describe("the explorer", () => {
         page.$eval('svg[data-chart="footprint"]', (svg) => {
           const [padded, interior] = Array.from(svg.querySelectorAll('g[aria-label="rect"]'));
           const filled = (g: Element | undefined, colors: string[]) =>
-            Array.from(g?.querySelectorAll("rect") ?? []).filter((r) => colors.includes(r.getAttribute("fill") ?? "")).length;
+            Array.from(g?.querySelectorAll("rect") ?? []).filter((r) => colors.includes(r.getAttribute("fill") ?? ""))
+              .length;
           return { padded: filled(padded, ["#9fb3e6"]), interior: filled(interior, ["#4269d0"]) };
         });
       await expect.poll(taps, { timeout: 5_000 }).toEqual({ padded: 5, interior: 4 });
@@ -538,20 +707,29 @@ describe("the other interactive pages", () => {
     const stackText = () => page.locator("#control-stack textarea").inputValue();
     try {
       // Published sizes (issue 3's acceptance figures): VGG-16 after pool5 212, WaveNet k=2 d=1..512 1,024.
-      for (const [preset, published] of [["VGG-16", 212], ["WaveNet (k=2, d=1..512)", 1024], ["dilated 2^i", null]] as const) {
+      for (const [preset, published] of [
+        ["VGG-16", 212],
+        ["WaveNet (k=2, d=1..512)", 1024],
+        ["dilated 2^i", null],
+      ] as const) {
         const before = await stackText();
         await setControl(page, "preset", preset);
         await expect.poll(stackText, { timeout: 5_000 }).not.toBe(before);
-        const stack = (await stackText()).trim().split("\n").map((line) => {
-          const [kernelSize, stride = 1, dilation = 1, padding = 0] = line.trim().split(/\s+/).map(Number);
-          return { kernelSize: kernelSize!, stride, dilation, padding };
-        });
+        const stack = (await stackText())
+          .trim()
+          .split("\n")
+          .map((line) => {
+            const [kernelSize, stride = 1, dilation = 1, padding = 0] = line.trim().split(/\s+/).map(Number);
+            return { kernelSize: kernelSize!, stride, dilation, padding };
+          });
         const want = receptiveFieldOfStack(stack).at(-1)!.size;
         if (published !== null) expect(want).toBe(published);
         await expect.poll(shown, { timeout: 5_000, message: preset }).toBe(want);
       }
       await page.locator("#control-stack textarea").fill("3 1 1 1\n3 x 1");
-      await expect.poll(() => page.locator(".convkit-error-message").textContent(), { timeout: 5_000 }).toContain('stack: line 2: expected "kernel');
+      await expect
+        .poll(() => page.locator(".convkit-error-message").textContent(), { timeout: 5_000 })
+        .toContain('stack: line 2: expected "kernel');
       expect(await page.locator(".observablehq--error").count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
@@ -567,14 +745,21 @@ describe("the other interactive pages", () => {
       const exact = summary(mobilenet.layers, mobilenet.inputShape);
       expect([exact.totals.params, exact.totals.macs]).toEqual([4_210_088, 568_740_352]); // the published figures
       await setControl(page, "model", mobilenet.name);
-      await expect.poll(totals, { timeout: 5_000 }).toEqual([{ params: exact.totals.params }, { macs: exact.totals.macs }, { flops: exact.totals.flops }]);
+      await expect
+        .poll(totals, { timeout: 5_000 })
+        .toEqual([{ params: exact.totals.params }, { macs: exact.totals.macs }, { flops: exact.totals.flops }]);
       const small = exampleModel("small-cnn.json");
       const torchinfo = summary(small.layers, small.inputShape, { convention: "torchinfo" });
       await setControl(page, "model", small.name);
       await setControl(page, "convention", "torchinfo: Mult-Adds (torchinfo)");
-      await expect.poll(totals, { timeout: 5_000 }).toEqual([
-        { params: torchinfo.totals.params }, { macs: torchinfo.totals.macs }, { flops: torchinfo.totals.flops }, { count: torchinfo.totals.count },
-      ]);
+      await expect
+        .poll(totals, { timeout: 5_000 })
+        .toEqual([
+          { params: torchinfo.totals.params },
+          { macs: torchinfo.totals.macs },
+          { flops: torchinfo.totals.flops },
+          { count: torchinfo.totals.count },
+        ]);
       const rows = await tableValues(page, "#model-rows");
       expect(rows).toEqual(torchinfo.rows.map((r) => ({ params: r.params, macs: r.macs, count: r.count })));
       expect(problems).toEqual([]);
@@ -611,7 +796,9 @@ describe("the other interactive pages", () => {
       await setControl(page, "kernel", 5);
       const points = costVsGroups({ inChannels: 96, outChannels: 48, kernelSize: 5, inputSize: 56, padding: 1 });
       expect(points.map((p) => p.groups)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 48]);
-      await expect.poll(() => tableValues(page, "#groups-table"), { timeout: 5_000 }).toEqual(points.map((p) => ({ params: p.params, macs: p.macs, "stats-macs": p.macs })));
+      await expect
+        .poll(() => tableValues(page, "#groups-table"), { timeout: 5_000 })
+        .toEqual(points.map((p) => ({ params: p.params, macs: p.macs, "stats-macs": p.macs })));
       expect(await markCounts(page, 'svg[data-chart="cost-vs-groups"]')).toMatchObject([linesOf(points.length, 2)]);
       expect(problems).toEqual([]);
     } finally {

@@ -32,7 +32,9 @@ export function expectSnapshot(name: string, chart: Chart): void {
     writeFileSync(file, actual);
     return;
   }
-  expect(actual, `${file} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1 and look at the file`).toBe(readFileSync(file, "utf8"));
+  expect(actual, `${file} differs; if the change is intended, run with UPDATE_SNAPSHOTS=1 and look at the file`).toBe(
+    readFileSync(file, "utf8"),
+  );
 }
 
 /** How many elements of the chart match `selector` (marks counted against their data). */

@@ -3,8 +3,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  Conv2d, formatThousands, Linear, loadModel, MaxPool2d, modelToJSON, NamedSequential, parseModel, ReLU, SeparableConv2d, Sequential, summary,
-  Flatten, rand, type LayerSpec,
+  Conv2d,
+  formatThousands,
+  Linear,
+  loadModel,
+  MaxPool2d,
+  modelToJSON,
+  NamedSequential,
+  parseModel,
+  ReLU,
+  SeparableConv2d,
+  Sequential,
+  summary,
+  Flatten,
+  rand,
+  type LayerSpec,
 } from "../src/index.js";
 import { repoRoot } from "./helpers.js";
 
@@ -48,8 +61,22 @@ describe("summary()", () => {
   });
 
   it("gives each row the receptive field after it; the composite's is its last child's", () => {
-    const rf = Object.fromEntries(s.rows.map((r) => [r.name, r.receptiveField && [r.receptiveField.size[0], r.receptiveField.stride[0], r.receptiveField.padding[0]]]));
-    expect(rf).toEqual({ conv: [3, 1, 1], act: [3, 1, 1], pool: [4, 2, 1], sep: [8, 2, 3], "sep.depthwise": [8, 2, 3], "sep.pointwise": [8, 2, 3], flat: null, fc: null });
+    const rf = Object.fromEntries(
+      s.rows.map((r) => [
+        r.name,
+        r.receptiveField && [r.receptiveField.size[0], r.receptiveField.stride[0], r.receptiveField.padding[0]],
+      ]),
+    );
+    expect(rf).toEqual({
+      conv: [3, 1, 1],
+      act: [3, 1, 1],
+      pool: [4, 2, 1],
+      sep: [8, 2, 3],
+      "sep.depthwise": [8, 2, 3],
+      "sep.pointwise": [8, 2, 3],
+      flat: null,
+      fc: null,
+    });
   });
 
   it("depth folds deeper layers into their parent's row, keeping the totals", () => {
@@ -69,7 +96,10 @@ describe("summary()", () => {
   });
 
   it("takes a module, a spec, or a list of either, with the same numbers", () => {
-    const specs: LayerSpec[] = [{ type: "Conv2d", name: "c", inChannels: 3, outChannels: 4, kernelSize: 3 }, { type: "ReLU" }];
+    const specs: LayerSpec[] = [
+      { type: "Conv2d", name: "c", inChannels: 3, outChannels: 4, kernelSize: 3 },
+      { type: "ReLU" },
+    ];
     const fromSpecs = summary(specs, [1, 3, 8, 8]);
     const fromModules = summary(new Sequential(new Conv2d(3, 4, 3), new ReLU()), [1, 3, 8, 8]);
     expect(fromSpecs.totals).toEqual(fromModules.totals);
@@ -80,7 +110,9 @@ describe("summary()", () => {
 
   it("names the layer, its input shape and the reason when shapes do not chain", () => {
     const bad = new Sequential(new Conv2d(3, 8, 3), new Flatten(), new Linear(100, 10));
-    expect(() => summary(bad, [1, 3, 8, 8])).toThrow(/model: layer 2 \(Linear\) on input \[1, 288\]: Linear: input \[1, 288\] has 288 features in its last dimension but weight \[10, 100\] expects 100/);
+    expect(() => summary(bad, [1, 3, 8, 8])).toThrow(
+      /model: layer 2 \(Linear\) on input \[1, 288\]: Linear: input \[1, 288\] has 288 features in its last dimension but weight \[10, 100\] expects 100/,
+    );
     expect(() => summary(net, input, { convention: "macs" as never })).toThrow(/summary: unknown convention "macs"/);
   });
 });
@@ -92,7 +124,9 @@ describe("summary renderings", () => {
     const text = s.toText();
     const lines = text.split("\n");
     const header = lines[1]!;
-    expect(header).toMatch(/^Layer \(type\)\s+Input shape\s+Output shape\s+Params\s+MACs\s+FLOPs\s+Memory \(bytes\)\s+RF size \/ stride \/ padding$/);
+    expect(header).toMatch(
+      /^Layer \(type\)\s+Input shape\s+Output shape\s+Params\s+MACs\s+FLOPs\s+Memory \(bytes\)\s+RF size \/ stride \/ padding$/,
+    );
     const conv = lines.find((l) => l.startsWith("conv1_2 (Conv2d)"))!;
     expect(conv).toContain("[1, 64, 224, 224]");
     expect(conv).toContain("36,928");
@@ -107,17 +141,25 @@ describe("summary renderings", () => {
 
   it("toMarkdown() writes a table with right-aligned numbers and the totals", () => {
     const md = s.toMarkdown();
-    expect(md).toContain("| Layer (type) | Input shape | Output shape | Params | MACs | FLOPs | Memory (bytes) | RF size / stride / padding |");
+    expect(md).toContain(
+      "| Layer (type) | Input shape | Output shape | Params | MACs | FLOPs | Memory (bytes) | RF size / stride / padding |",
+    );
     expect(md).toContain("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
-    expect(md).toContain("| pool5 (MaxPool2d) | [1, 512, 14, 14] | [1, 512, 7, 7] | 0 | 0 | 75,264 | 501,760 | 212 / 32 / 90 |");
+    expect(md).toContain(
+      "| pool5 (MaxPool2d) | [1, 512, 14, 14] | [1, 512, 7, 7] | 0 | 0 | 75,264 | 501,760 | 212 / 32 / 90 |",
+    );
     expect(md).toContain("- Total MACs: 15,470,264,320");
   });
 
   it("toCSV() writes raw numbers, quoted shapes and one line per row", () => {
     const lines = s.toCSV().trimEnd().split("\n");
     expect(lines).toHaveLength(s.rows.length + 1);
-    expect(lines[0]).toBe("name,type,depth,leaf,input_shape,output_shape,params,weight_params,bias_params,macs,bias_adds,other_ops,flops,memory_bytes,arithmetic_intensity,count_exact,rf_size,rf_stride,rf_padding,rf_center");
-    expect(lines[1]).toBe('conv1_1,Conv2d,1,true,"[1, 3, 224, 224]","[1, 64, 224, 224]",1792,1728,64,86704128,3211264,0,176619520,13454336,13.127,86704128,"[3, 3]","[1, 1]","[1, 1]","[0, 0]"');
+    expect(lines[0]).toBe(
+      "name,type,depth,leaf,input_shape,output_shape,params,weight_params,bias_params,macs,bias_adds,other_ops,flops,memory_bytes,arithmetic_intensity,count_exact,rf_size,rf_stride,rf_padding,rf_center",
+    );
+    expect(lines[1]).toBe(
+      'conv1_1,Conv2d,1,true,"[1, 3, 224, 224]","[1, 64, 224, 224]",1792,1728,64,86704128,3211264,0,176619520,13454336,13.127,86704128,"[3, 3]","[1, 1]","[1, 1]","[0, 0]"',
+    );
     expect(lines.at(-1)).toMatch(/^fc8,Linear,1,true,"\[1, 4096\]","\[1, 1000\]",4097000,/);
     expect(lines.at(-1)).toMatch(/,,,,$/);
   });
@@ -131,7 +173,16 @@ describe("summary renderings", () => {
   });
 
   it("formatThousands() groups integers and rounds fractions to 3 decimals", () => {
-    expect([0, 999, 1000, 1048320, -1234567, 15.5, 1 / 3, 2.0005].map(formatThousands)).toEqual(["0", "999", "1,000", "1,048,320", "-1,234,567", "15.5", "0.333", "2.001"]);
+    expect([0, 999, 1000, 1048320, -1234567, 15.5, 1 / 3, 2.0005].map(formatThousands)).toEqual([
+      "0",
+      "999",
+      "1,000",
+      "1,048,320",
+      "-1,234,567",
+      "15.5",
+      "0.333",
+      "2.001",
+    ]);
   });
 });
 
@@ -147,10 +198,23 @@ describe("model files", () => {
   it("loadModel() builds a NamedSequential that runs, named as in the file", () => {
     const { model, inputShape, name } = loadModel(exampleText("small-cnn.json"), { seed: 1 });
     expect(name).toBe("small CNN");
-    expect(model.children().map(([n]) => n)).toEqual(["conv1", "pool1", "relu1", "conv2", "pool2", "relu2", "flatten", "fc1", "relu3", "fc2"]);
+    expect(model.children().map(([n]) => n)).toEqual([
+      "conv1",
+      "pool1",
+      "relu1",
+      "conv2",
+      "pool2",
+      "relu2",
+      "flatten",
+      "fc1",
+      "relu3",
+      "fc2",
+    ]);
     expect(model.forward(rand(inputShape)).shape).toEqual([7, 10]);
     expect(model.numParameters()).toBe(21_840);
-    expect(loadModel(exampleText("small-cnn.json"), { seed: 1 }).model.parameters()[0]!.data).toEqual(model.parameters()[0]!.data);
+    expect(loadModel(exampleText("small-cnn.json"), { seed: 1 }).model.parameters()[0]!.data).toEqual(
+      model.parameters()[0]!.data,
+    );
   });
 
   it("modelToJSON() writes a file loadModel() reads back to the same summary", () => {
@@ -163,36 +227,83 @@ describe("model files", () => {
   it.each([
     ["not JSON", "{", /model: not valid JSON/],
     ["not an object", "[1, 2]", /model: expected an object with "inputShape" and "layers"/],
-    ["unknown field", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}], "input": 1}', /model: unknown field "input"; a model file has name, description, source, inputShape, layers/],
-    ["bad input shape", '{"inputShape": [1, 3, -8], "layers": [{"type": "ReLU"}]}', /model: inputShape \[1, 3, -8\] must hold non-negative integers/],
+    [
+      "unknown field",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}], "input": 1}',
+      /model: unknown field "input"; a model file has name, description, source, inputShape, layers/,
+    ],
+    [
+      "bad input shape",
+      '{"inputShape": [1, 3, -8], "layers": [{"type": "ReLU"}]}',
+      /model: inputShape \[1, 3, -8\] must hold non-negative integers/,
+    ],
     ["no layers", '{"inputShape": [1, 3, 8, 8], "layers": []}', /model: layers must be a non-empty array/],
-    ["unknown layer type", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}, {"type": "Conv4d", "name": "c"}]}', /model: layer 1 "c": layer: unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/],
-    ["misspelt option", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "inChannels": 3, "outChannels": 4, "kernel": 3}]}', /model: layer 0: Conv2d: unknown option "kernel"; Conv2d takes inChannels, outChannels, kernelSize, stride/],
-    ["missing option", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Linear", "inFeatures": 3}]}', /model: layer 0: Linear: missing required option "outFeatures"/],
-    ["invalid option", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "name": "c1", "inChannels": 3, "outChannels": 4, "kernelSize": 3, "groups": 2}]}', /model: layer 0 "c1": Conv2d: inChannels \(3\) must be divisible by groups \(2\)/],
-    ["wrong type of value", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "inChannels": "3", "outChannels": 4, "kernelSize": 3}]}', /Conv2d: inChannels must be a positive integer, got "3"/],
-    ["shapes that do not chain", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "name": "a", "inChannels": 3, "outChannels": 4, "kernelSize": 3}, {"type": "Conv2d", "name": "b", "inChannels": 5, "outChannels": 4, "kernelSize": 3}]}', /model: layer 1 "b" \(Conv2d\) on input \[1, 4, 6, 6\]: Conv2d: input \[1, 4, 6, 6\] has 4 channels but weight \[4, 5, 3, 3\] expects 5/],
-    ["a kernel that does not fit", '{"inputShape": [1, 1, 4, 4], "layers": [{"type": "Conv2d", "inChannels": 1, "outChannels": 1, "kernelSize": 5}]}', /layer 0 \(Conv2d\) on input \[1, 1, 4, 4\]: Conv2d: kernel size \(dilated\) 5 = 1 x \(5 - 1\) \+ 1 exceeds the padded input size 4/],
-    ["duplicate names", '{"inputShape": [1, 3], "layers": [{"type": "ReLU", "name": "r"}, {"type": "ReLU", "name": "r"}]}', /model: layer 1 "r": duplicate layer name "r"/],
-    ["a nested error", '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Sequential", "name": "block", "layers": [{"type": "ReLU"}, {"type": "MaxPool2d"}]}]}', /model: layer 0 "block": Sequential: layer 1: MaxPool2d: missing required option "kernelSize"/],
+    [
+      "unknown layer type",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}, {"type": "Conv4d", "name": "c"}]}',
+      /model: layer 1 "c": layer: unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/,
+    ],
+    [
+      "misspelt option",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "inChannels": 3, "outChannels": 4, "kernel": 3}]}',
+      /model: layer 0: Conv2d: unknown option "kernel"; Conv2d takes inChannels, outChannels, kernelSize, stride/,
+    ],
+    [
+      "missing option",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Linear", "inFeatures": 3}]}',
+      /model: layer 0: Linear: missing required option "outFeatures"/,
+    ],
+    [
+      "invalid option",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "name": "c1", "inChannels": 3, "outChannels": 4, "kernelSize": 3, "groups": 2}]}',
+      /model: layer 0 "c1": Conv2d: inChannels \(3\) must be divisible by groups \(2\)/,
+    ],
+    [
+      "wrong type of value",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "inChannels": "3", "outChannels": 4, "kernelSize": 3}]}',
+      /Conv2d: inChannels must be a positive integer, got "3"/,
+    ],
+    [
+      "shapes that do not chain",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "name": "a", "inChannels": 3, "outChannels": 4, "kernelSize": 3}, {"type": "Conv2d", "name": "b", "inChannels": 5, "outChannels": 4, "kernelSize": 3}]}',
+      /model: layer 1 "b" \(Conv2d\) on input \[1, 4, 6, 6\]: Conv2d: input \[1, 4, 6, 6\] has 4 channels but weight \[4, 5, 3, 3\] expects 5/,
+    ],
+    [
+      "a kernel that does not fit",
+      '{"inputShape": [1, 1, 4, 4], "layers": [{"type": "Conv2d", "inChannels": 1, "outChannels": 1, "kernelSize": 5}]}',
+      /layer 0 \(Conv2d\) on input \[1, 1, 4, 4\]: Conv2d: kernel size \(dilated\) 5 = 1 x \(5 - 1\) \+ 1 exceeds the padded input size 4/,
+    ],
+    [
+      "duplicate names",
+      '{"inputShape": [1, 3], "layers": [{"type": "ReLU", "name": "r"}, {"type": "ReLU", "name": "r"}]}',
+      /model: layer 1 "r": duplicate layer name "r"/,
+    ],
+    [
+      "a nested error",
+      '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Sequential", "name": "block", "layers": [{"type": "ReLU"}, {"type": "MaxPool2d"}]}]}',
+      /model: layer 0 "block": Sequential: layer 1: MaxPool2d: missing required option "kernelSize"/,
+    ],
   ])("parseModel() explains a file with %s", (_, text, message) => {
     expect(() => parseModel(text)).toThrow(message);
   });
 });
 
 describe("README, section Cost model and reports", () => {
-  it.runIf(existsSync(resolve(repoRoot, "lib/index.js")))("its example runs against the built package and prints ok", () => {
-    const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
-    const code = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Cost model and reports")))?.[1];
-    expect(code, "a ```js block under ## Cost model and reports").toBeTruthy();
-    // inside the repository, so that "convkit" resolves through node_modules as for a user
-    const dir = mkdtempSync(resolve(repoRoot, "build-readme-cost-"));
-    try {
-      writeFileSync(resolve(dir, "example.mjs"), code!);
-      const out = execFileSync(process.execPath, [resolve(dir, "example.mjs")], { cwd: repoRoot, encoding: "utf8" });
-      expect(out.trim()).toBe("cost model: ok");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.runIf(existsSync(resolve(repoRoot, "lib/index.js")))(
+    "its example runs against the built package and prints ok",
+    () => {
+      const readme = readFileSync(resolve(repoRoot, "README.md"), "utf8");
+      const code = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Cost model and reports")))?.[1];
+      expect(code, "a ```js block under ## Cost model and reports").toBeTruthy();
+      // inside the repository, so that "convkit" resolves through node_modules as for a user
+      const dir = mkdtempSync(resolve(repoRoot, "build-readme-cost-"));
+      try {
+        writeFileSync(resolve(dir, "example.mjs"), code!);
+        const out = execFileSync(process.execPath, [resolve(dir, "example.mjs")], { cwd: repoRoot, encoding: "utf8" });
+        expect(out.trim()).toBe("cost model: ok");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

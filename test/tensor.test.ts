@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { allClose, arange, cat, ConvError, full, maxAbsDiff, mulberry32, ones, rand, randn, Tensor, tensor, zeros } from "../src/index.js";
+import {
+  allClose,
+  arange,
+  cat,
+  ConvError,
+  full,
+  maxAbsDiff,
+  mulberry32,
+  ones,
+  rand,
+  randn,
+  Tensor,
+  tensor,
+  zeros,
+} from "../src/index.js";
 
 describe("Tensor", () => {
   it("Tensor.from(data, shape) copies into float32, row-major", () => {
@@ -19,7 +33,12 @@ describe("Tensor", () => {
   });
 
   it("tensor(nested) infers the shape and rejects ragged arrays", () => {
-    expect(tensor([[1, 2, 3], [4, 5, 6]]).shape).toEqual([2, 3]);
+    expect(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]).shape,
+    ).toEqual([2, 3]);
     expect(tensor(7).shape).toEqual([]);
     expect(() => tensor([[1, 2], [3]])).toThrow(/tensor: ragged nested array/);
   });
@@ -36,16 +55,25 @@ describe("Tensor", () => {
   it("reshape keeps values and infers -1", () => {
     const t = arange(6).reshape([2, -1]);
     expect(t.shape).toEqual([2, 3]);
-    expect(t.toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(t.toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(() => arange(6).reshape([4, -1])).toThrow(/reshape: cannot infer -1 in \[4, -1\] from 6 elements of \[6\]/);
-    expect(() => arange(6).reshape([4, 2])).toThrow(/reshape: cannot reshape \[6\] \(6 elements\) to \[4, 2\] \(8 elements\)/);
+    expect(() => arange(6).reshape([4, 2])).toThrow(
+      /reshape: cannot reshape \[6\] \(6 elements\) to \[4, 2\] \(8 elements\)/,
+    );
   });
 
   it("transpose(0, 2) of (5, 5, 4) gives channels first (4, 5, 5)", () => {
     const hwc = arange(100).reshape([5, 5, 4]); // value = (h*5 + w)*4 + c
     const chw = hwc.transpose(0, 2); // (c, w, h), as torch.transpose(0, 2)
     expect(chw.shape).toEqual([4, 5, 5]);
-    for (const [c, w, h] of [[0, 0, 0], [3, 1, 2], [2, 4, 3]] as const) {
+    for (const [c, w, h] of [
+      [0, 0, 0],
+      [3, 1, 2],
+      [2, 4, 3],
+    ] as const) {
       expect(chw.get(c, w, h)).toBe((h * 5 + w) * 4 + c);
     }
   });
@@ -70,11 +98,22 @@ describe("Tensor", () => {
     const t = randn([2, 6, 3], { seed: 3 });
     const parts = [t.slice(1, 0, 2), t.slice(1, 2, 5), t.slice(1, 5, 6)];
     expect(maxAbsDiff(cat(parts, 1), t)).toBe(0);
-    expect(() => cat([zeros([2, 3]), zeros([3, 3])], 1)).toThrow(/cat: shapes \[2, 3\], \[3, 3\] must agree except in dimension 1/);
+    expect(() => cat([zeros([2, 3]), zeros([3, 3])], 1)).toThrow(
+      /cat: shapes \[2, 3\], \[3, 3\] must agree except in dimension 1/,
+    );
   });
 
   it("toArray() nests by shape", () => {
-    expect(arange(8).reshape([2, 2, 2]).toArray()).toEqual([[[0, 1], [2, 3]], [[4, 5], [6, 7]]]);
+    expect(arange(8).reshape([2, 2, 2]).toArray()).toEqual([
+      [
+        [0, 1],
+        [2, 3],
+      ],
+      [
+        [4, 5],
+        [6, 7],
+      ],
+    ]);
   });
 
   it("allClose(a, b, {rtol, atol}) follows torch.allclose", () => {
@@ -117,11 +156,15 @@ describe("seeded random numbers", () => {
 describe("tensor errors", () => {
   it("data length must equal the product of the shape", () => {
     expect(() => Tensor.from([1, 2, 3], [2, 2])).toThrow(ConvError);
-    expect(() => Tensor.from([1, 2, 3], [2, 2])).toThrow(/Tensor\.from: data length \(3\) must equal the product of shape \[2, 2\] \(4\)/);
+    expect(() => Tensor.from([1, 2, 3], [2, 2])).toThrow(
+      /Tensor\.from: data length \(3\) must equal the product of shape \[2, 2\] \(4\)/,
+    );
   });
 
   it("a shape no typed array can hold is an error, not an allocation", () => {
-    expect(() => zeros([1 << 20, 1 << 20])).toThrow(/zeros|full: shape \[1048576, 1048576\] has 1\.100e\+12 elements, more than a Float32Array can hold/);
+    expect(() => zeros([1 << 20, 1 << 20])).toThrow(
+      /zeros|full: shape \[1048576, 1048576\] has 1\.100e\+12 elements, more than a Float32Array can hold/,
+    );
     expect(() => zeros([2, -1])).toThrow(/must hold non-negative integers/);
     expect(() => zeros([2.5])).toThrow(/must hold non-negative integers/);
   });

@@ -9,7 +9,13 @@ function layerFor(c: TorchCase): Module {
   const outChannels = transposed ? c.weight_shape[1]! * c.groups : c.weight_shape[0]!;
   const kernel = c.weight_shape.slice(2) as [number];
   const options = { groups: c.groups, bias: c.bias !== null };
-  const Layer = { conv1d: Conv1d, conv2d: Conv2d, conv3d: Conv3d, conv_transpose1d: ConvTranspose1d, conv_transpose2d: ConvTranspose2d }[c.op] as typeof Conv1d;
+  const Layer = {
+    conv1d: Conv1d,
+    conv2d: Conv2d,
+    conv3d: Conv3d,
+    conv_transpose1d: ConvTranspose1d,
+    conv_transpose2d: ConvTranspose2d,
+  }[c.op] as typeof Conv1d;
   return new Layer(inChannels, outChannels, kernel, options);
 }
 

@@ -1,6 +1,15 @@
 /** The tutorial's walk-through: a (5, 5, 4) sample, channels first (4, 5, 5), to (10, 3, 3). */
 import { describe, expect, it } from "vitest";
-import { Conv2d, DepthwiseConv2d, GroupedSeparableConv2d, PointwiseConv2d, SeparableConv2d, Sequential, Tensor, zeros } from "../src/index.js";
+import {
+  Conv2d,
+  DepthwiseConv2d,
+  GroupedSeparableConv2d,
+  PointwiseConv2d,
+  SeparableConv2d,
+  Sequential,
+  Tensor,
+  zeros,
+} from "../src/index.js";
 import { expectClose, loadTorchCases } from "./helpers.js";
 
 const sample = zeros([5, 5, 4]).transpose(0, 2);
@@ -14,7 +23,12 @@ describe("the tutorial's variants on (4, 5, 5)", () => {
     ["regular 3x3", () => new Conv2d(4, 10, 3), [10, 3, 3], 370],
     ["grouped 3x3, groups 2", () => new Conv2d(4, 10, 3, { groups: 2 }), [10, 3, 3], 190],
     ["depthwise 3x3", () => new DepthwiseConv2d(4, 3), [4, 3, 3], 40],
-    ["pointwise after depthwise", () => new Sequential(new DepthwiseConv2d(4, 3), new PointwiseConv2d(4, 10)), [10, 3, 3], 90],
+    [
+      "pointwise after depthwise",
+      () => new Sequential(new DepthwiseConv2d(4, 3), new PointwiseConv2d(4, 10)),
+      [10, 3, 3],
+      90,
+    ],
     ["depthwise-separable 3x3", () => new SeparableConv2d(4, 10, 3), [10, 3, 3], 90],
     ["GDSConv 3x3, groups 2", () => new GroupedSeparableConv2d(4, 10, 3, { groups: 2 }), [10, 3, 3], 70],
     ["dilated 3x3, dilation 2", () => new Conv2d(4, 10, 3, { dilation: 2 }), [10, 1, 1], 370],
@@ -38,7 +52,12 @@ describe("the tutorial's variants on (4, 5, 5)", () => {
     const cases = loadTorchCases().filter((c) => c.name.startsWith("seed "));
     expect(cases.length).toBe(5);
     for (const c of cases) {
-      const layer = new Conv2d(c.weight_shape[1]! * c.groups, c.weight_shape[0]!, c.weight_shape.slice(2) as [number, number], { groups: c.groups, dilation: c.dilation as [number, number] });
+      const layer = new Conv2d(
+        c.weight_shape[1]! * c.groups,
+        c.weight_shape[0]!,
+        c.weight_shape.slice(2) as [number, number],
+        { groups: c.groups, dilation: c.dilation as [number, number] },
+      );
       layer.weight = Tensor.from(c.weight, c.weight_shape);
       layer.bias = Tensor.from(c.bias!, [c.bias!.length]);
       const y = layer.forward(Tensor.from(c.input, c.input_shape));
@@ -59,7 +78,9 @@ describe("layer initialisation", () => {
   });
 
   it("the same seed gives the same weights; no seed draws fresh ones from the global stream", () => {
-    expect(Array.from(new Conv2d(4, 10, 3, { seed: 5 }).weight.data)).toEqual(Array.from(new Conv2d(4, 10, 3, { seed: 5 }).weight.data));
+    expect(Array.from(new Conv2d(4, 10, 3, { seed: 5 }).weight.data)).toEqual(
+      Array.from(new Conv2d(4, 10, 3, { seed: 5 }).weight.data),
+    );
     expect(Array.from(new Conv2d(4, 10, 3).weight.data)).not.toEqual(Array.from(new Conv2d(4, 10, 3).weight.data));
   });
 

@@ -1,6 +1,16 @@
 // src/core/validate.ts: the argument checks every export shares.
 import { describe, expect, it } from "vitest";
-import { checkBoolean, checkFiniteNumber, checkInteger, checkOneOf, checkOptions, checkPositiveInteger, closestKey, ConvError, formatValue } from "../src/index.js";
+import {
+  checkBoolean,
+  checkFiniteNumber,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInteger,
+  closestKey,
+  ConvError,
+  formatValue,
+} from "../src/index.js";
 
 const CONV = ["stride", "padding", "dilation", "groups", "paddingMode", "backend", "out"];
 
@@ -12,7 +22,9 @@ describe("checkOptions(op, options, allowed)", () => {
   });
 
   it("refuses an unknown key, naming the op and the key and listing what the op takes", () => {
-    expect(() => checkOptions("conv2d", { foo: 1 }, CONV)).toThrow(/^conv2d: unknown option "foo"; conv2d takes stride, padding, dilation, groups, paddingMode, backend, out$/);
+    expect(() => checkOptions("conv2d", { foo: 1 }, CONV)).toThrow(
+      /^conv2d: unknown option "foo"; conv2d takes stride, padding, dilation, groups, paddingMode, backend, out$/,
+    );
   });
 
   it.each([
@@ -23,7 +35,9 @@ describe("checkOptions(op, options, allowed)", () => {
     ["paddingmode", "paddingMode"],
     ["Stride", "stride"],
   ])("suggests the closest valid key: %s -> %s", (key, guess) => {
-    expect(() => checkOptions("conv2d", { [key]: 1 }, CONV)).toThrow(new RegExp(`unknown option "${key}"; did you mean "${guess}"\\?`));
+    expect(() => checkOptions("conv2d", { [key]: 1 }, CONV)).toThrow(
+      new RegExp(`unknown option "${key}"; did you mean "${guess}"\\?`),
+    );
   });
 
   it("refuses null, arrays, numbers and typed arrays as the options object", () => {
@@ -61,7 +75,9 @@ describe("formatValue(value)", () => {
 describe("scalar checks", () => {
   it("checkBoolean refuses truthy strings and numbers", () => {
     expect(checkBoolean("op", "bias", false)).toBe(false);
-    expect(() => checkBoolean("AvgPool2d", "ceilMode", 1)).toThrow(/^AvgPool2d: ceilMode must be true or false, got 1$/);
+    expect(() => checkBoolean("AvgPool2d", "ceilMode", 1)).toThrow(
+      /^AvgPool2d: ceilMode must be true or false, got 1$/,
+    );
     expect(() => checkBoolean("Conv2d", "bias", "false")).toThrow(/bias must be true or false, got "false"/);
   });
 
@@ -72,6 +88,8 @@ describe("scalar checks", () => {
     expect(() => checkFiniteNumber("rand", "seed", NaN)).toThrow(/seed must be a finite number, got NaN/);
     expect(() => checkFiniteNumber("BatchNorm2d", "momentum", 2, { min: 0, max: 1 })).toThrow(/in \[0, 1\], got 2/);
     expect(checkOneOf("pad", "mode", "reflect", ["reflect", "constant"])).toBe("reflect");
-    expect(() => checkOneOf("pad", "mode", "mirror", ["reflect", "constant"])).toThrow(/^pad: unknown mode "mirror"; expected one of "reflect", "constant"$/);
+    expect(() => checkOneOf("pad", "mode", "mirror", ["reflect", "constant"])).toThrow(
+      /^pad: unknown mode "mirror"; expected one of "reflect", "constant"$/,
+    );
   });
 });

@@ -9,7 +9,6 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, serveLibPage, watchPage, type Browser } from "./browser.js";
 
-
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as ck from "/lib/index.js";
 const x = ck.randn([2, 6, 9, 11], { seed: 1 }), w = ck.randn([8, 3, 3, 3], { seed: 2 }), b = ck.randn([8], { seed: 3 });
@@ -59,10 +58,22 @@ describe("lib/ in Chromium", () => {
     const tab = await context.newPage();
     const errors = await watchPage(tab, origin);
     await tab.goto(origin + "/");
-    await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, { timeout: 20_000 });
+    await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, null, {
+      timeout: 20_000,
+    });
     const result = await tab.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
     expect(errors).toEqual([]);
-    expect(result).toMatchObject({ reluSame: true, backend: "wasm", simd: true, fma: true, fmaSupported: true, isolated: false, threads: 1, ready: 1, size: 2 * 8 * 9 * 6 });
+    expect(result).toMatchObject({
+      reluSame: true,
+      backend: "wasm",
+      simd: true,
+      fma: true,
+      fmaSupported: true,
+      isolated: false,
+      threads: 1,
+      ready: 1,
+      size: 2 * 8 * 9 * 6,
+    });
     expect(result.maxDiff as number).toBeLessThan(1e-4);
     expect(result.memory as number).toBeGreaterThan(0);
     expect(result.toWasm).toEqual({ inWasm: false, disposed: false, diff: 0, plainBuffer: true });

@@ -5,7 +5,18 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  conv2d, convInfo, getBackend, getBackendName, getWasmFma, randn, setBackend, setWasmFma, wasmAvailable, wasmFmaSupported, wasmMemoryBytes, wasmSimdSupported,
+  conv2d,
+  convInfo,
+  getBackend,
+  getBackendName,
+  getWasmFma,
+  randn,
+  setBackend,
+  setWasmFma,
+  wasmAvailable,
+  wasmFmaSupported,
+  wasmMemoryBytes,
+  wasmSimdSupported,
 } from "../src/index.js";
 import { expectClose, loadTorchCases, runTorchCase } from "./helpers.js";
 
@@ -20,15 +31,18 @@ it("the wasm backend is available here (SIMD present and kernels built by npm ru
   expect(wasmAvailable()).toBe(true);
 });
 
-describe.each(kernelBuilds.map((fma) => [fma ? "fused multiply-add" : "mul + add", fma] as const))("wasm backend (%s kernels) on the PyTorch fixtures", (_, fma) => {
-  beforeAll(() => setWasmFma(fma));
+describe.each(kernelBuilds.map((fma) => [fma ? "fused multiply-add" : "mul + add", fma] as const))(
+  "wasm backend (%s kernels) on the PyTorch fixtures",
+  (_, fma) => {
+    beforeAll(() => setWasmFma(fma));
 
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
-    const y = runTorchCase(c, "wasm");
-    expect(y.shape).toEqual(c.output_shape);
-    expectClose(y, c.output, { rtol: 1e-4, atol: 1e-5 });
-  });
-});
+    it.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
+      const y = runTorchCase(c, "wasm");
+      expect(y.shape).toEqual(c.output_shape);
+      expectClose(y, c.output, { rtol: 1e-4, atol: 1e-5 });
+    });
+  },
+);
 
 describe("setBackend / backend option", () => {
   afterEach(() => setBackend("wasm"));
@@ -37,7 +51,7 @@ describe("setBackend / backend option", () => {
     expect(getBackendName()).toBe("wasm");
   });
 
-  it("setBackend(\"reference\") and a per-call backend option pick the kernels", () => {
+  it('setBackend("reference") and a per-call backend option pick the kernels', () => {
     const x = randn([1, 3, 6, 6], { seed: 1 });
     const w = randn([4, 3, 3, 3], { seed: 2 });
     const viaWasm = conv2d(x, w, null, { padding: 1 });
@@ -93,8 +107,12 @@ describe("wasm memory", () => {
     } finally {
       delete (memory as { grow?: unknown }).grow;
     }
-    const x = randn([1, 2, 5, 5], { seed: 12 }), w = randn([3, 2, 3, 3], { seed: 13 });
-    expectClose(conv2d(x, w, null, { backend: "wasm" }), conv2d(x, w, null, { backend: "reference" }).data, { rtol: 1e-5, atol: 1e-6 });
+    const x = randn([1, 2, 5, 5], { seed: 12 }),
+      w = randn([3, 2, 3, 3], { seed: 13 });
+    expectClose(conv2d(x, w, null, { backend: "wasm" }), conv2d(x, w, null, { backend: "reference" }).data, {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
   });
 
   it("returns a fresh output each call (never a view of the wasm memory)", () => {

@@ -7,7 +7,16 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { conv2d, getThreads, getWasmFma, maxAbsDiff, randn, setThreads, setWasmFma, wasmFmaSupported } from "../src/index.js";
+import {
+  conv2d,
+  getThreads,
+  getWasmFma,
+  maxAbsDiff,
+  randn,
+  setThreads,
+  setWasmFma,
+  wasmFmaSupported,
+} from "../src/index.js";
 import { repoRoot } from "./helpers.js";
 
 const threads = getThreads();
@@ -18,7 +27,9 @@ afterAll(() => {
 });
 
 // a dense conv large enough to run on two threads (PARALLEL_MIN_MACS)
-const x = randn([1, 32, 30, 30], { seed: 1 }), w = randn([32, 32, 3, 3], { seed: 2 }), b = randn([32], { seed: 3 });
+const x = randn([1, 32, 30, 30], { seed: 1 }),
+  w = randn([32, 32, 3, 3], { seed: 2 }),
+  b = randn([32], { seed: 3 });
 const call = () => conv2d(x, w, b, { padding: 1 });
 
 describe("fused multiply-add kernels", () => {
@@ -54,19 +65,24 @@ describe("fused multiply-add kernels", () => {
   });
 
   it("setWasmFma refuses a non-boolean, naming the op and the argument", () => {
-    expect(() => setWasmFma("yes" as unknown as boolean)).toThrow(/^setWasmFma: enabled must be true or false, got "yes"$/);
+    expect(() => setWasmFma("yes" as unknown as boolean)).toThrow(
+      /^setWasmFma: enabled must be true or false, got "yes"$/,
+    );
   });
 });
 
 // a Node whose V8 no longer knows the flag (relaxed SIMD always on) cannot play that runtime
-const canTurnRelaxedSimdOff = spawnSync(process.execPath, ["--no-experimental-wasm-relaxed-simd", "-e", ""]).status === 0;
+const canTurnRelaxedSimdOff =
+  spawnSync(process.execPath, ["--no-experimental-wasm-relaxed-simd", "-e", ""]).status === 0;
 
 describe("a runtime without relaxed SIMD (Node 20 without the flag)", () => {
-  it.runIf(canTurnRelaxedSimdOff)("runs mul + add, refuses setWasmFma(true) saying why, and gives the bits of setWasmFma(false) here", () => {
-    setThreads(1);
-    setWasmFma(false);
-    const here = Array.from(call().data);
-    const script = `
+  it.runIf(canTurnRelaxedSimdOff)(
+    "runs mul + add, refuses setWasmFma(true) saying why, and gives the bits of setWasmFma(false) here",
+    () => {
+      setThreads(1);
+      setWasmFma(false);
+      const here = Array.from(call().data);
+      const script = `
       const ck = await import("convkit");
       const x = ck.randn([1, 32, 30, 30], { seed: 1 }), w = ck.randn([32, 32, 3, 3], { seed: 2 }), b = ck.randn([32], { seed: 3 });
       let refused = "";
@@ -75,11 +91,19 @@ describe("a runtime without relaxed SIMD (Node 20 without the flag)", () => {
       const y = ck.conv2d(x, w, b, { padding: 1 });
       console.log(JSON.stringify({ supported: ck.wasmFmaSupported(), fma: ck.getWasmFma(), refused, y: Array.from(y.data) }));
     `;
-    // --no-experimental-wasm-relaxed-simd: off even where a newer Node has it on by default
-    const out = JSON.parse(execFileSync(process.execPath, ["--no-experimental-wasm-relaxed-simd", "--input-type=module", "-e", script], { cwd: repoRoot, encoding: "utf8" }));
-    expect(out.supported).toBe(false);
-    expect(out.fma).toBe(false);
-    expect(out.refused).toMatch(/^setWasmFma: cannot use fused multiply-add: this runtime has no WebAssembly relaxed SIMD \(Chromium 114\+ and Node 22\+ have it; Node 20 with --experimental-wasm-relaxed-simd\)$/);
-    expect(out.y).toEqual(here);
-  });
+      // --no-experimental-wasm-relaxed-simd: off even where a newer Node has it on by default
+      const out = JSON.parse(
+        execFileSync(process.execPath, ["--no-experimental-wasm-relaxed-simd", "--input-type=module", "-e", script], {
+          cwd: repoRoot,
+          encoding: "utf8",
+        }),
+      );
+      expect(out.supported).toBe(false);
+      expect(out.fma).toBe(false);
+      expect(out.refused).toMatch(
+        /^setWasmFma: cannot use fused multiply-add: this runtime has no WebAssembly relaxed SIMD \(Chromium 114\+ and Node 22\+ have it; Node 20 with --experimental-wasm-relaxed-simd\)$/,
+      );
+      expect(out.y).toEqual(here);
+    },
+  );
 });

@@ -6,8 +6,34 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  adaptiveAvgPool2d, avgPool2d, batchNorm, channelShuffle, conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, ConvError, disposeWasm, flatten,
-  getThreads, inWasm, linear, maxAbsDiff, maxPool2d, pad, randn, relu, setThreads, Tensor, toWasm, wasmMemoryBytes, wasmResidentBytes, zeros, type CallOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  batchNorm,
+  channelShuffle,
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  ConvError,
+  disposeWasm,
+  flatten,
+  getThreads,
+  inWasm,
+  linear,
+  maxAbsDiff,
+  maxPool2d,
+  pad,
+  randn,
+  relu,
+  setThreads,
+  Tensor,
+  toWasm,
+  wasmMemoryBytes,
+  wasmResidentBytes,
+  zeros,
+  type CallOptions,
 } from "../src/index.js";
 
 const threads = getThreads();
@@ -17,13 +43,31 @@ type Op = (x: Tensor, w: Tensor, b: Tensor | null, o: CallOptions & Record<strin
 // the first five and the 2-D sub-pixel one (per phase) are large enough (PARALLEL_MIN_MACS) to run on two threads
 const cases: Array<[string, Op, number[], number[], Record<string, unknown>]> = [
   ["dense 3x3 (prep, packed strips)", conv2d as Op, [1, 16, 24, 24], [16, 16, 3, 3], { padding: 1 }],
-  ["depthwise 3x3 (fused prep, 4-row kernel)", conv2d as Op, [2, 64, 39, 41], [64, 1, 3, 3], { padding: 1, groups: 64 }],
-  ["grouped, strided, dilated", conv2d as Op, [1, 32, 47, 45], [32, 8, 3, 3], { stride: 2, padding: 2, dilation: 2, groups: 4 }],
+  [
+    "depthwise 3x3 (fused prep, 4-row kernel)",
+    conv2d as Op,
+    [2, 64, 39, 41],
+    [64, 1, 3, 3],
+    { padding: 1, groups: 64 },
+  ],
+  [
+    "grouped, strided, dilated",
+    conv2d as Op,
+    [1, 32, 47, 45],
+    [32, 8, 3, 3],
+    { stride: 2, padding: 2, dilation: 2, groups: 4 },
+  ],
   ["1x1 (x read in place)", conv2d as Op, [1, 64, 28, 28], [64, 64, 1, 1], {}],
   ["conv1d", conv1d as Op, [2, 4, 301], [6, 2, 5], { padding: 2, groups: 2 }],
   ["conv3d", conv3d as Op, [1, 3, 6, 7, 8], [4, 3, 2, 3, 3], { stride: [1, 2, 1], padding: 1 }],
   ["convTranspose1d (sub-pixel)", convTranspose1d as Op, [1, 3, 40], [3, 2, 4], { stride: 3, padding: 1 }],
-  ["convTranspose2d (sub-pixel)", convTranspose2d as Op, [2, 32, 32, 31], [32, 16, 4, 4], { stride: 2, padding: 1, outputPadding: 1 }],
+  [
+    "convTranspose2d (sub-pixel)",
+    convTranspose2d as Op,
+    [2, 32, 32, 31],
+    [32, 16, 4, 4],
+    { stride: 2, padding: 1, outputPadding: 1 },
+  ],
   ["convTranspose2d stride 1", convTranspose2d as Op, [1, 4, 12, 12], [4, 3, 3, 3], { padding: 1 }],
   ["convTranspose3d", convTranspose3d as Op, [1, 2, 4, 5, 6], [2, 3, 2, 2, 3], { stride: [1, 2, 2] }],
 ];
@@ -54,8 +98,12 @@ describe("toWasm", () => {
     for (const [name, op, xs, ws, options] of cases) {
       it(`${name}, ${n} thread${n > 1 ? "s" : ""}: x, weight and out in wasm give the plain call's result, bitwise`, () => {
         setThreads(n);
-        const x = randn(xs, { seed: 2 }), w = randn(ws, { seed: 3 });
-        const b = randn([(op === conv1d || op === conv2d || op === conv3d ? ws[0] : ws[1]! * ((options.groups as number) ?? 1))!], { seed: 4 });
+        const x = randn(xs, { seed: 2 }),
+          w = randn(ws, { seed: 3 });
+        const b = randn(
+          [(op === conv1d || op === conv2d || op === conv3d ? ws[0] : ws[1]! * ((options.groups as number) ?? 1))!],
+          { seed: 4 },
+        );
         const plain = op(x, w, b, options);
         // the output's neighbours: a block below it and the slack above it, set to a sentinel
         const below = toWasm(zeros([64]));
@@ -63,7 +111,8 @@ describe("toWasm", () => {
         const out = toWasm(zeros(plain.shape));
         out.data.fill(Number.NaN);
         slackOf(out).fill(7);
-        const xr = toWasm(x), wr = toWasm(w);
+        const xr = toWasm(x),
+          wr = toWasm(w);
         const y = op(xr, wr, b, { ...options, out });
         expect(y).toBe(out);
         expect(Array.from(out.data)).toEqual(Array.from(plain.data));
@@ -90,7 +139,9 @@ describe("toWasm", () => {
 describe("the memory of tensors in wasm", () => {
   it("reuses freed blocks (first fit, merged with free neighbours) and hands the top back to the scratch", () => {
     const base = wasmResidentBytes();
-    const a = toWasm(zeros([1000])), b = toWasm(zeros([1000])), c = toWasm(zeros([1000]));
+    const a = toWasm(zeros([1000])),
+      b = toWasm(zeros([1000])),
+      c = toWasm(zeros([1000]));
     const [ao, bo, co] = [a, b, c].map((t) => t.data.byteOffset);
     expect(bo).toBeGreaterThan(ao!);
     expect(co).toBeGreaterThan(bo!);
@@ -123,8 +174,11 @@ describe("the memory of tensors in wasm", () => {
 
   it("keeps the values of tensors in wasm when a later call grows the memory, and calls never write over them", () => {
     setThreads(1);
-    const x = randn([1, 8, 30, 30], { seed: 6 }), w = randn([8, 8, 3, 3], { seed: 7 });
-    const xr = toWasm(x), wr = toWasm(w), out = toWasm(zeros([1, 8, 30, 30]));
+    const x = randn([1, 8, 30, 30], { seed: 6 }),
+      w = randn([8, 8, 3, 3], { seed: 7 });
+    const xr = toWasm(x),
+      wr = toWasm(w),
+      out = toWasm(zeros([1, 8, 30, 30]));
     const grown = wasmMemoryBytes();
     // a call larger than anything so far: the memory grows above the tensors in wasm
     const big = randn([1, 16, 200, 200], { seed: 8 });
@@ -150,21 +204,31 @@ describe("disposeWasm", () => {
   it("toWasm and disposeWasm refuse what is not a Tensor, naming the op; inWasm says false", () => {
     expect(() => toWasm(null as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got null$/);
     expect(() => toWasm(new Float32Array(4) as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got object$/);
-    expect(() => disposeWasm(undefined as unknown as Tensor)).toThrow(/^disposeWasm: expected a Tensor, got undefined$/);
+    expect(() => disposeWasm(undefined as unknown as Tensor)).toThrow(
+      /^disposeWasm: expected a Tensor, got undefined$/,
+    );
     expect(inWasm(null as unknown as Tensor)).toBe(false);
   });
 
   it("a disposed tensor is refused as input, weight, bias or out, naming the op, the argument and its shape", () => {
-    const x = randn([1, 2, 5, 5], { seed: 10 }), w = randn([3, 2, 3, 3], { seed: 11 }), b = randn([3], { seed: 12 });
+    const x = randn([1, 2, 5, 5], { seed: 10 }),
+      w = randn([3, 2, 3, 3], { seed: 11 }),
+      b = randn([3], { seed: 12 });
     const gone = (t: Tensor) => {
       const r = toWasm(t);
       disposeWasm(r);
       return r;
     };
-    expect(() => conv2d(gone(x), w, b)).toThrow(/^conv2d: the input \[1, 2, 5, 5\] was disposed \(disposeWasm\); its memory may have been reused$/);
+    expect(() => conv2d(gone(x), w, b)).toThrow(
+      /^conv2d: the input \[1, 2, 5, 5\] was disposed \(disposeWasm\); its memory may have been reused$/,
+    );
     expect(() => conv2d(x, gone(w), b)).toThrow(/^conv2d: the weight \[3, 2, 3, 3\] was disposed \(disposeWasm\)/);
-    expect(() => convTranspose2d(x, randn([2, 3, 3, 3]), gone(b))).toThrow(/^convTranspose2d: the bias \[3\] was disposed/);
-    expect(() => conv2d(x, w, b, { out: gone(zeros([1, 3, 3, 3])) })).toThrow(/^conv2d: the out \[1, 3, 3, 3\] was disposed/);
+    expect(() => convTranspose2d(x, randn([2, 3, 3, 3]), gone(b))).toThrow(
+      /^convTranspose2d: the bias \[3\] was disposed/,
+    );
+    expect(() => conv2d(x, w, b, { out: gone(zeros([1, 3, 3, 3])) })).toThrow(
+      /^conv2d: the out \[1, 3, 3, 3\] was disposed/,
+    );
     expect(() => toWasm(gone(x))).toThrow(/^toWasm: the tensor \[1, 2, 5, 5\] was disposed/);
   });
 
@@ -188,20 +252,26 @@ describe("disposeWasm", () => {
     ];
     for (const [message, call] of ops) {
       expect(call, message).toThrow(ConvError);
-      expect(call, message).toThrow(new RegExp(`^${message.replace(/[[\]]/g, "\\$&")} \\[[0-9, ]+\\] was disposed \\(disposeWasm\\)`));
+      expect(call, message).toThrow(
+        new RegExp(`^${message.replace(/[[\]]/g, "\\$&")} \\[[0-9, ]+\\] was disposed \\(disposeWasm\\)`),
+      );
     }
   });
 
   it("more than the 2 GiB memory in wasm is refused before growing, naming the op and what is held", async () => {
     const { allocResident } = await import("../src/kernels/wasm.js");
     const before = wasmMemoryBytes();
-    expect(() => allocResident("toWasm", 2 ** 29)).toThrow(/^toWasm: 2048 MiB more in wasm memory would pass the wasm backend's 2 GiB limit \(tensors in wasm hold \d+ MiB; disposeWasm frees them\)$/);
+    expect(() => allocResident("toWasm", 2 ** 29)).toThrow(
+      /^toWasm: 2048 MiB more in wasm memory would pass the wasm backend's 2 GiB limit \(tensors in wasm hold \d+ MiB; disposeWasm frees them\)$/,
+    );
     expect(wasmMemoryBytes()).toBe(before);
   });
 
   it("a tensor in wasm as both input and out is refused as overlapping", () => {
     const r = toWasm(randn([1, 2, 5, 5], { seed: 13 }));
-    expect(() => conv2d(r, randn([2, 2, 3, 3]), null, { padding: 1, out: r })).toThrow(/^conv2d: out shares memory with the input \[1, 2, 5, 5\]/);
+    expect(() => conv2d(r, randn([2, 2, 3, 3]), null, { padding: 1, out: r })).toThrow(
+      /^conv2d: out shares memory with the input \[1, 2, 5, 5\]/,
+    );
     disposeWasm(r);
   });
 });

@@ -41,7 +41,9 @@ beforeAll(async () => {
   tab = await context.newPage();
   problems = await watchPage(tab, origin);
   await tab.goto(origin + "/");
-  await tab.waitForFunction(() => (window as unknown as { workerUnits?: unknown }).workerUnits !== undefined, null, { timeout: 20_000 });
+  await tab.waitForFunction(() => (window as unknown as { workerUnits?: unknown }).workerUnits !== undefined, null, {
+    timeout: 20_000,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -70,7 +72,13 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
   it("is isolated, runs the fused multiply-add kernels, defaults to navigator.hardwareConcurrency threads, and threadsReady() gives 2 after setThreads(2)", async () => {
     const result = await tab.evaluate(async () => {
       const { ck } = window as unknown as PageGlobals;
-      const before = { isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency, threads: ck.getThreads(), backend: ck.getBackendName(), fma: ck.getWasmFma() };
+      const before = {
+        isolated: crossOriginIsolated,
+        cores: navigator.hardwareConcurrency,
+        threads: ck.getThreads(),
+        backend: ck.getBackendName(),
+        fma: ck.getWasmFma(),
+      };
       ck.setThreads(2);
       const ready = await ck.threadsReady();
       return { ...before, ready, threadsAfter: ck.getThreads() };
@@ -86,10 +94,49 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
       const { ck, workerUnits } = window as unknown as PageGlobals;
       // [name, call, multiply-adds]: every call is above PARALLEL_MIN_MACS, so it is split over threads
       const calls: Array<[string, (backend?: string) => { data: Float32Array }, number]> = [
-        ["dense 1x32x28x28, 32 3x3 p1", (backend) => ck.conv2d(ck.randn([1, 32, 28, 28], { seed: 1 }), ck.randn([32, 32, 3, 3], { seed: 2 }), ck.randn([32], { seed: 3 }), { padding: 1, backend }), 32 * 28 * 28 * 32 * 9],
-        ["grouped 8, dilation 2", (backend) => ck.conv2d(ck.randn([1, 64, 40, 40], { seed: 4 }), ck.randn([64, 8, 3, 3], { seed: 5 }), null, { padding: 2, dilation: 2, groups: 8, backend }), 64 * 40 * 40 * 8 * 9],
-        ["depthwise stride 2", (backend) => ck.conv2d(ck.randn([1, 128, 64, 64], { seed: 6 }), ck.randn([128, 1, 3, 3], { seed: 7 }), null, { padding: 1, stride: 2, groups: 128, backend }), 128 * 32 * 32 * 9],
-        ["transposed stride 2", (backend) => ck.convTranspose2d(ck.randn([1, 32, 20, 20], { seed: 10 }), ck.randn([32, 24, 4, 4], { seed: 11 }), null, { stride: 2, padding: 1, backend }), 24 * 40 * 40 * 32 * 16],
+        [
+          "dense 1x32x28x28, 32 3x3 p1",
+          (backend) =>
+            ck.conv2d(
+              ck.randn([1, 32, 28, 28], { seed: 1 }),
+              ck.randn([32, 32, 3, 3], { seed: 2 }),
+              ck.randn([32], { seed: 3 }),
+              { padding: 1, backend },
+            ),
+          32 * 28 * 28 * 32 * 9,
+        ],
+        [
+          "grouped 8, dilation 2",
+          (backend) =>
+            ck.conv2d(ck.randn([1, 64, 40, 40], { seed: 4 }), ck.randn([64, 8, 3, 3], { seed: 5 }), null, {
+              padding: 2,
+              dilation: 2,
+              groups: 8,
+              backend,
+            }),
+          64 * 40 * 40 * 8 * 9,
+        ],
+        [
+          "depthwise stride 2",
+          (backend) =>
+            ck.conv2d(ck.randn([1, 128, 64, 64], { seed: 6 }), ck.randn([128, 1, 3, 3], { seed: 7 }), null, {
+              padding: 1,
+              stride: 2,
+              groups: 128,
+              backend,
+            }),
+          128 * 32 * 32 * 9,
+        ],
+        [
+          "transposed stride 2",
+          (backend) =>
+            ck.convTranspose2d(ck.randn([1, 32, 20, 20], { seed: 10 }), ck.randn([32, 24, 4, 4], { seed: 11 }), null, {
+              stride: 2,
+              padding: 1,
+              backend,
+            }),
+          24 * 40 * 40 * 32 * 16,
+        ],
       ];
       ck.setThreads(2);
       await ck.threadsReady();
@@ -107,13 +154,16 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
         const workerShare = workerUnits() - unitsBefore;
         const ref = call("reference").data;
         let maxRel = 0;
-        for (let i = 0; i < ref.length; i++) maxRel = Math.max(maxRel, Math.abs(one[i]! - ref[i]!) / Math.max(1, Math.abs(ref[i]!)));
+        for (let i = 0; i < ref.length; i++)
+          maxRel = Math.max(maxRel, Math.abs(one[i]! - ref[i]!) / Math.max(1, Math.abs(ref[i]!)));
         out.push({ name, macs, size: one.length, mismatches, workerUnits: workerShare, maxRel });
       }
       return { out, min: ck.PARALLEL_MIN_MACS };
     });
     for (const r of results.out) {
-      console.log(`isolated page, ${r.name}: ${r.workerUnits} gemm units run by the worker over 10 two-thread calls, max rel diff from reference ${r.maxRel.toExponential(2)}`);
+      console.log(
+        `isolated page, ${r.name}: ${r.workerUnits} gemm units run by the worker over 10 two-thread calls, max rel diff from reference ${r.maxRel.toExponential(2)}`,
+      );
       expect(r.macs, r.name).toBeGreaterThanOrEqual(results.min);
       expect(r.mismatches, r.name).toBe(0);
       expect(r.maxRel, r.name).toBeLessThan(1e-4);
@@ -128,13 +178,20 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
       const { ck } = window as unknown as PageGlobals;
       ck.setThreads(2);
       await ck.threadsReady();
-      const x = ck.randn([1, 128, 40, 40], { seed: 12 }), w = ck.randn([128, 1, 3, 3], { seed: 13 });
+      const x = ck.randn([1, 128, 40, 40], { seed: 12 }),
+        w = ck.randn([128, 1, 3, 3], { seed: 13 });
       const plain = ck.conv2d(x, w, null, { padding: 1, groups: 128 });
-      const xr = ck.toWasm(x), out = ck.toWasm(ck.zeros(plain.shape));
+      const xr = ck.toWasm(x),
+        out = ck.toWasm(ck.zeros(plain.shape));
       ck.conv2d(xr, w, null, { padding: 1, groups: 128, out });
       let mismatches = 0;
       for (let i = 0; i < plain.data.length; i++) if (!Object.is(out.data[i], plain.data[i])) mismatches++;
-      const result = { inWasm: ck.inWasm(xr) && ck.inWasm(out), shared: out.data.buffer instanceof SharedArrayBuffer, mismatches, size: plain.data.length };
+      const result = {
+        inWasm: ck.inWasm(xr) && ck.inWasm(out),
+        shared: out.data.buffer instanceof SharedArrayBuffer,
+        mismatches,
+        size: plain.data.length,
+      };
       ck.disposeWasm(xr);
       ck.disposeWasm(out);
       return result;
@@ -146,7 +203,8 @@ describe("Web Workers in a cross-origin isolated page (Chromium)", () => {
   it("times workload a (3x3 64->64 56x56 p1) on 1 and 2 threads (printed, not asserted)", async () => {
     const t = await tab.evaluate(async () => {
       const { ck, workerUnits } = window as unknown as PageGlobals;
-      const x = ck.randn([1, 64, 56, 56], { seed: 1 }), w = ck.randn([64, 64, 3, 3], { seed: 2 });
+      const x = ck.randn([1, 64, 56, 56], { seed: 1 }),
+        w = ck.randn([64, 64, 3, 3], { seed: 2 });
       const call = () => ck.conv2d(x, w, null, { padding: 1 });
       ck.setThreads(2);
       await ck.threadsReady();
@@ -186,11 +244,14 @@ describe("scripts/serve.mjs --isolated", () => {
 
   for (const isolated of [true, false]) {
     it(`${isolated ? "sends" : "without the flag, does not send"} COOP/COEP/CORP, and the page is ${isolated ? "" : "not "}cross-origin isolated`, async () => {
-      const { process: child, origin: site } = await startSiteServer(isolated ? ["--root", dir, "--isolated"] : ["--root", dir]);
+      const { process: child, origin: site } = await startSiteServer(
+        isolated ? ["--root", dir, "--isolated"] : ["--root", dir],
+      );
       try {
         for (const path of ["/", "/missing"]) {
           const response = await fetch(site + path);
-          for (const [name, value] of Object.entries(ISOLATION)) expect(response.headers.get(name), `${path} ${name}`).toBe(isolated ? value : null);
+          for (const [name, value] of Object.entries(ISOLATION))
+            expect(response.headers.get(name), `${path} ${name}`).toBe(isolated ? value : null);
         }
         const check = await context.newPage();
         await check.goto(site + "/");

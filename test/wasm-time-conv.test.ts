@@ -5,7 +5,15 @@ import { timeConv } from "../src/index.js";
 describe("timeConv", () => {
   it("times a call in rounds after a warm-up and reports the median and GFLOP/s", () => {
     let calls = 0;
-    const t = timeConv(() => { calls++; let s = 0; for (let i = 0; i < 2000; i++) s += Math.sqrt(i); return s; }, { warmup: 2, rounds: 5, roundMs: 2 });
+    const t = timeConv(
+      () => {
+        calls++;
+        let s = 0;
+        for (let i = 0; i < 2000; i++) s += Math.sqrt(i);
+        return s;
+      },
+      { warmup: 2, rounds: 5, roundMs: 2 },
+    );
     expect(t.roundsMs).toHaveLength(5);
     expect(calls).toBe(t.calls + 2);
     expect(t.minMs).toBeLessThanOrEqual(t.medianMs);

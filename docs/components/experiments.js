@@ -1,12 +1,12 @@
 // Small experiments the pages run on convkit's real forward passes (no arithmetic of their own).
-import {maxAbsDiff} from "convkit";
+import { maxAbsDiff } from "convkit";
 
 /**
  * Which output channels move when one input channel changes: runs `forward` on x (C, H, W) and on
  * a copy with `delta` added to every value of input channel `channel`, and returns the output
  * channels whose values differ.
  */
-export function reachedOutputs(forward, x, channel, {delta = 1} = {}) {
+export function reachedOutputs(forward, x, channel, { delta = 1 } = {}) {
   const [, height, width] = x.shape;
   const plane = height * width;
   const nudged = x.map((v, i) => (Math.floor(i / plane) === channel ? v + delta : v));

@@ -1,7 +1,7 @@
 // Number and shape formatting for the pages (numbers come from convkit; this only prints them).
-import {formatShape} from "convkit";
+import { formatShape } from "convkit";
 
-export {formatShape};
+export { formatShape };
 
 /** 3240 -> "3,240". */
 export function formatInt(n) {

@@ -2,9 +2,9 @@
 // turned channels first, (4, 5, 5), the layout convkit and PyTorch use. Seeded, so every page
 // and every reload shows the same numbers. permute(2, 0, 1) keeps rows as rows; the tutorial's
 // transpose(0, 2) also swaps height and width, which a square image does not notice.
-import {rand} from "convkit";
+import { rand } from "convkit";
 
 /** rand([height, width, channels], {seed}) turned channels first: (channels, height, width). */
-export function sample({channels = 4, height = 5, width = 5, seed = 1} = {}) {
-  return rand([height, width, channels], {seed}).permute(2, 0, 1);
+export function sample({ channels = 4, height = 5, width = 5, seed = 1 } = {}) {
+  return rand([height, width, channels], { seed }).permute(2, 0, 1);
 }

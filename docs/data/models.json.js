@@ -2,8 +2,8 @@
 // source, inputShape, layers) for the Networks page, which validates and summarises them with
 // convkit's parseModel and summary in the browser. Web addresses in the text fields lose their
 // scheme ("github.com/..."): the site is read offline and links nowhere outside itself.
-import {readdirSync, readFileSync} from "node:fs";
-import {fileURLToPath} from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
 const plain = (value) => (typeof value === "string" ? value.replace(/\bhttps?:\/\//g, "") : value);
@@ -16,9 +16,9 @@ const models = readdirSync(dir)
     try {
       json = JSON.parse(text);
     } catch {
-      return {file, text}; // parseModel reports the syntax error on the page
+      return { file, text }; // parseModel reports the syntax error on the page
     }
     for (const key of ["name", "description", "source"]) if (key in json) json[key] = plain(json[key]);
-    return {file, text: JSON.stringify(json)};
+    return { file, text: JSON.stringify(json) };
   });
 process.stdout.write(JSON.stringify(models));

@@ -47,25 +47,45 @@ export interface ConvShapeOptions {
 
 function expand(op: string, name: string, value: number | readonly number[], rank: number): number[] {
   const values = typeof value === "number" ? new Array<number>(rank).fill(value) : value.slice();
-  check(values.length === rank && values.every((v) => Number.isInteger(v) && v >= 1), op, () => `${name} must be a positive integer or an array of ${rank}, got ${JSON.stringify(value)}`);
+  check(
+    values.length === rank && values.every((v) => Number.isInteger(v) && v >= 1),
+    op,
+    () => `${name} must be a positive integer or an array of ${rank}, got ${JSON.stringify(value)}`,
+  );
   return values;
 }
 
 function positive(op: string, name: string, value: unknown): number {
-  check(typeof value === "number" && Number.isInteger(value) && value >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  check(
+    typeof value === "number" && Number.isInteger(value) && value >= 1,
+    op,
+    () => `${name} must be a positive integer, got ${JSON.stringify(value)}`,
+  );
   return value;
 }
 
 function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kernel: number[]; out: number[] } {
   // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
-  const rank = typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
+  const rank =
+    typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
   const kernel = expand(op, "kernelSize", o.kernelSize, rank);
   const input = expand(op, "inputSize", o.inputSize, rank);
   const stride = positive(op, "stride", o.stride ?? 1);
   const padding = o.padding ?? 0;
-  check(padding === "same" ? stride === 1 : Number.isInteger(padding) && padding >= 0, op, () => `padding must be a non-negative integer, or "same" with stride 1, got ${JSON.stringify(padding)}`);
+  check(
+    padding === "same" ? stride === 1 : Number.isInteger(padding) && padding >= 0,
+    op,
+    () => `padding must be a non-negative integer, or "same" with stride 1, got ${JSON.stringify(padding)}`,
+  );
   const out = input.map((size, i) =>
-    Math.max(0, convOutputSize(size, kernel[i]!, { stride, dilation, padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding })),
+    Math.max(
+      0,
+      convOutputSize(size, kernel[i]!, {
+        stride,
+        dilation,
+        padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding,
+      }),
+    ),
   );
   return { kernel, out };
 }
@@ -93,10 +113,18 @@ export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
   const K = kernel.reduce((a, b) => a * b, 1);
   const P = out.reduce((a, b) => a * b, 1);
   const bias = options.bias ?? true;
-  return divisors(cin).filter((g) => cout % g === 0).map((g) => {
-    const weightParams = (cout * cin * K) / g;
-    return { groups: g, weightParams, params: weightParams + (bias ? cout : 0), macs: N * P * weightParams, inputsPerFilter: cin / g };
-  });
+  return divisors(cin)
+    .filter((g) => cout % g === 0)
+    .map((g) => {
+      const weightParams = (cout * cin * K) / g;
+      return {
+        groups: g,
+        weightParams,
+        params: weightParams + (bias ? cout : 0),
+        macs: N * P * weightParams,
+        inputsPerFilter: cin / g,
+      };
+    });
 }
 
 /** One point of costVsDilation. */
@@ -115,12 +143,20 @@ export interface DilationPoint {
  * Output size and cost of a convolution as the dilation grows: parameters stay, the kernel's
  * reach k_eff = d (k - 1) + 1 grows, and without padding the output (hence the MACs) shrinks.
  */
-export function costVsDilation({ dilations, groups = 1, ...options }: ConvShapeOptions & { dilations: readonly number[]; groups?: number }): DilationPoint[] {
+export function costVsDilation({
+  dilations,
+  groups = 1,
+  ...options
+}: ConvShapeOptions & { dilations: readonly number[]; groups?: number }): DilationPoint[] {
   const op = "costVsDilation";
   const cin = positive(op, "inChannels", options.inChannels);
   const cout = positive(op, "outChannels", options.outChannels);
   const g = positive(op, "groups", groups);
-  check(cin % g === 0 && cout % g === 0, op, () => `groups (${g}) must divide inChannels (${cin}) and outChannels (${cout})`);
+  check(
+    cin % g === 0 && cout % g === 0,
+    op,
+    () => `groups (${g}) must divide inChannels (${cin}) and outChannels (${cout})`,
+  );
   const N = positive(op, "batch", options.batch ?? 1);
   const bias = options.bias ?? true;
   return dilations.map((d) => {
@@ -130,8 +166,12 @@ export function costVsDilation({ dilations, groups = 1, ...options }: ConvShapeO
     const P = out.reduce((a, b) => a * b, 1);
     const weightParams = cout * (cin / g) * K;
     return {
-      dilation: d, effectiveKernel: kernel.map((k) => effectiveKernelSize(k, d)), outputSize: out, fits: P > 0,
-      params: weightParams + (bias ? cout : 0), macs: N * P * weightParams,
+      dilation: d,
+      effectiveKernel: kernel.map((k) => effectiveKernelSize(k, d)),
+      outputSize: out,
+      fits: P > 0,
+      params: weightParams + (bias ? cout : 0),
+      macs: N * P * weightParams,
     };
   });
 }
@@ -151,10 +191,32 @@ export function mobileNetCostRatio(outChannels: number, kernelSize: number): num
  * ShuffleNet V2's memory access cost (elements) of a 1x1 convolution from c1 to c2 channels with
  * g groups on an h x w map: h w (c1 + c2) (read input, write output) + c1 c2 / g (read weights).
  */
-export function shuffleNetMAC({ height, width, inChannels, outChannels, groups = 1 }: { height: number; width: number; inChannels: number; outChannels: number; groups?: number }): number {
+export function shuffleNetMAC({
+  height,
+  width,
+  inChannels,
+  outChannels,
+  groups = 1,
+}: {
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  groups?: number;
+}): number {
   const op = "shuffleNetMAC";
-  const [h, w, c1, c2, g] = [["height", height], ["width", width], ["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]].map(([n, v]) => positive(op, n as string, v));
-  check(c1! % g! === 0 && c2! % g! === 0, op, () => `groups (${g}) must divide inChannels (${c1}) and outChannels (${c2})`);
+  const [h, w, c1, c2, g] = [
+    ["height", height],
+    ["width", width],
+    ["inChannels", inChannels],
+    ["outChannels", outChannels],
+    ["groups", groups],
+  ].map(([n, v]) => positive(op, n as string, v));
+  check(
+    c1! % g! === 0 && c2! % g! === 0,
+    op,
+    () => `groups (${g}) must divide inChannels (${c1}) and outChannels (${c2})`,
+  );
   return h! * w! * (c1! + c2!) + (c1! * c2!) / g!;
 }
 
@@ -166,7 +228,11 @@ export function shuffleNetMinMAC({ height, width, flops }: { height: number; wid
   const op = "shuffleNetMinMAC";
   positive(op, "height", height);
   positive(op, "width", width);
-  check(typeof flops === "number" && flops > 0, op, () => `flops must be a positive number, got ${JSON.stringify(flops)}`);
+  check(
+    typeof flops === "number" && flops > 0,
+    op,
+    () => `flops must be a positive number, got ${JSON.stringify(flops)}`,
+  );
   const hw = height * width;
   return 2 * Math.sqrt(hw * flops) + flops / hw;
 }

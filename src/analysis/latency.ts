@@ -124,7 +124,10 @@ export { median, timeSample } from "./timing.js";
  * the baseline (see the file comment). Pure: the notebook, the page and the tests call it on
  * whatever timings they have.
  */
-export function latencyRows(entries: readonly { name: string; stats: LayerStats; timing: LatencyTiming }[], { baseline }: { baseline?: string } = {}): LatencyRow[] {
+export function latencyRows(
+  entries: readonly { name: string; stats: LayerStats; timing: LatencyTiming }[],
+  { baseline }: { baseline?: string } = {},
+): LatencyRow[] {
   const op = "latencyRows";
   check(entries.length > 0, op, () => "expected at least one variant");
   const names = entries.map((e) => e.name);
@@ -132,15 +135,34 @@ export function latencyRows(entries: readonly { name: string; stats: LayerStats;
   check(duplicate === undefined, op, () => `variant names must be unique; ${JSON.stringify(duplicate)} repeats`);
   const baseName = baseline ?? names[0]!;
   const base = entries.find((e) => e.name === baseName);
-  check(base !== undefined, op, () => `baseline ${JSON.stringify(baseName)} is not one of the variants ${JSON.stringify(names)}`);
+  check(
+    base !== undefined,
+    op,
+    () => `baseline ${JSON.stringify(baseName)} is not one of the variants ${JSON.stringify(names)}`,
+  );
   check(base.stats.macs > 0, op, () => `baseline ${JSON.stringify(baseName)} has no MACs to compare with`);
   const rows = entries.map(({ name, stats, timing }) => {
-    check(timing.samplesMs.length > 0 && timing.samplesMs.every((t) => Number.isFinite(t) && t > 0), op, () => `variant ${JSON.stringify(name)}: samples must be positive times in ms, got ${JSON.stringify(timing.samplesMs)}`);
+    check(
+      timing.samplesMs.length > 0 && timing.samplesMs.every((t) => Number.isFinite(t) && t > 0),
+      op,
+      () =>
+        `variant ${JSON.stringify(name)}: samples must be positive times in ms, got ${JSON.stringify(timing.samplesMs)}`,
+    );
     const medianMs = median(timing.samplesMs);
     return {
-      name, type: stats.type, inputShape: stats.inputShape.slice(), outputShape: stats.outputShape.slice(),
-      params: stats.params.total, macs: stats.macs, flops: stats.flops, memory: { ...stats.memory }, arithmeticIntensity: stats.arithmeticIntensity,
-      medianMs, minMs: Math.min(...timing.samplesMs), samplesMs: timing.samplesMs.slice(), calls: timing.calls,
+      name,
+      type: stats.type,
+      inputShape: stats.inputShape.slice(),
+      outputShape: stats.outputShape.slice(),
+      params: stats.params.total,
+      macs: stats.macs,
+      flops: stats.flops,
+      memory: { ...stats.memory },
+      arithmeticIntensity: stats.arithmeticIntensity,
+      medianMs,
+      minMs: Math.min(...timing.samplesMs),
+      samplesMs: timing.samplesMs.slice(),
+      calls: timing.calls,
       gflops: stats.flops / (medianMs * 1e6),
       nsPerMac: stats.macs > 0 ? (medianMs * 1e6) / stats.macs : null,
     };
@@ -150,7 +172,10 @@ export function latencyRows(entries: readonly { name: string; stats: LayerStats;
     const macsRatio = r.macs / b.macs;
     const timeRatio = r.medianMs / b.medianMs;
     return {
-      ...r, macsRatio, memoryRatio: r.memory.totalBytes / b.memory.totalBytes, timeRatio,
+      ...r,
+      macsRatio,
+      memoryRatio: r.memory.totalBytes / b.memory.totalBytes,
+      timeRatio,
       timePerMacRatio: r.macs > 0 ? timeRatio / macsRatio : null,
     };
   });
@@ -163,26 +188,67 @@ export function latencyRows(entries: readonly { name: string; stats: LayerStats;
  * dilation 2, all with "same" padding and no bias (so FLOPs = 2 MACs). The regular conv comes
  * first: it is the baseline.
  */
-export function matchedBudgetVariants({ channels = 64, size = 56, kernelSize = 3, groups = [2, 4, 8], batch = 1 }: {
-  channels?: number; size?: number; kernelSize?: number; groups?: readonly number[]; batch?: number;
+export function matchedBudgetVariants({
+  channels = 64,
+  size = 56,
+  kernelSize = 3,
+  groups = [2, 4, 8],
+  batch = 1,
+}: {
+  channels?: number;
+  size?: number;
+  kernelSize?: number;
+  groups?: readonly number[];
+  batch?: number;
 } = {}): LatencyVariant[] {
   const op = "matchedBudgetVariants";
-  for (const [name, v] of [["channels", channels], ["size", size], ["kernelSize", kernelSize], ["batch", batch]] as const) {
+  for (const [name, v] of [
+    ["channels", channels],
+    ["size", size],
+    ["kernelSize", kernelSize],
+    ["batch", batch],
+  ] as const) {
     check(Number.isInteger(v) && v >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(v)}`);
   }
   check(kernelSize % 2 === 1, op, () => `kernelSize must be odd (symmetric "same" padding), got ${kernelSize}`);
-  for (const g of groups) check(Number.isInteger(g) && g > 1 && channels % g === 0, op, () => `groups ${JSON.stringify(g)} must be an integer > 1 dividing channels (${channels})`);
+  for (const g of groups)
+    check(
+      Number.isInteger(g) && g > 1 && channels % g === 0,
+      op,
+      () => `groups ${JSON.stringify(g)} must be an integer > 1 dividing channels (${channels})`,
+    );
   check(channels % 2 === 0, op, () => `channels (${channels}) must be even (GDSConv uses 2 groups)`);
   const input = [batch, channels, size, size];
   const p = (kernelSize - 1) / 2;
-  const conv = { type: "Conv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, bias: false } as const;
+  const conv = {
+    type: "Conv2d",
+    inChannels: channels,
+    outChannels: channels,
+    kernelSize,
+    padding: p,
+    bias: false,
+  } as const;
   const variants: [string, LayerSpec][] = [
     ["regular", conv],
     ...groups.map((g): [string, LayerSpec] => [`grouped g=${g}`, { ...conv, groups: g }]),
     ["depthwise", { type: "DepthwiseConv2d", channels, kernelSize, padding: p, bias: false }],
     ["pointwise", { type: "PointwiseConv2d", inChannels: channels, outChannels: channels, bias: false }],
-    ["depthwise-separable", { type: "SeparableConv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, bias: false }],
-    ["GDSConv g=2", { type: "GroupedSeparableConv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, groups: 2, bias: false }],
+    [
+      "depthwise-separable",
+      { type: "SeparableConv2d", inChannels: channels, outChannels: channels, kernelSize, padding: p, bias: false },
+    ],
+    [
+      "GDSConv g=2",
+      {
+        type: "GroupedSeparableConv2d",
+        inChannels: channels,
+        outChannels: channels,
+        kernelSize,
+        padding: p,
+        groups: 2,
+        bias: false,
+      },
+    ],
     ["dilated d=2", { ...conv, padding: 2 * p, dilation: 2 }],
   ];
   return variants.map(([name, layer]) => ({ name, layer, input }));
@@ -200,12 +266,27 @@ interface Prepared {
  * The measurement as a sequence of steps (warm-up, then one sample per step), ending with the
  * report; measureLatency drains it, measureLatencyAsync pauses between steps.
  */
-function* latencySteps(variants: readonly LatencyVariant[], { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions): Generator<LatencyProgress, LatencyReport> {
+function* latencySteps(
+  variants: readonly LatencyVariant[],
+  { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions,
+): Generator<LatencyProgress, LatencyReport> {
   const op = "measureLatency";
   check(variants.length > 0, op, () => "expected at least one variant");
-  check(Number.isInteger(warmup) && warmup >= 0, op, () => `warmup must be a non-negative integer, got ${JSON.stringify(warmup)}`);
-  check(Number.isInteger(rounds) && rounds >= 1, op, () => `rounds must be a positive integer, got ${JSON.stringify(rounds)}`);
-  check(typeof sampleMs === "number" && sampleMs >= 0, op, () => `sampleMs must be a non-negative number, got ${JSON.stringify(sampleMs)}`);
+  check(
+    Number.isInteger(warmup) && warmup >= 0,
+    op,
+    () => `warmup must be a non-negative integer, got ${JSON.stringify(warmup)}`,
+  );
+  check(
+    Number.isInteger(rounds) && rounds >= 1,
+    op,
+    () => `rounds must be a positive integer, got ${JSON.stringify(rounds)}`,
+  );
+  check(
+    typeof sampleMs === "number" && sampleMs >= 0,
+    op,
+    () => `sampleMs must be a non-negative number, got ${JSON.stringify(sampleMs)}`,
+  );
   // Every variant is counted and built before anything runs, so a bad spec fails fast.
   const prepared: Prepared[] = variants.map(({ name, layer, input }, i) => {
     const stats = layerStats(layer, input);
@@ -214,7 +295,10 @@ function* latencySteps(variants: readonly LatencyVariant[], { warmup = 2, rounds
     return { name, stats, run: () => module.forward(x), samplesMs: [], calls: 0 };
   });
   // Checks names and the baseline now, with placeholder timings, rather than after the timing.
-  latencyRows(prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: [1], calls: 1 } })), { baseline });
+  latencyRows(
+    prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: [1], calls: 1 } })),
+    { baseline },
+  );
   const total = rounds * prepared.length;
   for (const p of prepared) for (let i = 0; i < warmup; i++) p.run();
   yield { done: 0, total, name: prepared.at(-1)!.name, round: 0 };
@@ -234,7 +318,10 @@ function* latencySteps(variants: readonly LatencyVariant[], { warmup = 2, rounds
     fma: backend === "wasm" && getWasmFma(),
     baseline: baseline ?? prepared[0]!.name,
     rounds,
-    rows: latencyRows(prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })), { baseline }),
+    rows: latencyRows(
+      prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })),
+      { baseline },
+    ),
   };
 }
 
@@ -253,7 +340,10 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resol
  * measureLatency that yields between samples (so a page can paint and stay responsive) and
  * reports progress. Use it in browsers; the numbers are the same kind as measureLatency's.
  */
-export async function measureLatencyAsync(variants: readonly LatencyVariant[], { onProgress, pause = macrotask, cancelled, ...options }: AsyncLatencyOptions = {}): Promise<LatencyReport> {
+export async function measureLatencyAsync(
+  variants: readonly LatencyVariant[],
+  { onProgress, pause = macrotask, cancelled, ...options }: AsyncLatencyOptions = {},
+): Promise<LatencyReport> {
   const steps = latencySteps(variants, options);
   for (;;) {
     const step = steps.next();
@@ -278,7 +368,8 @@ function formatBytes(bytes: number): string {
 
 /** A fixed-width text table of a report: one line per variant, for notebooks and terminals. */
 export function formatLatencyTable(report: LatencyReport): string {
-  const f = (n: number, digits: number) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const f = (n: number, digits: number) =>
+    n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const header = ["variant", "MACs", "memory", "FLOP/B", "median ms", "GFLOP/s", "MACs ×", "time ×", "time/MAC ×"];
   const lines = report.rows.map((r) => [
     r.name,
@@ -292,7 +383,11 @@ export function formatLatencyTable(report: LatencyReport): string {
     r.timePerMacRatio === null ? "-" : f(r.timePerMacRatio, 1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const row = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [
     `${report.backend} backend${report.fma ? " (fused multiply-add)" : ""}, ${report.threads} thread${report.threads === 1 ? "" : "s"}, median of ${report.rounds} rounds; ratios against ${report.baseline}`,
     row(header),

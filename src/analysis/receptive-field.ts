@@ -51,7 +51,11 @@ export interface ReceptiveFieldState {
 
 /** Before the first layer: every output is its own input pixel (r = 1, S = 1, P = 0). */
 export function initialReceptiveField(rank: number): ReceptiveFieldState {
-  return { size: new Array<number>(rank).fill(1), stride: new Array<number>(rank).fill(1), padding: new Array<number>(rank).fill(0) };
+  return {
+    size: new Array<number>(rank).fill(1),
+    stride: new Array<number>(rank).fill(1),
+    padding: new Array<number>(rank).fill(0),
+  };
 }
 
 /**
@@ -62,8 +66,10 @@ export function nextReceptiveField(state: ReceptiveFieldState | null, window: La
   if (state === null || window.kind === "global") return null;
   if (window.kind === "pointwise" || window.kind === "sequence") return state;
   const { kernel, stride, padding, transposed } = window;
-  check(kernel.length === state.size.length, "receptiveField", () =>
-    `a layer with a ${kernel.length}-D window follows ${state.size.length}-D layers; a stack mixes spatial ranks`,
+  check(
+    kernel.length === state.size.length,
+    "receptiveField",
+    () => `a layer with a ${kernel.length}-D window follows ${state.size.length}-D layers; a stack mixes spatial ranks`,
   );
   const size = state.size.slice();
   const jump = state.stride.slice();
@@ -129,7 +135,10 @@ export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape
  */
 export function receptiveField(model: ModelInput, inputShape: readonly number[]): ReceptiveFieldStep[] {
   const resolved = resolveModel(model);
-  const root = resolved.kind === "sequence" ? resolved : { kind: "sequence" as const, type: "Sequential", children: [["0", resolved]] as [string, ResolvedLayer][] };
+  const root =
+    resolved.kind === "sequence"
+      ? resolved
+      : { kind: "sequence" as const, type: "Sequential", children: [["0", resolved]] as [string, ResolvedLayer][] };
   const stats = resolvedLayerStats(root, inputShape);
   const leaves = statsLeaves(stats);
   const rank = spatialRank(leaves, inputShape);
@@ -138,10 +147,14 @@ export function receptiveField(model: ModelInput, inputShape: readonly number[])
   return leaves.map(({ name, stats: s }) => {
     state = nextReceptiveField(state, s.window);
     if (state === null) tutorial = null;
-    else if (s.window.kind === "sliding" && tutorial) tutorial = tutorial.map((t, i) => t + (s.window as { kernel: number[] }).kernel[i]! - 1);
+    else if (s.window.kind === "sliding" && tutorial)
+      tutorial = tutorial.map((t, i) => t + (s.window as { kernel: number[] }).kernel[i]! - 1);
     const rf = state ? describeReceptiveField(state) : null;
     return {
-      name, type: s.type, outputShape: s.outputShape, receptiveField: rf,
+      name,
+      type: s.type,
+      outputShape: s.outputShape,
+      receptiveField: rf,
       tutorialSize: tutorial ? tutorial.slice() : null,
       tutorialGap: rf && tutorial ? rf.size.map((r, i) => r - tutorial![i]!) : null,
     };
@@ -164,19 +177,44 @@ export interface StackLayer {
  * `receptiveFieldOfStack([{kernelSize: 3, padding: 1}, {kernelSize: 2, stride: 2}])`: per layer
  * r, S, P, center, the tutorial's sum of d (k - 1), and r minus it.
  */
-export function receptiveFieldOfStack(stack: readonly StackLayer[]): { size: number; stride: number; padding: number; center: number; tutorialSize: number; tutorialGap: number }[] {
+export function receptiveFieldOfStack(
+  stack: readonly StackLayer[],
+): { size: number; stride: number; padding: number; center: number; tutorialSize: number; tutorialGap: number }[] {
   let state: ReceptiveFieldState | null = initialReceptiveField(1);
   let tutorial = 0;
   return stack.map((layer, i) => {
     const { kernelSize: k, stride = 1, padding = 0, dilation = 1, transposed = false } = layer;
-    for (const [name, v, min] of [["kernelSize", k, 1], ["stride", stride, 1], ["padding", padding, 0], ["dilation", dilation, 1]] as const) {
-      if (!(Number.isInteger(v) && v >= min)) throw new ConvError("receptiveFieldOfStack", `layer ${i}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    for (const [name, v, min] of [
+      ["kernelSize", k, 1],
+      ["stride", stride, 1],
+      ["padding", padding, 0],
+      ["dilation", dilation, 1],
+    ] as const) {
+      if (!(Number.isInteger(v) && v >= min))
+        throw new ConvError(
+          "receptiveFieldOfStack",
+          `layer ${i}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`,
+        );
     }
     const kEff = dilation * (k - 1) + 1;
-    state = nextReceptiveField(state, { kind: "sliding", kernel: [kEff], stride: [stride], padding: [padding], transposed, exact: true })!;
+    state = nextReceptiveField(state, {
+      kind: "sliding",
+      kernel: [kEff],
+      stride: [stride],
+      padding: [padding],
+      transposed,
+      exact: true,
+    })!;
     tutorial += kEff - 1;
     const rf = describeReceptiveField(state);
-    return { size: rf.size[0]!, stride: rf.stride[0]!, padding: rf.padding[0]!, center: rf.center[0]!, tutorialSize: tutorial, tutorialGap: rf.size[0]! - tutorial };
+    return {
+      size: rf.size[0]!,
+      stride: rf.stride[0]!,
+      padding: rf.padding[0]!,
+      center: rf.center[0]!,
+      tutorialSize: tutorial,
+      tutorialGap: rf.size[0]! - tutorial,
+    };
   });
 }
 

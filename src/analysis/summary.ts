@@ -13,8 +13,13 @@ import { formatShape, ConvError } from "../core/errors.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 import {
-  describeReceptiveField, initialReceptiveField, nextReceptiveField, spatialRank, statsLeaves,
-  type ReceptiveField, type ReceptiveFieldState,
+  describeReceptiveField,
+  initialReceptiveField,
+  nextReceptiveField,
+  spatialRank,
+  statsLeaves,
+  type ReceptiveField,
+  type ReceptiveFieldState,
 } from "./receptive-field.js";
 
 export interface SummaryOptions {
@@ -79,7 +84,11 @@ export class ModelSummary {
   toText(): string {
     const { header, cells, align } = tableCells(this, { indent: true });
     const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)));
-    const line = (row: string[]) => row.map((cell, c) => (align[c] === "right" ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd();
+    const line = (row: string[]) =>
+      row
+        .map((cell, c) => (align[c] === "right" ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd();
     const rule = "=".repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
     return [rule, line(header), rule, ...cells.map(line), rule, ...totalLines(this), rule].join("\n") + "\n";
   }
@@ -94,30 +103,75 @@ export class ModelSummary {
     const row = (r: string[]) => `| ${r.join(" | ")} |`;
     const rule = `|${align.map((a) => (a === "right" ? " ---: " : " --- ")).join("|")}|`;
     const title = `**${this.title}**, input ${formatShape(this.totals.inputShape)}${this.convention === "exact" ? "" : `, counted as ${COUNTING_CONVENTIONS[this.convention].tool}`}`;
-    return [title, "", row(header), rule, ...cells.map(row), "", ...totalLines(this).map((l) => `- ${l}`)].join("\n") + "\n";
+    return (
+      [title, "", row(header), rule, ...cells.map(row), "", ...totalLines(this).map((l) => `- ${l}`)].join("\n") + "\n"
+    );
   }
 
   /** Comma-separated rows, one per layer, raw numbers (no separators); shapes as "[1, 3, 224, 224]". No totals row. */
   toCSV(): string {
     const header = [
-      "name", "type", "depth", "leaf", "input_shape", "output_shape", "params", "weight_params", "bias_params", "macs", "bias_adds", "other_ops",
-      "flops", "memory_bytes", "arithmetic_intensity", `count_${this.convention}`, "rf_size", "rf_stride", "rf_padding", "rf_center",
+      "name",
+      "type",
+      "depth",
+      "leaf",
+      "input_shape",
+      "output_shape",
+      "params",
+      "weight_params",
+      "bias_params",
+      "macs",
+      "bias_adds",
+      "other_ops",
+      "flops",
+      "memory_bytes",
+      "arithmetic_intensity",
+      `count_${this.convention}`,
+      "rf_size",
+      "rf_stride",
+      "rf_padding",
+      "rf_center",
     ];
     const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
     const lines = this.rows.map((r) => {
       const rf = r.receptiveField;
       return [
-        r.name, r.type, r.depth, r.leaf, formatShape(r.inputShape), formatShape(r.outputShape), r.params, r.weightParams, r.biasParams, r.macs,
-        r.biasAdds, r.otherOps, r.flops, r.memoryBytes, round(r.arithmeticIntensity), r.count,
-        rf ? formatShape(rf.size) : "", rf ? formatShape(rf.stride) : "", rf ? formatShape(rf.padding) : "", rf ? formatShape(rf.center) : "",
-      ].map((v) => quote(String(v))).join(",");
+        r.name,
+        r.type,
+        r.depth,
+        r.leaf,
+        formatShape(r.inputShape),
+        formatShape(r.outputShape),
+        r.params,
+        r.weightParams,
+        r.biasParams,
+        r.macs,
+        r.biasAdds,
+        r.otherOps,
+        r.flops,
+        r.memoryBytes,
+        round(r.arithmeticIntensity),
+        r.count,
+        rf ? formatShape(rf.size) : "",
+        rf ? formatShape(rf.stride) : "",
+        rf ? formatShape(rf.padding) : "",
+        rf ? formatShape(rf.center) : "",
+      ]
+        .map((v) => quote(String(v)))
+        .join(",");
     });
     return [header.join(","), ...lines].join("\n") + "\n";
   }
 
   /** A JSON-ready object (so `JSON.stringify(summary)` works): title, convention, rows, totals. */
   toJSON(): { title: string; convention: Convention; countLabel: string; rows: SummaryRow[]; totals: SummaryTotals } {
-    return { title: this.title, convention: this.convention, countLabel: this.countLabel, rows: this.rows, totals: this.totals };
+    return {
+      title: this.title,
+      convention: this.convention,
+      countLabel: this.countLabel,
+      rows: this.rows,
+      totals: this.totals,
+    };
   }
 }
 
@@ -140,10 +194,33 @@ function perDim(values: readonly number[]): string {
   return values.every((v) => v === values[0]) ? formatThousands(values[0]!) : values.map(formatThousands).join("x");
 }
 
-function tableCells(s: ModelSummary, { indent }: { indent: boolean }): { header: string[]; cells: string[][]; align: ("left" | "right")[] } {
+function tableCells(
+  s: ModelSummary,
+  { indent }: { indent: boolean },
+): { header: string[]; cells: string[][]; align: ("left" | "right")[] } {
   const exact = s.convention === "exact";
-  const header = ["Layer (type)", "Input shape", "Output shape", "Params", "MACs", "FLOPs", ...(exact ? [] : [s.countLabel]), "Memory (bytes)", "RF size / stride / padding"];
-  const align: ("left" | "right")[] = ["left", "left", "left", "right", "right", "right", ...(exact ? [] : ["right" as const]), "right", "right"];
+  const header = [
+    "Layer (type)",
+    "Input shape",
+    "Output shape",
+    "Params",
+    "MACs",
+    "FLOPs",
+    ...(exact ? [] : [s.countLabel]),
+    "Memory (bytes)",
+    "RF size / stride / padding",
+  ];
+  const align: ("left" | "right")[] = [
+    "left",
+    "left",
+    "left",
+    "right",
+    "right",
+    "right",
+    ...(exact ? [] : ["right" as const]),
+    "right",
+    "right",
+  ];
   const cells = s.rows.map((r) => {
     const rf = r.receptiveField;
     return [
@@ -183,11 +260,22 @@ function totalLines(s: ModelSummary): string[] {
  *
  * @example summary(new Sequential(new Conv2d(3, 8, 3), new ReLU()), [1, 3, 32, 32]).totals.params // 224
  */
-export function summary(model: ModelInput, inputShape: readonly number[], { convention = "exact", depth = Infinity, title = "model" }: SummaryOptions = {}): ModelSummary {
-  if (!CONVENTIONS.includes(convention)) throw new ConvError("summary", `unknown convention ${JSON.stringify(convention)}; expected one of ${CONVENTIONS.join(", ")}`);
+export function summary(
+  model: ModelInput,
+  inputShape: readonly number[],
+  { convention = "exact", depth = Infinity, title = "model" }: SummaryOptions = {},
+): ModelSummary {
+  if (!CONVENTIONS.includes(convention))
+    throw new ConvError(
+      "summary",
+      `unknown convention ${JSON.stringify(convention)}; expected one of ${CONVENTIONS.join(", ")}`,
+    );
   if (!(depth >= 1)) throw new ConvError("summary", `depth must be at least 1, got ${JSON.stringify(depth)}`);
   const root = resolveModel(model);
-  const top = root.kind === "sequence" ? root : { kind: "sequence" as const, type: "Sequential", children: [["0", root]] as [string, ResolvedLayer][] };
+  const top =
+    root.kind === "sequence"
+      ? root
+      : { kind: "sequence" as const, type: "Sequential", children: [["0", root]] as [string, ResolvedLayer][] };
   const stats = resolvedLayerStats({ ...top, type: "model" }, inputShape);
   const rank = spatialRank(statsLeaves(stats), inputShape);
 
@@ -206,22 +294,41 @@ export function summary(model: ModelInput, inputShape: readonly number[], { conv
   walk(stats.children, 1, "");
 
   const totals: SummaryTotals = {
-    inputShape: stats.inputShape, outputShape: stats.outputShape,
-    params: stats.params.total, weightParams: stats.params.weight, biasParams: stats.params.bias,
-    macs: stats.macs, biasAdds: stats.biasAdds, otherOps: stats.otherOps, flops: stats.flops,
-    memoryBytes: stats.memory.totalBytes, count: stats.counts[convention], counts: { ...stats.counts },
+    inputShape: stats.inputShape,
+    outputShape: stats.outputShape,
+    params: stats.params.total,
+    weightParams: stats.params.weight,
+    biasParams: stats.params.bias,
+    macs: stats.macs,
+    biasAdds: stats.biasAdds,
+    otherOps: stats.otherOps,
+    flops: stats.flops,
+    memoryBytes: stats.memory.totalBytes,
+    count: stats.counts[convention],
+    counts: { ...stats.counts },
   };
   return new ModelSummary(title, convention, rows, totals);
 }
 
 function rowOf(name: string, s: LayerStats, depth: number, convention: Convention): SummaryRow {
   return {
-    name, type: s.type, depth, leaf: s.children.length === 0,
-    inputShape: s.inputShape, outputShape: s.outputShape,
-    params: s.params.total, weightParams: s.params.weight, biasParams: s.params.bias,
-    macs: s.macs, biasAdds: s.biasAdds, otherOps: s.otherOps, flops: s.flops,
-    memoryBytes: s.memory.totalBytes, arithmeticIntensity: s.arithmeticIntensity,
-    count: s.counts[convention], counts: { ...s.counts },
+    name,
+    type: s.type,
+    depth,
+    leaf: s.children.length === 0,
+    inputShape: s.inputShape,
+    outputShape: s.outputShape,
+    params: s.params.total,
+    weightParams: s.params.weight,
+    biasParams: s.params.bias,
+    macs: s.macs,
+    biasAdds: s.biasAdds,
+    otherOps: s.otherOps,
+    flops: s.flops,
+    memoryBytes: s.memory.totalBytes,
+    arithmeticIntensity: s.arithmeticIntensity,
+    count: s.counts[convention],
+    counts: { ...s.counts },
     receptiveField: null,
   };
 }

@@ -10,11 +10,16 @@
 import { check } from "../core/errors.js";
 
 /** performance.now() where it exists (Node, browsers), else Date.now(). */
-export const defaultNow: () => number = typeof performance === "object" && performance !== null ? () => performance.now() : () => Date.now();
+export const defaultNow: () => number =
+  typeof performance === "object" && performance !== null ? () => performance.now() : () => Date.now();
 
 /** The median of a non-empty list (the mean of the middle two for an even length). */
 export function median(values: readonly number[]): number {
-  check(values.length > 0 && values.every(Number.isFinite), "median", () => `expected finite numbers, got ${JSON.stringify(values)}`);
+  check(
+    values.length > 0 && values.every(Number.isFinite),
+    "median",
+    () => `expected finite numbers, got ${JSON.stringify(values)}`,
+  );
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -24,10 +29,13 @@ export function median(values: readonly number[]): number {
  * One sample: calls `run` until at least `sampleMs` have passed on `now` (at least once) and
  * returns the mean time per call.
  */
-export function timeSample(run: () => unknown, { sampleMs = 20, now = defaultNow }: { sampleMs?: number; now?: () => number } = {}): { ms: number; calls: number } {
+export function timeSample(
+  run: () => unknown,
+  { sampleMs = 20, now = defaultNow }: { sampleMs?: number; now?: () => number } = {},
+): { ms: number; calls: number } {
   let calls = 0;
   const t0 = now();
-  let t = t0;
+  let t: number;
   do {
     run();
     calls++;
@@ -59,10 +67,19 @@ export interface ConvTiming {
 }
 
 /** Times a synchronous call in rounds after a warm-up; `run`'s result is discarded. */
-export function timeConv(run: () => unknown, { warmup = 3, rounds = 7, roundMs = 50 }: TimeConvOptions = {}): ConvTiming {
+export function timeConv(
+  run: () => unknown,
+  { warmup = 3, rounds = 7, roundMs = 50 }: TimeConvOptions = {},
+): ConvTiming {
   for (let i = 0; i < warmup; i++) run();
   const samples = Array.from({ length: Math.max(1, rounds) }, () => timeSample(run, { sampleMs: roundMs }));
   const roundsMs = samples.map((s) => s.ms);
   const medianMs = median(roundsMs);
-  return { medianMs, minMs: Math.min(...roundsMs), roundsMs, calls: samples.reduce((n, s) => n + s.calls, 0), gflops: (flops: number) => flops / (medianMs * 1e6) };
+  return {
+    medianMs,
+    minMs: Math.min(...roundsMs),
+    roundsMs,
+    calls: samples.reduce((n, s) => n + s.calls, 0),
+    gflops: (flops: number) => flops / (medianMs * 1e6),
+  };
 }

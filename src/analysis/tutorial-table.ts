@@ -34,44 +34,100 @@ const SAMPLE = [4, 5, 5];
  * dilated (d=2, output 1x1) 370 / 360.
  */
 export function tutorialTable(): TutorialRow[] {
-  const variants: { variant: string; layer: LayerSpec; input?: number[]; tutorialSays?: TutorialRow["tutorialSays"]; note: string }[] = [
-    { variant: "regular", layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3 }, note: "10 filters of 4 x 3 x 3 (+10 biases), each at 3 x 3 positions: 10 x 36 x 9" },
-    { variant: "grouped (g=2)", layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3, groups: 2 }, note: "each filter sees 4 / 2 = 2 channels: half the weights and multiplications" },
+  const variants: {
+    variant: string;
+    layer: LayerSpec;
+    input?: number[];
+    tutorialSays?: TutorialRow["tutorialSays"];
+    note: string;
+  }[] = [
     {
-      variant: "depthwise", layer: { type: "DepthwiseConv2d", channels: 4, kernelSize: 3 },
+      variant: "regular",
+      layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3 },
+      note: "10 filters of 4 x 3 x 3 (+10 biases), each at 3 x 3 positions: 10 x 36 x 9",
+    },
+    {
+      variant: "grouped (g=2)",
+      layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3, groups: 2 },
+      note: "each filter sees 4 / 2 = 2 channels: half the weights and multiplications",
+    },
+    {
+      variant: "depthwise",
+      layer: { type: "DepthwiseConv2d", channels: 4, kernelSize: 3 },
       tutorialSays: { multiplications: 320 },
       note: "4 filters of 3 x 3 (+4 biases) at 3 x 3 positions: 4 x 9 x 9 = 324; the tutorial prints 320",
     },
-    { variant: "pointwise", layer: { type: "PointwiseConv2d", inChannels: 4, outChannels: 10 }, input: [4, 3, 3], note: "1 x 1 x 4 filters on the depthwise output (4, 3, 3): 10 x 4 x 9" },
     {
-      variant: "depthwise-separable", layer: { type: "SeparableConv2d", inChannels: 4, outChannels: 10, kernelSize: 3 },
+      variant: "pointwise",
+      layer: { type: "PointwiseConv2d", inChannels: 4, outChannels: 10 },
+      input: [4, 3, 3],
+      note: "1 x 1 x 4 filters on the depthwise output (4, 3, 3): 10 x 4 x 9",
+    },
+    {
+      variant: "depthwise-separable",
+      layer: { type: "SeparableConv2d", inChannels: 4, outChannels: 10, kernelSize: 3 },
       tutorialSays: { multiplications: 680 },
       note: "depthwise then pointwise: 40 + 50 parameters, 324 + 360 = 684 multiplications; the tutorial's 680 carries its depthwise 320",
     },
-    { variant: "GDSConv (g=2)", layer: { type: "GroupedSeparableConv2d", inChannels: 4, outChannels: 10, kernelSize: 3, groups: 2 }, note: "depthwise (40 / 324), then a 1 x 1 conv with 2 groups (30 / 180)" },
     {
-      variant: "dilated (d=2)", layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3, dilation: 2 },
+      variant: "GDSConv (g=2)",
+      layer: { type: "GroupedSeparableConv2d", inChannels: 4, outChannels: 10, kernelSize: 3, groups: 2 },
+      note: "depthwise (40 / 324), then a 1 x 1 conv with 2 groups (30 / 180)",
+    },
+    {
+      variant: "dilated (d=2)",
+      layer: { type: "Conv2d", inChannels: 4, outChannels: 10, kernelSize: 3, dilation: 2 },
       note: "the 3 x 3 kernel spans 5 x 5, so the 5 x 5 input gives a 1 x 1 output: the regular layer's 370 parameters, 10 x 36 x 1 multiplications",
     },
   ];
   return variants.map(({ variant, layer, input = SAMPLE, tutorialSays = null, note }) => {
     const stats = layerStats(layer, input);
-    return { variant, layer, inputShape: input.slice(), outputShape: stats.outputShape, params: stats.params.total, multiplications: stats.macs, tutorialSays, note };
+    return {
+      variant,
+      layer,
+      inputShape: input.slice(),
+      outputShape: stats.outputShape,
+      params: stats.params.total,
+      multiplications: stats.macs,
+      tutorialSays,
+      note,
+    };
   });
 }
 
 /** The table as Markdown (default) or aligned plain text, the tutorial's slips marked. */
-export function formatTutorialTable(rows: readonly TutorialRow[] = tutorialTable(), format: "markdown" | "text" = "markdown"): string {
+export function formatTutorialTable(
+  rows: readonly TutorialRow[] = tutorialTable(),
+  format: "markdown" | "text" = "markdown",
+): string {
   const header = ["variant", "input", "output", "params", "multiplications", "tutorial"];
   const cells = rows.map((r) => [
-    r.variant, formatShape(r.inputShape), formatShape(r.outputShape), formatThousands(r.params), formatThousands(r.multiplications),
-    r.tutorialSays ? Object.entries(r.tutorialSays).map(([k, v]) => `says ${formatThousands(v)} ${k}`).join(", ") : "agrees",
+    r.variant,
+    formatShape(r.inputShape),
+    formatShape(r.outputShape),
+    formatThousands(r.params),
+    formatThousands(r.multiplications),
+    r.tutorialSays
+      ? Object.entries(r.tutorialSays)
+          .map(([k, v]) => `says ${formatThousands(v)} ${k}`)
+          .join(", ")
+      : "agrees",
   ]);
   if (format === "markdown") {
-    return [`| ${header.join(" | ")} |`, "| --- | --- | --- | ---: | ---: | --- |", ...cells.map((c) => `| ${c.join(" | ")} |`)].join("\n") + "\n";
+    return (
+      [
+        `| ${header.join(" | ")} |`,
+        "| --- | --- | --- | ---: | ---: | --- |",
+        ...cells.map((c) => `| ${c.join(" | ")} |`),
+      ].join("\n") + "\n"
+    );
   }
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const right = [false, false, false, true, true, false];
-  const line = (c: string[]) => c.map((v, i) => (right[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (right[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...cells.map(line)].join("\n") + "\n";
 }

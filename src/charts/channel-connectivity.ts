@@ -31,28 +31,55 @@ export interface ChannelLink {
 export function channelCounts(stages: readonly ChannelStage[], op = "channelCounts"): number[] {
   check(stages.length > 0, op, () => "expected at least one stage");
   const first = stages[0]!;
-  check(first.type === "conv", op, () => `the first stage must be a conv (it fixes the input channels), got ${JSON.stringify(first.type)}`);
+  check(
+    first.type === "conv",
+    op,
+    () => `the first stage must be a conv (it fixes the input channels), got ${JSON.stringify(first.type)}`,
+  );
   const counts = [first.inChannels];
   stages.forEach((stage, i) => {
     const channels = counts[i]!;
     if (stage.type === "conv") {
       const { inChannels, outChannels, groups = 1 } = stage;
-      check(inChannels === channels, op, () => `stage ${i} expects ${inChannels} input channels but receives ${channels}`);
-      for (const [name, value] of [["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]] as const) {
-        check(Number.isInteger(value) && value >= 1, op, () => `stage ${i}: ${name} must be a positive integer, got ${JSON.stringify(value)}`);
+      check(
+        inChannels === channels,
+        op,
+        () => `stage ${i} expects ${inChannels} input channels but receives ${channels}`,
+      );
+      for (const [name, value] of [
+        ["inChannels", inChannels],
+        ["outChannels", outChannels],
+        ["groups", groups],
+      ] as const) {
+        check(
+          Number.isInteger(value) && value >= 1,
+          op,
+          () => `stage ${i}: ${name} must be a positive integer, got ${JSON.stringify(value)}`,
+        );
       }
-      check(inChannels % groups === 0 && outChannels % groups === 0, op, () =>
-        `stage ${i}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`,
+      check(
+        inChannels % groups === 0 && outChannels % groups === 0,
+        op,
+        () =>
+          `stage ${i}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`,
       );
       counts.push(outChannels);
     } else if (stage.type === "shuffle") {
       const { groups } = stage;
-      check(Number.isInteger(groups) && groups >= 1 && channels % groups === 0, op, () =>
-        `stage ${i}: shuffle groups must be a positive divisor of the channels (${channels}), got ${JSON.stringify(groups)}`,
+      check(
+        Number.isInteger(groups) && groups >= 1 && channels % groups === 0,
+        op,
+        () =>
+          `stage ${i}: shuffle groups must be a positive divisor of the channels (${channels}), got ${JSON.stringify(groups)}`,
       );
       counts.push(channels);
     } else {
-      check(false, op, () => `stage ${i}: unknown type ${JSON.stringify((stage as { type: unknown }).type)}; expected "conv" or "shuffle"`);
+      check(
+        false,
+        op,
+        () =>
+          `stage ${i}: unknown type ${JSON.stringify((stage as { type: unknown }).type)}; expected "conv" or "shuffle"`,
+      );
     }
   });
   return counts;
@@ -70,7 +97,8 @@ export function channelLinks(stages: readonly ChannelStage[]): ChannelLink[] {
       const outPer = stage.outChannels / groups;
       for (let to = 0; to < stage.outChannels; to++) {
         const group = Math.floor(to / outPer);
-        for (let from = group * inPer; from < (group + 1) * inPer; from++) links.push({ stage: i + 1, from, to, group });
+        for (let from = group * inPer; from < (group + 1) * inPer; from++)
+          links.push({ stage: i + 1, from, to, group });
       }
     } else {
       const per = channels / stage.groups;
@@ -91,7 +119,9 @@ export function channelReach(stages: readonly ChannelStage[]): boolean[][] {
   const counts = channelCounts(stages, "channelReach");
   const links = channelLinks(stages);
   // reach of each channel of the current column, as a set of first-column channels
-  let reach: boolean[][] = Array.from({ length: counts[0]! }, (_, c) => Array.from({ length: counts[0]! }, (_, i) => i === c));
+  let reach: boolean[][] = Array.from({ length: counts[0]! }, (_, c) =>
+    Array.from({ length: counts[0]! }, (_, i) => i === c),
+  );
   stages.forEach((_, s) => {
     const next: boolean[][] = Array.from({ length: counts[s + 1]! }, () => new Array<boolean>(counts[0]!).fill(false));
     for (const { from, to } of links.filter((l) => l.stage === s + 1)) {
@@ -105,7 +135,9 @@ export function channelReach(stages: readonly ChannelStage[]): boolean[][] {
 /** A stage's label: its own, or "conv 4->4, g=2" / "shuffle g=2". */
 export function stageLabel(stage: ChannelStage): string {
   if (stage.label !== undefined) return stage.label;
-  return stage.type === "conv" ? `conv ${stage.inChannels}→${stage.outChannels}, g=${stage.groups ?? 1}` : `shuffle g=${stage.groups}`;
+  return stage.type === "conv"
+    ? `conv ${stage.inChannels}→${stage.outChannels}, g=${stage.groups ?? 1}`
+    : `shuffle g=${stage.groups}`;
 }
 
 export interface ChannelConnectivityOptions extends ChartOptions {
@@ -122,17 +154,25 @@ export interface ChannelConnectivityOptions extends ChartOptions {
  * The wiring diagram of a channel stack: one column of channels per stage (input on the left),
  * one line per wire, coloured by group. `highlight` traces the paths into one output channel.
  */
-export function channelConnectivity(stages: readonly ChannelStage[], { inputLabel = "input", highlight, ...options }: ChannelConnectivityOptions = {}): Chart {
+export function channelConnectivity(
+  stages: readonly ChannelStage[],
+  { inputLabel = "input", highlight, ...options }: ChannelConnectivityOptions = {},
+): Chart {
   const counts = channelCounts(stages, "channelConnectivity");
   const links = channelLinks(stages);
   const last = counts.length - 1;
   if (highlight !== undefined) {
-    check(Number.isInteger(highlight) && highlight >= 0 && highlight < counts[last]!, "channelConnectivity", () =>
-      `highlight must be a channel of the last column (0..${counts[last]! - 1}), got ${JSON.stringify(highlight)}`,
+    check(
+      Number.isInteger(highlight) && highlight >= 0 && highlight < counts[last]!,
+      "channelConnectivity",
+      () =>
+        `highlight must be a channel of the last column (0..${counts[last]! - 1}), got ${JSON.stringify(highlight)}`,
     );
   }
   const onPath = pathsInto(links, counts, highlight);
-  const nodes = counts.flatMap((n, column) => Array.from({ length: n }, (_, channel) => ({ column, channel, lit: onPath.nodes.has(`${column}:${channel}`) })));
+  const nodes = counts.flatMap((n, column) =>
+    Array.from({ length: n }, (_, channel) => ({ column, channel, lit: onPath.nodes.has(`${column}:${channel}`) })),
+  );
   const wires = links.map((l) => ({ ...l, lit: onPath.links.has(l) }));
   const maxChannels = Math.max(...counts);
   const labels = [inputLabel, ...stages.map(stageLabel)].map((label, column) => ({ column, label }));
@@ -145,15 +185,32 @@ export function channelConnectivity(stages: readonly ChannelStage[], { inputLabe
       marginLeft: 30,
       marginRight: 30,
       x: { domain: [0, last], axis: null, inset: 10 },
-      y: { domain: [-0.5, maxChannels - 0.5], reverse: true, axis: "left", label: "channel", ticks: channelTicks(maxChannels), tickFormat: "d" },
+      y: {
+        domain: [-0.5, maxChannels - 0.5],
+        reverse: true,
+        axis: "left",
+        label: "channel",
+        ticks: channelTicks(maxChannels),
+        tickFormat: "d",
+      },
       color: { type: "categorical", scheme: "tableau10" },
       marks: [
         Plot.link(wires, {
-          x1: (d: ChannelLink) => d.stage - 1, y1: "from", x2: "stage", y2: "to",
-          stroke: "group", strokeWidth: (d: { lit: boolean }) => (d.lit ? 2.5 : 1.2),
+          x1: (d: ChannelLink) => d.stage - 1,
+          y1: "from",
+          x2: "stage",
+          y2: "to",
+          stroke: "group",
+          strokeWidth: (d: { lit: boolean }) => (d.lit ? 2.5 : 1.2),
           strokeOpacity: (d: { lit: boolean }) => (d.lit ? 1 : faded),
         }),
-        Plot.dot(nodes, { x: "column", y: "channel", r: 5, fill: (d: { lit: boolean }) => (d.lit ? "currentColor" : "white"), stroke: "currentColor" }),
+        Plot.dot(nodes, {
+          x: "column",
+          y: "channel",
+          r: 5,
+          fill: (d: { lit: boolean }) => (d.lit ? "currentColor" : "white"),
+          stroke: "currentColor",
+        }),
         Plot.text(labels, { x: "column", y: -0.5, text: "label", dy: -14, frameAnchor: "top", fontWeight: "bold" }),
       ],
     },
@@ -162,7 +219,11 @@ export function channelConnectivity(stages: readonly ChannelStage[], { inputLabe
 }
 
 /** The wires and nodes on some path into channel `target` of the last column (empty without one). */
-function pathsInto(links: readonly ChannelLink[], counts: readonly number[], target: number | undefined): { links: Set<ChannelLink>; nodes: Set<string> } {
+function pathsInto(
+  links: readonly ChannelLink[],
+  counts: readonly number[],
+  target: number | undefined,
+): { links: Set<ChannelLink>; nodes: Set<string> } {
   const lit = { links: new Set<ChannelLink>(), nodes: new Set<string>() };
   if (target === undefined) return lit;
   let frontier = new Set([target]);

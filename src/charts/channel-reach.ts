@@ -23,7 +23,16 @@ export function channelReachMatrix(stages: readonly ChannelStage[], options: Cha
       x: { type: "band", domain: range(inputs), axis: "top", label: "input channel", tickSize: 0 },
       y: { type: "band", domain: range(outputs), label: "output channel", tickSize: 0 },
       color: { domain: [false, true], range: ["#f1f1f1", "#4269d0"] },
-      marks: [Plot.cell(cells, { x: "input", y: "output", fill: "reaches", inset: 1, title: (d: { input: number; output: number; reaches: boolean }) => `input ${d.input} ${d.reaches ? "reaches" : "does not reach"} output ${d.output}` })],
+      marks: [
+        Plot.cell(cells, {
+          x: "input",
+          y: "output",
+          fill: "reaches",
+          inset: 1,
+          title: (d: { input: number; output: number; reaches: boolean }) =>
+            `input ${d.input} ${d.reaches ? "reaches" : "does not reach"} output ${d.output}`,
+        }),
+      ],
     },
     options,
   );

@@ -27,7 +27,8 @@ export const MIN_CHART_WIDTH = 120;
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
   const options: Plot.PlotOptions = { ...own, ...overrides };
-  if (typeof options.width === "number") options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
+  if (typeof options.width === "number")
+    options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
   const merged = options as Record<string, unknown>;
   for (const scale of SCALES) {
     const a = (own as Record<string, unknown>)[scale];

@@ -22,23 +22,41 @@ export interface CostBarsOptions extends ChartOptions {
   baseline?: string;
 }
 
-const DEFAULT_LABELS: Record<string, string> = { params: "parameters", macs: "multiply-accumulates (MACs)", flops: "FLOPs" };
+const DEFAULT_LABELS: Record<string, string> = {
+  params: "parameters",
+  macs: "multiply-accumulates (MACs)",
+  flops: "FLOPs",
+};
 
 /** One bar chart per metric of `data`; a single metric returns the SVG, several a row of panels. */
-export function costBars(data: readonly CostDatum[], { metrics = ["params", "macs"], labels = {}, baseline, ...options }: CostBarsOptions = {}): Chart {
+export function costBars(
+  data: readonly CostDatum[],
+  { metrics = ["params", "macs"], labels = {}, baseline, ...options }: CostBarsOptions = {},
+): Chart {
   const op = "costBars";
   check(data.length > 0, op, () => "expected at least one variant");
   check(metrics.length > 0, op, () => "expected at least one metric");
   const base = baseline === undefined ? undefined : data.find((d) => d.name === baseline);
-  check(baseline === undefined || base !== undefined, op, () => `baseline ${JSON.stringify(baseline)} is not one of the variants ${JSON.stringify(data.map((d) => d.name))}`);
+  check(
+    baseline === undefined || base !== undefined,
+    op,
+    () => `baseline ${JSON.stringify(baseline)} is not one of the variants ${JSON.stringify(data.map((d) => d.name))}`,
+  );
   const names = data.map((d) => d.name);
   const width = options.width ?? (metrics.length > 1 ? 420 : 640);
   const charts = metrics.map((metric) => {
     const rows = data.map((d) => {
       const value = d[metric];
-      check(typeof value === "number" && Number.isFinite(value), op, () => `variant ${JSON.stringify(d.name)} has no numeric ${JSON.stringify(metric)}: ${JSON.stringify(value)}`);
+      check(
+        typeof value === "number" && Number.isFinite(value),
+        op,
+        () => `variant ${JSON.stringify(d.name)} has no numeric ${JSON.stringify(metric)}: ${JSON.stringify(value)}`,
+      );
       const ratio = base === undefined ? undefined : value / (base[metric] as number);
-      const label = ratio === undefined || d === base ? formatCount(value) : `${formatCount(value)} (×${formatCount(Math.round(ratio * 1000) / 1000)})`;
+      const label =
+        ratio === undefined || d === base
+          ? formatCount(value)
+          : `${formatCount(value)} (×${formatCount(Math.round(ratio * 1000) / 1000)})`;
       return { name: d.name, value, label };
     });
     return plotChart(
@@ -50,7 +68,11 @@ export function costBars(data: readonly CostDatum[], { metrics = ["params", "mac
         x: { label: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, grid: true, nice: true },
         y: { domain: names, label: null },
         marks: [
-          Plot.barX(rows, { x: "value", y: "name", fill: (d: { name: string }) => (d.name === baseline ? "#9a9a9a" : "#4269d0") }),
+          Plot.barX(rows, {
+            x: "value",
+            y: "name",
+            fill: (d: { name: string }) => (d.name === baseline ? "#9a9a9a" : "#4269d0"),
+          }),
           Plot.text(rows, { x: "value", y: "name", text: "label", textAnchor: "start", dx: 4 }),
           Plot.ruleX([0]),
         ],

@@ -31,7 +31,18 @@ export interface CostLinesOptions extends ChartOptions {
 const DEFAULT_LABELS: Record<string, string> = { params: "parameters", macs: "MACs", flops: "FLOPs" };
 
 /** Lines of the `metrics` fields of `data` against its `param` field. */
-export function costLines(data: readonly CostPoint[], { param: x, metrics: y = ["params", "macs"], labels = {}, xType = "linear", yType = "linear", values = false, ...options }: CostLinesOptions): Chart {
+export function costLines(
+  data: readonly CostPoint[],
+  {
+    param: x,
+    metrics: y = ["params", "macs"],
+    labels = {},
+    xType = "linear",
+    yType = "linear",
+    values = false,
+    ...options
+  }: CostLinesOptions,
+): Chart {
   const op = "costLines";
   check(data.length > 0, op, () => "expected at least one point");
   check(typeof x === "string", op, () => `param must name a field, got ${JSON.stringify(x)}`);
@@ -39,9 +50,21 @@ export function costLines(data: readonly CostPoint[], { param: x, metrics: y = [
     data.map((d) => {
       const xv = (d as Record<string, unknown>)[x];
       const yv = (d as Record<string, unknown>)[metric];
-      check(typeof xv === "number" && Number.isFinite(xv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(x)}`);
-      check(typeof yv === "number" && Number.isFinite(yv), op, () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(metric)}`);
-      check((xType !== "log" || xv > 0) && (yType !== "log" || yv > 0), op, () => `a log scale needs positive values; ${JSON.stringify(d)}`);
+      check(
+        typeof xv === "number" && Number.isFinite(xv),
+        op,
+        () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(x)}`,
+      );
+      check(
+        typeof yv === "number" && Number.isFinite(yv),
+        op,
+        () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(metric)}`,
+      );
+      check(
+        (xType !== "log" || xv > 0) && (yType !== "log" || yv > 0),
+        op,
+        () => `a log scale needs positive values; ${JSON.stringify(d)}`,
+      );
       return { metric: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
     }),
   );
@@ -54,14 +77,31 @@ export function costLines(data: readonly CostPoint[], { param: x, metrics: y = [
       marginLeft: 70,
       // Base 2 for a log x: groups and channel counts are mostly powers of two, and d3 labels a
       // log axis's ticks only near powers of its base.
-      x: { type: xType, ...(xType === "log" ? { base: 2 } : {}), label: labels[x] ?? x, ticks: xs.length <= 16 ? xs : undefined, tickFormat: formatTick, grid: true },
-      y: { type: yType, label: null, grid: true, tickFormat: Math.max(...points.map((p) => p.y)) < 1000 ? formatTick : "~s" },
+      x: {
+        type: xType,
+        ...(xType === "log" ? { base: 2 } : {}),
+        label: labels[x] ?? x,
+        ticks: xs.length <= 16 ? xs : undefined,
+        tickFormat: formatTick,
+        grid: true,
+      },
+      y: {
+        type: yType,
+        label: null,
+        grid: true,
+        tickFormat: Math.max(...points.map((p) => p.y)) < 1000 ? formatTick : "~s",
+      },
       color: { type: "categorical", scheme: "tableau10" },
       marks: [
         Plot.line(points, { x: "x", y: "y", stroke: "metric", z: "metric" }),
         Plot.dot(points, { x: "x", y: "y", fill: "metric", r: 3 }),
-        Plot.text(points, Plot.selectLast({ x: "x", y: "y", z: "metric", text: "metric", fill: "metric", textAnchor: "start", dx: 6 })),
-        ...(values ? [Plot.text(points, { x: "x", y: "y", text: (d: { y: number }) => formatCount(d.y), dy: -9, fontSize: 9 })] : []),
+        Plot.text(
+          points,
+          Plot.selectLast({ x: "x", y: "y", z: "metric", text: "metric", fill: "metric", textAnchor: "start", dx: 6 }),
+        ),
+        ...(values
+          ? [Plot.text(points, { x: "x", y: "y", text: (d: { y: number }) => formatCount(d.y), dy: -9, fontSize: 9 })]
+          : []),
       ],
     },
     options,

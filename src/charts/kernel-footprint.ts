@@ -66,16 +66,31 @@ function padSource(i: number, n: number, mode: PaddingMode): number | null {
 }
 
 /** The taps and cells of one output cell's footprint (validated by convInfo). */
-export function kernelFootprintData({ inputSize, kernelSize, stride = 1, padding = 0, dilation = 1, paddingMode = "zeros", output = [0, 0] }: FootprintConfig): Footprint {
+export function kernelFootprintData({
+  inputSize,
+  kernelSize,
+  stride = 1,
+  padding = 0,
+  dilation = 1,
+  paddingMode = "zeros",
+  output = [0, 0],
+}: FootprintConfig): Footprint {
   const op = "kernelFootprint";
   const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : [v[0], v[1]]);
   const [kh, kw] = pair(kernelSize);
-  const info = convInfo(op, 2, [1, ...pair(inputSize)], [1, 1, kh, kw], null, { stride, padding, dilation, paddingMode });
+  const info = convInfo(op, 2, [1, ...pair(inputSize)], [1, 1, kh, kw], null, {
+    stride,
+    padding,
+    dilation,
+    paddingMode,
+  });
   const [h, w] = info.inSize as [number, number];
   const [oh, ow] = info.outSize as [number, number];
   const [oy, ox] = output;
-  check(Number.isInteger(oy) && Number.isInteger(ox) && oy >= 0 && oy < oh && ox >= 0 && ox < ow, op, () =>
-    `output cell [${oy}, ${ox}] is outside the output (${oh}, ${ow}); input (${h}, ${w})`,
+  check(
+    Number.isInteger(oy) && Number.isInteger(ox) && oy >= 0 && oy < oh && ox >= 0 && ox < ow,
+    op,
+    () => `output cell [${oy}, ${ox}] is outside the output (${oh}, ${ow}); input (${h}, ${w})`,
   );
   const [sh, sw] = info.stride as [number, number];
   const [dh, dw] = info.dilation as [number, number];
@@ -88,7 +103,13 @@ export function kernelFootprintData({ inputSize, kernelSize, stride = 1, padding
       const col = ox * sw - pl + j * dw;
       const r = padSource(row, h, info.paddingMode);
       const c = padSource(col, w, info.paddingMode);
-      taps.push({ kernel: [i, j], row, col, padded: row < 0 || row >= h || col < 0 || col >= w, source: r === null || c === null ? null : [r, c] });
+      taps.push({
+        kernel: [i, j],
+        row,
+        col,
+        padded: row < 0 || row >= h || col < 0 || col >= w,
+        source: r === null || c === null ? null : [r, c],
+      });
     }
   }
   const tapAt = new Set(taps.map((t) => `${t.row},${t.col}`));
@@ -96,7 +117,13 @@ export function kernelFootprintData({ inputSize, kernelSize, stride = 1, padding
   const cells: Footprint["cells"] = [];
   for (let row = -pt; row < h + pb; row++) {
     for (let col = -pl; col < w + pr; col++) {
-      cells.push({ row, col, padded: row < 0 || row >= h || col < 0 || col >= w, tap: tapAt.has(`${row},${col}`), source: sourceAt.has(`${row},${col}`) });
+      cells.push({
+        row,
+        col,
+        padded: row < 0 || row >= h || col < 0 || col >= w,
+        tap: tapAt.has(`${row},${col}`),
+        source: sourceAt.has(`${row},${col}`),
+      });
     }
   }
   return { inSize: [h, w], outSize: [oh, ow], padBefore: [pt, pl], padAfter: [pb, pr], output: [oy, ox], taps, cells };
@@ -115,14 +142,25 @@ export interface KernelFootprintOptions extends ChartOptions {
   cellSize?: number;
 }
 
-const COLORS = { input: "#dfe7f5", padding: "#ffffff", tap: "#4269d0", paddedTap: "#9fb3e6", source: "#efb118", output: "#eeeeee", selected: "#4269d0" };
+const COLORS = {
+  input: "#dfe7f5",
+  padding: "#ffffff",
+  tap: "#4269d0",
+  paddedTap: "#9fb3e6",
+  source: "#efb118",
+  output: "#eeeeee",
+  selected: "#4269d0",
+};
 
 /**
  * The padded input (padding dashed) with the traced output cell's taps filled, and the output grid
  * beside it with that cell filled. For reflect/replicate/circular padding, the input cells that
  * padded taps copy are outlined in amber.
  */
-export function kernelFootprint(config: FootprintConfig, { cellSize = 22, ...options }: KernelFootprintOptions = {}): Chart {
+export function kernelFootprint(
+  config: FootprintConfig,
+  { cellSize = 22, ...options }: KernelFootprintOptions = {},
+): Chart {
   const fp = kernelFootprintData(config);
   const [h, w] = fp.inSize;
   const [oh, ow] = fp.outSize;
@@ -143,7 +181,13 @@ export function kernelFootprint(config: FootprintConfig, { cellSize = 22, ...opt
     return { row: row - pt, col: xOut + col, fill: selected ? COLORS.selected : COLORS.output };
   });
   const sources = fp.cells.filter((c) => c.source);
-  const rect = { x1: "col", x2: (d: { col: number }) => d.col + 1, y1: "row", y2: (d: { row: number }) => d.row + 1, inset: 1 } as const;
+  const rect = {
+    x1: "col",
+    x2: (d: { col: number }) => d.col + 1,
+    y1: "row",
+    y2: (d: { row: number }) => d.row + 1,
+    inset: 1,
+  } as const;
   const outputLabel = `output ${oh}×${ow}`;
   const labelWidth = 7 * outputLabel.length; // about 7 px per character at Plot's 10px font
   const margin = { top: 30, bottom: 10, left: 10, right: Math.max(10, labelWidth - ow * cellSize) };
@@ -158,8 +202,14 @@ export function kernelFootprint(config: FootprintConfig, { cellSize = 22, ...opt
       x: { domain: [-pl, xOut + ow], axis: null },
       y: { domain: [-pt, rows - pt], reverse: true, axis: null },
       marks: [
-        Plot.rect(inputCells.filter((c) => c.padded), { ...rect, fill: "fill", stroke: "#999999", strokeDasharray: "3,2" }),
-        Plot.rect(inputCells.filter((c) => !c.padded), { ...rect, fill: "fill", stroke: "#7a8fb8" }),
+        Plot.rect(
+          inputCells.filter((c) => c.padded),
+          { ...rect, fill: "fill", stroke: "#999999", strokeDasharray: "3,2" },
+        ),
+        Plot.rect(
+          inputCells.filter((c) => !c.padded),
+          { ...rect, fill: "fill", stroke: "#7a8fb8" },
+        ),
         Plot.rect(sources, { ...rect, fill: "none", stroke: COLORS.source, strokeWidth: 2.5, inset: 2 }),
         Plot.rect(outputCells, { ...rect, fill: "fill", stroke: "#999999" }),
         Plot.text(

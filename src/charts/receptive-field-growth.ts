@@ -31,20 +31,41 @@ export interface ReceptiveFieldGrowthOptions extends ChartOptions {
 }
 
 /** Lines of r (solid) and effective stride (dashed) against the layer index, per series. */
-export function receptiveFieldGrowth(data: readonly ReceptiveFieldDatum[], { showStride = true, yType = "linear", ...options }: ReceptiveFieldGrowthOptions = {}): Chart {
+export function receptiveFieldGrowth(
+  data: readonly ReceptiveFieldDatum[],
+  { showStride = true, yType = "linear", ...options }: ReceptiveFieldGrowthOptions = {},
+): Chart {
   const op = "receptiveFieldGrowth";
   check(data.length > 0, op, () => "expected at least one layer");
   for (const d of data) {
-    check(Number.isInteger(d.layer) && d.layer >= 0, op, () => `layer must be a non-negative integer, got ${JSON.stringify(d)}`);
+    check(
+      Number.isInteger(d.layer) && d.layer >= 0,
+      op,
+      () => `layer must be a non-negative integer, got ${JSON.stringify(d)}`,
+    );
     // Transposed convolutions have fractional strides (1/s): any positive stride is fine.
-    check(d.r >= 1 && d.stride > 0 && Number.isFinite(d.r) && Number.isFinite(d.stride), op, () => `r must be a finite number >= 1 and stride a finite positive number, got ${JSON.stringify(d)}`);
+    check(
+      d.r >= 1 && d.stride > 0 && Number.isFinite(d.r) && Number.isFinite(d.stride),
+      op,
+      () => `r must be a finite number >= 1 and stride a finite positive number, got ${JSON.stringify(d)}`,
+    );
   }
   const series = [...new Set(data.map((d) => d.series ?? ""))];
   const many = series.length > 1;
   const long = data.flatMap((d) => {
     const s = d.series ?? "";
-    const rows = [{ series: s, key: `${s} r`, quantity: "r", layer: d.layer, value: d.r, label: many ? `${s}: r` : "r" }];
-    if (showStride) rows.push({ series: s, key: `${s} stride`, quantity: "stride", layer: d.layer, value: d.stride, label: many ? `${s}: stride` : "effective stride" });
+    const rows = [
+      { series: s, key: `${s} r`, quantity: "r", layer: d.layer, value: d.r, label: many ? `${s}: r` : "r" },
+    ];
+    if (showStride)
+      rows.push({
+        series: s,
+        key: `${s} stride`,
+        quantity: "stride",
+        layer: d.layer,
+        value: d.stride,
+        label: many ? `${s}: stride` : "effective stride",
+      });
     return rows;
   });
   const layers = [...new Set(data.map((d) => d.layer))].sort((a, b) => a - b);
@@ -54,13 +75,31 @@ export function receptiveFieldGrowth(data: readonly ReceptiveFieldDatum[], { sho
       height: 380,
       marginRight: many ? 150 : 110,
       x: { label: "layer", ticks: layers.length <= 20 ? layers : undefined, tickFormat: formatTick, grid: true },
-      y: { type: yType, label: "input pixels", grid: true, ...(yType === "log" ? { base: 2, tickFormat: formatTick } : {}) },
+      y: {
+        type: yType,
+        label: "input pixels",
+        grid: true,
+        ...(yType === "log" ? { base: 2, tickFormat: formatTick } : {}),
+      },
       color: { type: "categorical", domain: series, scheme: "tableau10" },
       marks: [
-        Plot.line(long.filter((d) => d.quantity === "r"), { x: "layer", y: "value", z: "key", stroke: "series" }),
-        Plot.line(long.filter((d) => d.quantity === "stride"), { x: "layer", y: "value", z: "key", stroke: "series", strokeDasharray: "4,3" }),
+        Plot.line(
+          long.filter((d) => d.quantity === "r"),
+          { x: "layer", y: "value", z: "key", stroke: "series" },
+        ),
+        Plot.line(
+          long.filter((d) => d.quantity === "stride"),
+          { x: "layer", y: "value", z: "key", stroke: "series", strokeDasharray: "4,3" },
+        ),
         Plot.dot(long, { x: "layer", y: "value", fill: "series", r: 2.5 }),
-        Plot.text(endLabels(long), { x: "layer", y: "value", text: "label", fill: "series", textAnchor: "start", dx: 6 }),
+        Plot.text(endLabels(long), {
+          x: "layer",
+          y: "value",
+          text: "label",
+          fill: "series",
+          textAnchor: "start",
+          dx: 6,
+        }),
       ],
     },
     options,
@@ -84,7 +123,10 @@ function endLabels(rows: readonly Row[]): Row[] {
   return [...byPoint.values()].map((group) => {
     if (group.length === 1) return group[0]!;
     const quantities = [...new Set(group.map((r) => r.quantity))];
-    const label = quantities.length === 1 ? `${group.map((r) => r.series).join(", ")}: ${quantities[0]}` : group.map((r) => r.label).join("; ");
+    const label =
+      quantities.length === 1
+        ? `${group.map((r) => r.series).join(", ")}: ${quantities[0]}`
+        : group.map((r) => r.label).join("; ");
     return { ...group[0]!, label };
   });
 }

@@ -98,7 +98,11 @@ export function samePadding(kernelSize: number, dilation = 1): [before: number, 
 export function convOutputSize(
   inputSize: number,
   kernelSize: number,
-  { stride = 1, padding = 0, dilation = 1 }: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
+  {
+    stride = 1,
+    padding = 0,
+    dilation = 1,
+  }: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
 ): number {
   const before = typeof padding === "number" ? padding : padding[0];
   const after = typeof padding === "number" ? padding : padding[1];
@@ -117,7 +121,12 @@ function convOutputLength(paddedSize: number, effectiveKernel: number, stride: n
 export function convTransposeOutputSize(
   inputSize: number,
   kernelSize: number,
-  { stride = 1, padding = 0, dilation = 1, outputPadding = 0 }: { stride?: number; padding?: number; dilation?: number; outputPadding?: number } = {},
+  {
+    stride = 1,
+    padding = 0,
+    dilation = 1,
+    outputPadding = 0,
+  }: { stride?: number; padding?: number; dilation?: number; outputPadding?: number } = {},
 ): number {
   return (inputSize - 1) * stride - 2 * padding + effectiveKernelSize(kernelSize, dilation) + outputPadding;
 }
@@ -130,7 +139,12 @@ export function convTransposeOutputSize(
 export function poolOutputSize(
   inputSize: number,
   kernelSize: number,
-  { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false }: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+  {
+    stride = kernelSize,
+    padding = 0,
+    dilation = 1,
+    ceilMode = false,
+  }: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
 ): number {
   const span = inputSize + 2 * padding - effectiveKernelSize(kernelSize, dilation);
   let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
@@ -177,16 +191,26 @@ export function checkShape(op: string, shape: readonly number[], what = "shape")
     check(Number.isInteger(s) && s! >= 0, op, () => `${what} ${formatShape(shape)} must hold non-negative integers`);
   }
   const n = numel(shape);
-  check(n <= MAX_ELEMENTS, op, () => `${what} ${formatShape(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`);
+  check(
+    n <= MAX_ELEMENTS,
+    op,
+    () => `${what} ${formatShape(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`,
+  );
 }
 
 /** Expands a size option to one positive integer per dimension. */
 export function expandSize(op: string, name: string, value: unknown, rank: number, { min = 1 } = {}): number[] {
   const values = typeof value === "number" ? repeated(value, rank) : value;
-  check(Array.isArray(values) && values.length === rank, op, () => `${name} must be a number or an array of ${rank}, got ${JSON.stringify(value)}`);
+  check(
+    Array.isArray(values) && values.length === rank,
+    op,
+    () => `${name} must be a number or an array of ${rank}, got ${JSON.stringify(value)}`,
+  );
   for (const v of values as unknown[]) {
     check(typeof v === "number" && Number.isInteger(v) && v >= min, op, () =>
-      min > 0 ? `${name} must be a positive integer, got ${JSON.stringify(value)}` : `${name} must be a non-negative integer, got ${JSON.stringify(value)}`,
+      min > 0
+        ? `${name} must be a positive integer, got ${JSON.stringify(value)}`
+        : `${name} must be a non-negative integer, got ${JSON.stringify(value)}`,
     );
   }
   return values as number[];
@@ -204,51 +228,102 @@ export function checkDivisibleByGroups(op: string, what: string, channels: numbe
 
 /** Throws unless `value` is one of PyTorch's padding modes; returns it. */
 export function checkPaddingMode(op: string, value: unknown): PaddingMode {
-  check(PADDING_MODES.includes(value as PaddingMode), op, () => `unknown paddingMode ${JSON.stringify(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`);
+  check(
+    PADDING_MODES.includes(value as PaddingMode),
+    op,
+    () =>
+      `unknown paddingMode ${JSON.stringify(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`,
+  );
   return value as PaddingMode;
 }
 
 /** A padding option checked against the stride: per-dimension sizes, or "same" (stride 1 only) or "valid". */
-export function checkPadding(op: string, value: unknown, rank: number, stride: readonly number[]): number[] | PaddingString {
+export function checkPadding(
+  op: string,
+  value: unknown,
+  rank: number,
+  stride: readonly number[],
+): number[] | PaddingString {
   if (typeof value === "string") {
-    check(value === "same" || value === "valid", op, () => `unknown padding ${JSON.stringify(value)}; expected a number, an array of ${rank}, "same" or "valid"`);
-    check(value !== "same" || stride.every((s) => s === 1), op, () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`);
+    check(
+      value === "same" || value === "valid",
+      op,
+      () => `unknown padding ${JSON.stringify(value)}; expected a number, an array of ${rank}, "same" or "valid"`,
+    );
+    check(
+      value !== "same" || stride.every((s) => s === 1),
+      op,
+      () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`,
+    );
     return value;
   }
   return expandSize(op, "padding", value, rank, { min: 0 });
 }
 
 /** Throws unless each output padding is smaller than its stride or its dilation (PyTorch's rule). */
-export function checkOutputPadding(op: string, outputPadding: readonly number[], stride: readonly number[], dilation: readonly number[]): void {
+export function checkOutputPadding(
+  op: string,
+  outputPadding: readonly number[],
+  stride: readonly number[],
+  dilation: readonly number[],
+): void {
   outputPadding.forEach((p, i) =>
-    check(p < Math.max(stride[i]!, dilation[i]!), op, () => `outputPadding (${p}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in spatial dimension ${i}`),
+    check(
+      p < Math.max(stride[i]!, dilation[i]!),
+      op,
+      () =>
+        `outputPadding (${p}) must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in spatial dimension ${i}`,
+    ),
   );
 }
 
 /** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
-function batchOf(op: string, xShape: readonly number[], rank: number): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+function batchOf(
+  op: string,
+  xShape: readonly number[],
+  rank: number,
+): { batched: boolean; batch: number; channels: number; spatial: number[] } {
   checkShape(op, xShape, "input");
-  check(xShape.length === rank + 1 || xShape.length === rank + 2, op, () =>
-    `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
+  check(
+    xShape.length === rank + 1 || xShape.length === rank + 2,
+    op,
+    () =>
+      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
   );
   const batched = xShape.length === rank + 2;
   const batch = batched ? xShape[0]! : 1;
   const channels = xShape[batched ? 1 : 0]!;
   const spatial = copyShape(xShape, batched ? 2 : 1);
   check(channels > 0, op, () => `input ${formatShape(xShape)} has no channels`);
-  for (let i = 0; i < spatial.length; i++) check(spatial[i]! > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
+  for (let i = 0; i < spatial.length; i++)
+    check(spatial[i]! > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   return { batched, batch, channels, spatial };
 }
 
-function checkWeightAndBias(op: string, wShape: readonly number[], biasShape: readonly number[] | null, rank: number, outChannels: () => number, xShape: readonly number[]): void {
+function checkWeightAndBias(
+  op: string,
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+  rank: number,
+  outChannels: () => number,
+  xShape: readonly number[],
+): void {
   checkShape(op, wShape, "weight");
-  check(wShape.length === rank + 2, op, () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${formatShape(wShape)}`);
-  for (let i = 2; i < wShape.length; i++) check(wShape[i]! >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
+  check(
+    wShape.length === rank + 2,
+    op,
+    () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${formatShape(wShape)}`,
+  );
+  for (let i = 2; i < wShape.length; i++)
+    check(wShape[i]! >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
   check(wShape[0]! >= 1 && wShape[1]! >= 1, op, () => `weight ${formatShape(wShape)} has no channels`);
   if (biasShape) {
     const out = outChannels();
-    check(biasShape.length === 1 && biasShape[0] === out, op, () =>
-      `bias ${formatShape(biasShape)} must have one entry per output channel (${out}); input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+    check(
+      biasShape.length === 1 && biasShape[0] === out,
+      op,
+      () =>
+        `bias ${formatShape(biasShape)} must have one entry per output channel (${out}); input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
     );
   }
 }
@@ -262,7 +337,13 @@ export function convInfo(
   biasShape: readonly number[] | null,
   options: ConvOptions = {},
 ): ConvInfo {
-  const { stride: strideArg = 1, padding: paddingArg = 0, dilation: dilationArg = 1, groups: groupsArg = 1, paddingMode = "zeros" } = options;
+  const {
+    stride: strideArg = 1,
+    padding: paddingArg = 0,
+    dilation: dilationArg = 1,
+    groups: groupsArg = 1,
+    paddingMode = "zeros",
+  } = options;
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
   checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[0]!, xShape);
   const stride = expandSize(op, "stride", strideArg, rank);
@@ -272,10 +353,21 @@ export function convInfo(
   const kernelSize = copyShape(wShape, 2);
   const outChannels = wShape[0]!;
 
-  check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
-  check(outChannels % groups === 0, op, () => `output channels (${outChannels}) must be divisible by groups (${groups}); weight ${formatShape(wShape)}`);
-  check(wShape[1]! * groups === channels, op, () =>
-    `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
+  check(
+    channels % groups === 0,
+    op,
+    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`,
+  );
+  check(
+    outChannels % groups === 0,
+    op,
+    () => `output channels (${outChannels}) must be divisible by groups (${groups}); weight ${formatShape(wShape)}`,
+  );
+  check(
+    wShape[1]! * groups === channels,
+    op,
+    () =>
+      `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
   );
 
   const padding = checkPadding(op, paddingArg, rank, stride);
@@ -298,24 +390,52 @@ export function convInfo(
     const size = spatial[i]!;
     const widest = Math.max(padBefore[i]!, padAfter[i]!);
     if (paddingMode === "reflect") {
-      check(widest < size, op, () => `reflect padding (${widest}) must be smaller than the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`);
+      check(
+        widest < size,
+        op,
+        () =>
+          `reflect padding (${widest}) must be smaller than the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`,
+      );
     } else if (paddingMode === "circular") {
-      check(widest <= size, op, () => `circular padding (${widest}) must not exceed the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`);
+      check(
+        widest <= size,
+        op,
+        () =>
+          `circular padding (${widest}) must not exceed the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`,
+      );
     }
     const padded = size + padBefore[i]! + padAfter[i]!;
     const kEff = effectiveKernelSize(kernelSize[i]!, dilation[i]!);
-    check(kEff <= padded, op, () =>
-      `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+    check(
+      kEff <= padded,
+      op,
+      () =>
+        `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
     );
     outSize.push(convOutputLength(padded, kEff, stride[i]!));
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
   checkShape(op, outputShape, "output");
   return {
-    op, transposed: false, batched, batch, inChannels: channels, outChannels, groups,
-    inSize: spatial, kernelSize, outSize, stride, dilation, padBefore, padAfter,
-    outputPadding: repeated(0, rank), paddingMode,
-    inputShape: copyShape(xShape), weightShape: copyShape(wShape), outputShape,
+    op,
+    transposed: false,
+    batched,
+    batch,
+    inChannels: channels,
+    outChannels,
+    groups,
+    inSize: spatial,
+    kernelSize,
+    outSize,
+    stride,
+    dilation,
+    padBefore,
+    padAfter,
+    outputPadding: repeated(0, rank),
+    paddingMode,
+    inputShape: copyShape(xShape),
+    weightShape: copyShape(wShape),
+    outputShape,
   };
 }
 
@@ -328,36 +448,79 @@ export function convTransposeInfo(
   biasShape: readonly number[] | null,
   options: ConvTransposeOptions = {},
 ): ConvInfo {
-  const { stride: strideArg = 1, padding: paddingArg = 0, outputPadding: outputPaddingArg = 0, dilation: dilationArg = 1, groups: groupsArg = 1 } = options;
+  const {
+    stride: strideArg = 1,
+    padding: paddingArg = 0,
+    outputPadding: outputPaddingArg = 0,
+    dilation: dilationArg = 1,
+    groups: groupsArg = 1,
+  } = options;
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
   const groups = checkPositiveInteger(op, "groups", groupsArg);
   checkWeightAndBias(op, wShape, biasShape, rank, () => wShape[1]! * groups, xShape);
   const stride = expandSize(op, "stride", strideArg, rank);
   const dilation = expandSize(op, "dilation", dilationArg, rank);
-  check(typeof paddingArg !== "string", op, () => `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${JSON.stringify(paddingArg)}`);
+  check(
+    typeof paddingArg !== "string",
+    op,
+    () =>
+      `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${JSON.stringify(paddingArg)}`,
+  );
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const outputPadding = expandSize(op, "outputPadding", outputPaddingArg, rank, { min: 0 });
   const kernelSize = copyShape(wShape, 2);
   const outChannels = wShape[1]! * groups;
 
-  check(channels % groups === 0, op, () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`);
-  check(wShape[0] === channels, op, () =>
-    `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
+  check(
+    channels % groups === 0,
+    op,
+    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`,
+  );
+  check(
+    wShape[0] === channels,
+    op,
+    () =>
+      `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
   );
   checkOutputPadding(op, outputPadding, stride, dilation);
   const outSize = spatial.map((size, i) =>
-    convTransposeOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, outputPadding: outputPadding[i]! }),
+    convTransposeOutputSize(size, kernelSize[i]!, {
+      stride: stride[i]!,
+      padding: padding[i]!,
+      dilation: dilation[i]!,
+      outputPadding: outputPadding[i]!,
+    }),
   );
   for (let i = 0; i < rank; i++) {
-    check(outSize[i]! >= 1, op, () => `padding (${padding[i]}) is too large: output size would be ${outSize[i]} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`);
+    check(
+      outSize[i]! >= 1,
+      op,
+      () =>
+        `padding (${padding[i]}) is too large: output size would be ${outSize[i]} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+    );
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
   checkShape(op, outputShape, "output");
   return {
-    op, transposed: true, batched, batch, inChannels: channels, outChannels, groups,
-    inSize: spatial, kernelSize, outSize, stride, dilation, padBefore: padding, padAfter: padding.slice(),
-    outputPadding, paddingMode: "zeros",
-    inputShape: copyShape(xShape), weightShape: copyShape(wShape), outputShape,
+    op,
+    transposed: true,
+    batched,
+    batch,
+    inChannels: channels,
+    outChannels,
+    groups,
+    inSize: spatial,
+    kernelSize,
+    outSize,
+    stride,
+    dilation,
+    padBefore: padding,
+    padAfter: padding.slice(),
+    outputPadding,
+    paddingMode: "zeros",
+    inputShape: copyShape(xShape),
+    weightShape: copyShape(wShape),
+    outputShape,
   };
 }
 
@@ -390,22 +553,60 @@ export interface PoolInfo {
 
 /** Validates a pooling call (PyTorch's pool*d_shape_check) and computes its output size. */
 export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[], options: PoolOptions): PoolInfo {
-  check(options !== null && typeof options === "object", op, () => `expected options with a kernelSize, got ${JSON.stringify(options)}`);
-  const { kernelSize: kernelArg, stride: strideArg, padding: paddingArg = 0, dilation: dilationArg = 1, ceilMode = false } = options;
+  check(
+    options !== null && typeof options === "object",
+    op,
+    () => `expected options with a kernelSize, got ${JSON.stringify(options)}`,
+  );
+  const {
+    kernelSize: kernelArg,
+    stride: strideArg,
+    padding: paddingArg = 0,
+    dilation: dilationArg = 1,
+    ceilMode = false,
+  } = options;
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
   const kernelSize = expandSize(op, "kernelSize", kernelArg, rank);
   const stride = strideArg === undefined ? kernelSize.slice() : expandSize(op, "stride", strideArg, rank);
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const dilation = expandSize(op, "dilation", dilationArg, rank);
   for (let i = 0; i < rank; i++) {
-    check(padding[i]! <= kernelSize[i]! / 2, op, () => `padding (${padding[i]}) must be at most half the kernel size (${kernelSize[i]}) in spatial dimension ${i}`);
+    check(
+      padding[i]! <= kernelSize[i]! / 2,
+      op,
+      () => `padding (${padding[i]}) must be at most half the kernel size (${kernelSize[i]}) in spatial dimension ${i}`,
+    );
   }
-  const outSize = spatial.map((size, i) => poolOutputSize(size, kernelSize[i]!, { stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, ceilMode }));
+  const outSize = spatial.map((size, i) =>
+    poolOutputSize(size, kernelSize[i]!, {
+      stride: stride[i]!,
+      padding: padding[i]!,
+      dilation: dilation[i]!,
+      ceilMode,
+    }),
+  );
   for (let i = 0; i < rank; i++) {
-    check(outSize[i]! >= 1, op, () =>
-      `window (dilated) ${effectiveKernelSize(kernelSize[i]!, dilation[i]!)} exceeds the padded input size ${spatial[i]! + 2 * padding[i]!} in spatial dimension ${i}; input ${formatShape(xShape)}`,
+    check(
+      outSize[i]! >= 1,
+      op,
+      () =>
+        `window (dilated) ${effectiveKernelSize(kernelSize[i]!, dilation[i]!)} exceeds the padded input size ${spatial[i]! + 2 * padding[i]!} in spatial dimension ${i}; input ${formatShape(xShape)}`,
     );
   }
   const outputShape = batched ? [batch, channels, ...outSize] : [channels, ...outSize];
-  return { op, batched, batch, channels, inSize: spatial, kernelSize, outSize, stride, padding, dilation, ceilMode, inputShape: copyShape(xShape), outputShape };
+  return {
+    op,
+    batched,
+    batch,
+    channels,
+    inSize: spatial,
+    kernelSize,
+    outSize,
+    stride,
+    padding,
+    dilation,
+    ceilMode,
+    inputShape: copyShape(xShape),
+    outputShape,
+  };
 }

@@ -17,7 +17,11 @@ export class Tensor {
   constructor(data: Float32Array, shape: readonly number[]) {
     checkShape("Tensor", shape);
     // (an if, not check(): no message closure is made on every construction)
-    if (data.length !== numel(shape)) throw new ConvError("Tensor", `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
+    if (data.length !== numel(shape))
+      throw new ConvError(
+        "Tensor",
+        `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`,
+      );
     this.data = data;
     // Array.from, not slice(): shapes are often another tensor's frozen shape, and V8 has no fast
     // path for slice() on a frozen array (see arithmetic.ts).
@@ -27,7 +31,11 @@ export class Tensor {
   /** A tensor of `shape` holding a float32 copy of `data` (row-major). */
   static from(data: ArrayLike<number>, shape: readonly number[]): Tensor {
     checkShape("Tensor.from", shape);
-    check(data.length === numel(shape), "Tensor.from", () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`);
+    check(
+      data.length === numel(shape),
+      "Tensor.from",
+      () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`,
+    );
     return new Tensor(Float32Array.from(data), shape);
   }
 
@@ -49,14 +57,23 @@ export class Tensor {
   /** The same values under another shape with the same element count; one entry may be -1. */
   reshape(shape: readonly number[]): Tensor {
     const inferred = shape.indexOf(-1);
-    let target = shape.slice();
+    const target = shape.slice();
     if (inferred >= 0) {
       const known = numel(shape.filter((_, i) => i !== inferred));
-      check(known > 0 && this.size % known === 0, "reshape", () => `cannot infer -1 in ${formatShape(shape)} from ${this.size} elements of ${formatShape(this.shape)}`);
+      check(
+        known > 0 && this.size % known === 0,
+        "reshape",
+        () => `cannot infer -1 in ${formatShape(shape)} from ${this.size} elements of ${formatShape(this.shape)}`,
+      );
       target[inferred] = this.size / known;
     }
     checkShape("reshape", target);
-    check(numel(target) === this.size, "reshape", () => `cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(target)} (${numel(target)} elements)`);
+    check(
+      numel(target) === this.size,
+      "reshape",
+      () =>
+        `cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(target)} (${numel(target)} elements)`,
+    );
     return new Tensor(this.data.slice(), target);
   }
 
@@ -71,7 +88,11 @@ export class Tensor {
 
   /** Reorders the dimensions: output dim i is input dim dims[i], like torch.permute. */
   permute(...dims: number[]): Tensor {
-    check(dims.length === this.rank, "permute", () => `expected ${this.rank} dims for a tensor of shape ${formatShape(this.shape)}, got ${formatShape(dims)}`);
+    check(
+      dims.length === this.rank,
+      "permute",
+      () => `expected ${this.rank} dims for a tensor of shape ${formatShape(this.shape)}, got ${formatShape(dims)}`,
+    );
     const order = dims.map((d) => normalizeDim("permute", d, this.rank));
     check(new Set(order).size === order.length, "permute", () => `dims ${formatShape(dims)} repeat a dimension`);
     const inStrides = this.strides;
@@ -96,7 +117,11 @@ export class Tensor {
     const d = normalizeDim("slice", dim, this.rank);
     const size = this.shape[d]!;
     const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
-    check(Number.isInteger(start) && Number.isInteger(end), "slice", () => `start and end must be integers, got ${start} and ${end}`);
+    check(
+      Number.isInteger(start) && Number.isInteger(end),
+      "slice",
+      () => `start and end must be integers, got ${start} and ${end}`,
+    );
     const from = clamp(start);
     const to = Math.max(clamp(end), from);
     const outer = numel(this.shape.slice(0, d));
@@ -113,13 +138,21 @@ export class Tensor {
 
   /** The value at a full index (negative indices count from the end). */
   get(...index: number[]): number {
-    check(index.length === this.rank, "get", () => `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${formatShape(index)}`);
+    check(
+      index.length === this.rank,
+      "get",
+      () => `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${formatShape(index)}`,
+    );
     let offset = 0;
     const strides = this.strides;
     index.forEach((i, d) => {
       const size = this.shape[d]!;
       const j = i < 0 ? i + size : i;
-      check(Number.isInteger(j) && j >= 0 && j < size, "get", () => `index ${i} is out of range for dimension ${d} of size ${size}`);
+      check(
+        Number.isInteger(j) && j >= 0 && j < size,
+        "get",
+        () => `index ${i} is out of range for dimension ${d} of size ${size}`,
+      );
       offset += j * strides[d]!;
     });
     return this.data[offset]!;
@@ -182,11 +215,19 @@ export function tensor(values: NestedArray): Tensor {
   const flat: number[] = [];
   const walk = (v: NestedArray, dim: number): void => {
     if (dim === shape.length) {
-      check(typeof v === "number", "tensor", () => `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`);
+      check(
+        typeof v === "number",
+        "tensor",
+        () => `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`,
+      );
       flat.push(v as number);
       return;
     }
-    check(Array.isArray(v) && v.length === shape[dim], "tensor", () => `ragged nested array: expected ${shape[dim]} entries at depth ${dim} for shape ${formatShape(shape)}`);
+    check(
+      Array.isArray(v) && v.length === shape[dim],
+      "tensor",
+      () => `ragged nested array: expected ${shape[dim]} entries at depth ${dim} for shape ${formatShape(shape)}`,
+    );
     for (const w of v as NestedArray[]) walk(w, dim + 1);
   };
   walk(values, 0);
@@ -213,7 +254,10 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
   check(step !== 0 && Number.isFinite(step), "arange", () => `step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   checkShape("arange", [n]);
-  return new Tensor(Float32Array.from({ length: n }, (_, i) => start + i * step), [n]);
+  return new Tensor(
+    Float32Array.from({ length: n }, (_, i) => start + i * step),
+    [n],
+  );
 }
 
 /**
@@ -239,7 +283,10 @@ export interface RandomOptions {
 }
 
 /** Uniform values in [low, high) from mulberry32(seed). */
-export function rand(shape: readonly number[], { seed = 0, low = 0, high = 1 }: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+export function rand(
+  shape: readonly number[],
+  { seed = 0, low = 0, high = 1 }: RandomOptions & { low?: number; high?: number } = {},
+): Tensor {
   checkShape("rand", shape);
   const next = mulberry32(seed);
   const out = new Float32Array(numel(shape));
@@ -251,7 +298,10 @@ export function rand(shape: readonly number[], { seed = 0, low = 0, high = 1 }: 
  * Standard normal values from mulberry32(seed) by the Box-Muller transform: each pair of uniforms
  * (u1, u2) gives r cos(2 pi u2) and r sin(2 pi u2) with r = sqrt(-2 ln(1 - u1)).
  */
-export function randn(shape: readonly number[], { seed = 0, mean = 0, std = 1 }: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+export function randn(
+  shape: readonly number[],
+  { seed = 0, mean = 0, std = 1 }: RandomOptions & { mean?: number; std?: number } = {},
+): Tensor {
   checkShape("randn", shape);
   const next = mulberry32(seed);
   const out = new Float32Array(numel(shape));
@@ -270,8 +320,10 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const first = tensors[0]!;
   const d = normalizeDim("cat", dim, first.rank);
   for (const t of tensors) {
-    check(t.rank === first.rank && t.shape.every((s, i) => i === d || s === first.shape[i]), "cat", () =>
-      `shapes ${tensors.map((x) => formatShape(x.shape)).join(", ")} must agree except in dimension ${d}`,
+    check(
+      t.rank === first.rank && t.shape.every((s, i) => i === d || s === first.shape[i]),
+      "cat",
+      () => `shapes ${tensors.map((x) => formatShape(x.shape)).join(", ")} must agree except in dimension ${d}`,
     );
   }
   const outShape = first.shape.slice();
@@ -307,7 +359,11 @@ function sameShape(a: Tensor, b: Tensor): boolean {
  * True when shapes match and |a - b| <= atol + rtol |b| everywhere, like torch.allclose
  * (defaults rtol 1e-5, atol 1e-8). NaNs compare unequal unless `equalNan`.
  */
-export function allClose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+export function allClose(
+  a: Tensor,
+  b: Tensor,
+  { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {},
+): boolean {
   if (!sameShape(a, b)) return false;
   for (let i = 0; i < a.size; i++) {
     const x = a.data[i]!;

@@ -33,15 +33,19 @@ export function formatValue(value: unknown): string {
       const shape = (value as { shape?: unknown }).shape;
       return Array.isArray(shape) ? `${name} [${shape.join(", ")}]` : name;
     }
-    if (ArrayBuffer.isView(value)) return `${name} of length ${(value as unknown as { length?: number }).length ?? "?"}`;
+    if (ArrayBuffer.isView(value))
+      return `${name} of length ${(value as unknown as { length?: number }).length ?? "?"}`;
   }
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+    text = JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === "bigint" ? `${v}n` : typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+    );
   } catch {
     text = undefined; // cyclic, or a getter that throws
   }
-  if (text === undefined) return Array.isArray(value) ? "an array" : `an object (${Object.prototype.toString.call(value)})`;
+  if (text === undefined)
+    return Array.isArray(value) ? "an array" : `an object (${Object.prototype.toString.call(value)})`;
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
@@ -80,12 +84,17 @@ function editDistance(a: string, b: string): number {
  */
 export function closestKey(key: string, allowed: readonly string[]): string | undefined {
   const camel = camelCase(key);
-  const exact = allowed.find((k) => k === camel || k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === camel.toLowerCase());
+  const exact = allowed.find(
+    (k) => k === camel || k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === camel.toLowerCase(),
+  );
   if (exact) return exact;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const k of allowed) {
-    const d = Math.min(editDistance(key.toLowerCase(), k.toLowerCase()), editDistance(camel.toLowerCase(), k.toLowerCase()));
+    const d = Math.min(
+      editDistance(key.toLowerCase(), k.toLowerCase()),
+      editDistance(camel.toLowerCase(), k.toLowerCase()),
+    );
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
   return best;
@@ -97,7 +106,12 @@ export function closestKey(key: string, allowed: readonly string[]): string | un
  * `conv2d: unknown option "padding_mode"; did you mean "paddingMode"? conv2d takes stride, ...`.
  * `what` names the argument in messages ("option", "field", "layer option").
  */
-export function checkOptions<T extends object>(op: string, options: T | undefined, allowed: readonly string[], what = "option"): T {
+export function checkOptions<T extends object>(
+  op: string,
+  options: T | undefined,
+  allowed: readonly string[],
+  what = "option",
+): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== "object" || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw new ConvError(op, `${what}s must be an object like {${allowed[0] ?? ""}: ...}, got ${formatValue(options)}`);
@@ -106,7 +120,10 @@ export function checkOptions<T extends object>(op: string, options: T | undefine
     if (allowed.includes(key)) continue;
     const guess = closestKey(key, allowed);
     const takes = allowed.length > 0 ? `${op} takes ${allowed.join(", ")}` : `${op} takes no ${what}s`;
-    throw new ConvError(op, `unknown ${what} ${JSON.stringify(key)}; ${guess ? `did you mean ${JSON.stringify(guess)}? ` : ""}${takes}`);
+    throw new ConvError(
+      op,
+      `unknown ${what} ${JSON.stringify(key)}; ${guess ? `did you mean ${JSON.stringify(guess)}? ` : ""}${takes}`,
+    );
   }
   return options;
 }
@@ -119,7 +136,8 @@ export function checkBoolean(op: string, name: string, value: unknown): boolean 
 
 /** Throws unless `value` is an integer (a number, not NaN or infinite); returns it. */
 export function checkInteger(op: string, name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new ConvError(op, `${name} must be an integer, got ${formatValue(value)}`);
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new ConvError(op, `${name} must be an integer, got ${formatValue(value)}`);
   return value;
 }
 
@@ -132,9 +150,21 @@ export function checkPositiveInteger(op: string, name: string, value: unknown): 
 }
 
 /** Throws unless `value` is a finite number (within [min, max] when given); returns it. */
-export function checkFiniteNumber(op: string, name: string, value: unknown, { min = -Infinity, max = Infinity } = {}): number {
+export function checkFiniteNumber(
+  op: string,
+  name: string,
+  value: unknown,
+  { min = -Infinity, max = Infinity } = {},
+): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    const range = min > -Infinity && max < Infinity ? ` in [${min}, ${max}]` : min > -Infinity ? ` >= ${min}` : max < Infinity ? ` <= ${max}` : "";
+    const range =
+      min > -Infinity && max < Infinity
+        ? ` in [${min}, ${max}]`
+        : min > -Infinity
+          ? ` >= ${min}`
+          : max < Infinity
+            ? ` <= ${max}`
+            : "";
     throw new ConvError(op, `${name} must be a finite number${range}, got ${formatValue(value)}`);
   }
   return value;
@@ -143,7 +173,10 @@ export function checkFiniteNumber(op: string, name: string, value: unknown, { mi
 /** Throws unless `value` is one of `choices`; returns it. */
 export function checkOneOf<T extends string>(op: string, name: string, value: unknown, choices: readonly T[]): T {
   if (!choices.includes(value as T)) {
-    throw new ConvError(op, `unknown ${name} ${formatValue(value)}; expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`);
+    throw new ConvError(
+      op,
+      `unknown ${name} ${formatValue(value)}; expected one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`,
+    );
   }
   return value as T;
 }

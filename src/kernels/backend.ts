@@ -22,9 +22,21 @@ export { timeConv, type ConvTiming, type TimeConvOptions } from "../analysis/tim
 export interface ConvBackend {
   readonly name: string;
   /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding. */
-  conv(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
+  conv(
+    info: ConvInfo,
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    out?: Float32Array | null,
+  ): Float32Array;
   /** x (N, C_in, ...in), weight (C_in, C_out/g, ...k), bias (C_out) -> y (N, C_out, ...out). */
-  convTranspose(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out?: Float32Array | null): Float32Array;
+  convTranspose(
+    info: ConvInfo,
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    out?: Float32Array | null,
+  ): Float32Array;
   /** y = max(x, 0) elementwise, NaN kept, into a fresh array (a backend without it: the reference loop). */
   relu?(x: Float32Array): Float32Array;
 }
@@ -65,7 +77,8 @@ export function registerBackend(backend: ConvBackend): void {
 /** Selects the backend every op uses unless a call names another. */
 export function setBackend(name: BackendName | (string & {})): void {
   const backend = getBackend(name, "setBackend");
-  if (backend === wasmBackend && !wasmAvailable()) throw new ConvError("setBackend", `the wasm backend is unavailable: ${wasmUnavailableReason()}`);
+  if (backend === wasmBackend && !wasmAvailable())
+    throw new ConvError("setBackend", `the wasm backend is unavailable: ${wasmUnavailableReason()}`);
   active = backend;
 }
 
@@ -78,6 +91,10 @@ export function getBackendName(): string {
 export function getBackend(name?: string, op = "getBackend"): ConvBackend {
   if (name === undefined) return activeBackend();
   const backend = backends.get(name);
-  if (!backend) throw new ConvError(op, `unknown backend ${JSON.stringify(name)}; available: ${[...backends.keys()].map((n) => `"${n}"`).join(", ")}`);
+  if (!backend)
+    throw new ConvError(
+      op,
+      `unknown backend ${JSON.stringify(name)}; available: ${[...backends.keys()].map((n) => `"${n}"`).join(", ")}`,
+    );
   return backend;
 }

@@ -25,7 +25,8 @@ export function parseCpuList(text: string): number[] | null {
   for (const part of text.trim().split(",")) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
     if (!m) return null;
-    const first = Number(m[1]), last = m[2] === undefined ? first : Number(m[2]);
+    const first = Number(m[1]),
+      last = m[2] === undefined ? first : Number(m[2]);
     if (last < first || last - first > 65536) return null;
     for (let cpu = first; cpu <= last; cpu++) cpus.push(cpu);
   }
@@ -55,7 +56,8 @@ export function physicalCores(read: ReadText): number | null {
 export function cpuQuota(read: ReadText): number | null {
   const cgroups = read("/proc/self/cgroup");
   if (!cgroups) return null;
-  const limit = (quota: number, period: number) => (quota > 0 && period > 0 ? Math.max(1, Math.ceil(quota / period)) : null);
+  const limit = (quota: number, period: number) =>
+    quota > 0 && period > 0 ? Math.max(1, Math.ceil(quota / period)) : null;
   for (const line of cgroups.split("\n")) {
     // v2: "0::/path"; the file is under the path, or at the root when the container has its own namespace
     const v2 = /^0::(\/.*)$/.exec(line.trim());
@@ -71,8 +73,14 @@ export function cpuQuota(read: ReadText): number | null {
     const v1 = /^\d+:([^:]*):(\/.*)$/.exec(line.trim());
     if (v1 && v1[1]!.split(",").includes("cpu")) {
       const path = v1[2] === "/" ? "" : v1[2]!;
-      for (const dir of [`/sys/fs/cgroup/${v1[1]}${path}`, `/sys/fs/cgroup/cpu${path}`, `/sys/fs/cgroup/${v1[1]}`, "/sys/fs/cgroup/cpu"]) {
-        const quota = read(`${dir}/cpu.cfs_quota_us`), period = read(`${dir}/cpu.cfs_period_us`);
+      for (const dir of [
+        `/sys/fs/cgroup/${v1[1]}${path}`,
+        `/sys/fs/cgroup/cpu${path}`,
+        `/sys/fs/cgroup/${v1[1]}`,
+        "/sys/fs/cgroup/cpu",
+      ]) {
+        const quota = read(`${dir}/cpu.cfs_quota_us`),
+          period = read(`${dir}/cpu.cfs_period_us`);
         if (quota !== null && period !== null) return limit(Number(quota.trim()), Number(period.trim()));
       }
     }

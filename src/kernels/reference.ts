@@ -43,9 +43,21 @@ export function dims3(info: ConvInfo): Dims3 {
  * y[n, co, od, oh, ow] = bias[co] + sum over ci in co's group, kd, kh, kw of
  *   x[n, ci, od*sD - pD + kd*dD, oh*sH - pH + kh*dH, ow*sW - pW + kw*dW] * weight[co, ci mod C_in/g, kd, kh, kw]
  */
-export function convReference(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+export function convReference(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+): Float32Array {
   const { batch: N, inChannels: C, outChannels: F, groups: G } = info;
-  const { inSize: [D, H, W], kernelSize: [KD, KH, KW], outSize: [OD, OH, OW], stride: [SD, SH, SW], dilation: [DD, DH, DW], padBefore: [PD, PH, PW] } = dims3(info);
+  const {
+    inSize: [D, H, W],
+    kernelSize: [KD, KH, KW],
+    outSize: [OD, OH, OW],
+    stride: [SD, SH, SW],
+    dilation: [DD, DH, DW],
+    padBefore: [PD, PH, PW],
+  } = dims3(info);
   const cPerGroup = C / G; // input channels each filter sees
   const fPerGroup = F / G; // filters per group
   const y = new Float32Array(N * F * OD * OH * OW);
@@ -91,9 +103,21 @@ export function convReference(info: ConvInfo, x: Float32Array, weight: Float32Ar
  * Each input value is scattered through the kernel:
  *   y[n, co, id*sD - pD + kd*dD, ...] += x[n, ci, id, ih, iw] * weight[ci, co mod C_out/g, kd, kh, kw]
  */
-export function convTransposeReference(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null): Float32Array {
+export function convTransposeReference(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+): Float32Array {
   const { batch: N, inChannels: C, outChannels: F, groups: G } = info;
-  const { inSize: [D, H, W], kernelSize: [KD, KH, KW], outSize: [OD, OH, OW], stride: [SD, SH, SW], dilation: [DD, DH, DW], padBefore: [PD, PH, PW] } = dims3(info);
+  const {
+    inSize: [D, H, W],
+    kernelSize: [KD, KH, KW],
+    outSize: [OD, OH, OW],
+    stride: [SD, SH, SW],
+    dilation: [DD, DH, DW],
+    padBefore: [PD, PH, PW],
+  } = dims3(info);
   const cPerGroup = C / G;
   const fPerGroup = F / G;
   const outPlane = OD * OH * OW;

@@ -53,6 +53,9 @@ function checkTensor(op: string, t: unknown): void {
 /** Throws if `t` is a tensor whose engine memory disposeWasm freed (its data may hold anything now). */
 export function checkNotDisposed(op: string, name: string, t: Tensor | null | undefined): void {
   if (t && isFreedResident(t.data)) {
-    throw new ConvError(op, `the ${name} ${formatShape(t.shape)} was disposed (disposeWasm); its memory may have been reused`);
+    throw new ConvError(
+      op,
+      `the ${name} ${formatShape(t.shape)} was disposed (disposeWasm); its memory may have been reused`,
+    );
   }
 }

@@ -28,9 +28,31 @@
  */
 import { ConvError } from "../core/errors.js";
 import { cpuQuota, physicalCores } from "./cores.js";
-import { CONTROL_OFFSET, JOB_PREP, MAX_THREADS, PARAMS_OFFSET, setParallelRunner, wasmEngine, type Feed, type Job, type WasmEngine } from "./wasm.js";
+import {
+  CONTROL_OFFSET,
+  JOB_PREP,
+  MAX_THREADS,
+  PARAMS_OFFSET,
+  setParallelRunner,
+  wasmEngine,
+  type Feed,
+  type Job,
+  type WasmEngine,
+} from "./wasm.js";
 
-const SEQ = 0, NEXT = 2, UNITS = 3, CHUNK = 4, BUF = 5, BUF_STRIDE = 6, WORKED = 7, JOB = 8, RELEASED = 9, FMA = 10, READY = 16, CLAIM = 80, DONE = 144;
+const SEQ = 0,
+  NEXT = 2,
+  UNITS = 3,
+  CHUNK = 4,
+  BUF = 5,
+  BUF_STRIDE = 6,
+  WORKED = 7,
+  JOB = 8,
+  RELEASED = 9,
+  FMA = 10,
+  READY = 16,
+  CLAIM = 80,
+  DONE = 144;
 /** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
@@ -97,9 +119,19 @@ type Host = "node" | "browser" | null;
 
 function detectHost(): Host {
   if (nodeBuiltin("node:worker_threads")) return "node";
-  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    Worker?: unknown;
+    Blob?: unknown;
+    URL?: { createObjectURL?: unknown };
+  };
   const isolated = g.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
-  return isolated && typeof g.Worker === "function" && typeof g.Blob === "function" && typeof g.URL?.createObjectURL === "function" ? "browser" : null;
+  return isolated &&
+    typeof g.Worker === "function" &&
+    typeof g.Blob === "function" &&
+    typeof g.URL?.createObjectURL === "function"
+    ? "browser"
+    : null;
 }
 
 const host = detectHost();
@@ -152,7 +184,15 @@ function controlWords(e: WasmEngine): Int32Array {
 
 /** What a worker needs to instantiate the kernels over the caller's memory. */
 function startData(e: WasmEngine, index: number) {
-  return { module: e.module, fmaModule: e.fmaModule, memory: e.memory, index, control: CONTROL_OFFSET, params: PARAMS_OFFSET, spin: SPIN };
+  return {
+    module: e.module,
+    fmaModule: e.fmaModule,
+    memory: e.memory,
+    index,
+    control: CONTROL_OFFSET,
+    params: PARAMS_OFFSET,
+    spin: SPIN,
+  };
 }
 
 /** Node: workers 1..count-1 exist and have instantiated the module, started one by one (bounded wait each). */
@@ -232,7 +272,15 @@ function touchPages(out: Float32Array): Float32Array {
  * PARAMS_OFFSET over the pool; allocates the call's output (outLength floats, pages faulted in)
  * while the workers run (see ParallelRunner).
  */
-function runParallel(e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number, feed: Feed | null = null): Float32Array | null {
+function runParallel(
+  e: WasmEngine,
+  job: Job,
+  units: number,
+  buffers: number,
+  bufferBytes: number,
+  outLength: number,
+  feed: Feed | null = null,
+): Float32Array | null {
   startWorkers(e, threads);
   const c = controlWords(e);
   const helpers = readyWorkers(c, threads);
@@ -293,7 +341,10 @@ function install(): void {
 /** Why threads cannot run here, for setThreads' error. */
 function noThreadsReason(): string {
   const g = globalThis as { document?: unknown; WorkerGlobalScope?: unknown };
-  const where = g.document !== undefined || g.WorkerGlobalScope !== undefined ? "this page is not cross-origin isolated" : "this runtime has neither";
+  const where =
+    g.document !== undefined || g.WorkerGlobalScope !== undefined
+      ? "this page is not cross-origin isolated"
+      : "this runtime has neither";
   return `need Node's worker_threads or a cross-origin isolated page (served with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp); ${where}, so the wasm backend runs on one thread`;
 }
 

@@ -27,17 +27,52 @@ import { wasmBinary } from "./wasm-binary.js";
 /** Parameter slots (i32 index from PARAMS_OFFSET), in the order assembly/convkit.ts reads them. */
 export const Param = {
   // batch, groups, channels per group (in, out); kernel size and dilation (depth, height, width)
-  N: 0, G: 1, CG: 2, FG: 3, KD: 4, KH: 5, KW: 6, DD: 7, DH: 8, DW: 9,
+  N: 0,
+  G: 1,
+  CG: 2,
+  FG: 3,
+  KD: 4,
+  KH: 5,
+  KW: 6,
+  DD: 7,
+  DH: 8,
+  DW: 9,
   // conv stride, output size, prepped extent per stride phase
-  SD: 10, SH: 11, SW: 12, OD: 13, OH: 14, OW: 15, DQ: 16, HQ: 17, WQ: 18,
+  SD: 10,
+  SH: 11,
+  SW: 12,
+  OD: 13,
+  OH: 14,
+  OW: 15,
+  DQ: 16,
+  HQ: 17,
+  WQ: 18,
   // byte offsets: prepped input, packed weights, bias, output, tap offsets, thread buffers, input
-  XP: 19, AP: 20, BIAS: 21, Y: 22, OFF: 23, BUF: 24, X: 25,
+  XP: 19,
+  AP: 20,
+  BIAS: 21,
+  Y: 22,
+  OFF: 23,
+  BUF: 24,
+  X: 25,
   // input size, (29-31 unused), prep padding before (may be negative)
-  ID: 26, IH: 27, IW: 28, PD: 32, PH: 33, PW: 34,
+  ID: 26,
+  IH: 27,
+  IW: 28,
+  PD: 32,
+  PH: 33,
+  PW: 34,
   // raw weights; flags: transposed weight layout, panel rows, xp is x, packed strips, fused prep
-  WPTR: 35, TRANSPOSED: 36, MR: 37, IDENTITY: 38, PACKB: 39, FUSED: 40,
+  WPTR: 35,
+  TRANSPOSED: 36,
+  MR: 37,
+  IDENTITY: 38,
+  PACKB: 39,
+  FUSED: 40,
   // transposed weight layout (C, F/g, ...k0): the conv's tap j reads tap T0 - j ST (per dimension)
-  T0D: 41, STD: 44, K0D: 47,
+  T0D: 41,
+  STD: 44,
+  K0D: 47,
 } as const;
 
 export const PARAMS_OFFSET = 256;
@@ -50,7 +85,8 @@ export const MAX_MEMORY_BYTES = 2 ** 31 - PAGE;
 /** Floats of slack after x and xp: a strip may read up to 31 positions past the last valid one. */
 const SLACK = 64;
 /** Pieces a one-thread call of at least SLICED_MIN_MACS multiply-adds runs its gemm in (see run()). */
-const SLICES = 16, SLICED_MIN_MACS = 1_000_000;
+const SLICES = 16,
+  SLICED_MIN_MACS = 1_000_000;
 
 /** The exports of assembly/convkit.ts. */
 export interface KernelExports {
@@ -60,7 +96,23 @@ export interface KernelExports {
   units(params: number): number;
   gemm(params: number, u0: number, u1: number, buf: number): void;
   conv(params: number, buf: number): void;
-  scatterPhase(z: number, y: number, planes: number, cD: number, cH: number, cW: number, sD: number, sH: number, sW: number, oD: number, oH: number, oW: number, pD: number, pH: number, pW: number): void;
+  scatterPhase(
+    z: number,
+    y: number,
+    planes: number,
+    cD: number,
+    cH: number,
+    cW: number,
+    sD: number,
+    sH: number,
+    sW: number,
+    oD: number,
+    oH: number,
+    oW: number,
+    pD: number,
+    pH: number,
+    pW: number,
+  ): void;
   relu(x: number, y: number, n: number): void;
 }
 
@@ -85,7 +137,11 @@ export function wasmSimdSupported(): boolean {
   try {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.validate !== "function") return false;
     // (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)
-    return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+    return WebAssembly.validate(
+      new Uint8Array([
+        0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+      ]),
+    );
   } catch {
     return false;
   }
@@ -100,7 +156,41 @@ export function wasmFmaSupported(): boolean {
     if (!wasmSimdSupported()) return false;
     // (func (result v128) (f32x4.relaxed_madd (i8x16.splat (i32.const 0)) x3))
     const splat = [65, 0, 253, 15];
-    return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, ...splat, ...splat, ...splat, 253, 133, 2, 11]));
+    return WebAssembly.validate(
+      new Uint8Array([
+        0,
+        97,
+        115,
+        109,
+        1,
+        0,
+        0,
+        0,
+        1,
+        5,
+        1,
+        96,
+        0,
+        1,
+        123,
+        3,
+        2,
+        1,
+        0,
+        10,
+        19,
+        1,
+        17,
+        0,
+        ...splat,
+        ...splat,
+        ...splat,
+        253,
+        133,
+        2,
+        11,
+      ]),
+    );
   } catch {
     return false;
   }
@@ -109,7 +199,10 @@ export function wasmFmaSupported(): boolean {
 /** Shared memory is used where worker threads can share it: Node (and cross-origin isolated pages). */
 function wantsSharedMemory(): boolean {
   const g = globalThis as { process?: { versions?: { node?: string } }; crossOriginIsolated?: boolean };
-  return typeof SharedArrayBuffer === "function" && (g.process?.versions?.node !== undefined || g.crossOriginIsolated === true);
+  return (
+    typeof SharedArrayBuffer === "function" &&
+    (g.process?.versions?.node !== undefined || g.crossOriginIsolated === true)
+  );
 }
 
 let engine: WasmEngine | null | undefined;
@@ -134,10 +227,12 @@ function createEngine(): WasmEngine | null {
       const module = new WebAssembly.Module(bytes as BufferSource);
       const maximum = MAX_MEMORY_BYTES / PAGE + 1;
       const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum, shared: true } : { initial: 2, maximum });
-      const instantiate = (m: WebAssembly.Module) => new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as KernelExports;
+      const instantiate = (m: WebAssembly.Module) =>
+        new WebAssembly.Instance(m, { env: { memory } }).exports as unknown as KernelExports;
       const plainExports = instantiate(module);
       // the FMA build where relaxed SIMD validates (a runtime that fails to load it runs mul+add)
-      let fmaModule: WebAssembly.Module | null = null, fmaExports: KernelExports | null = null;
+      let fmaModule: WebAssembly.Module | null = null,
+        fmaExports: KernelExports | null = null;
       const fmaBytes = wasmFmaSupported() ? wasmBinary(shared, true) : null;
       if (fmaBytes) {
         try {
@@ -148,7 +243,16 @@ function createEngine(): WasmEngine | null {
         }
       }
       const fma = fmaWanted && fmaExports !== null;
-      return { module, fmaModule, memory, shared, plainExports, fmaExports, exports: fma ? fmaExports! : plainExports, fma };
+      return {
+        module,
+        fmaModule,
+        memory,
+        shared,
+        plainExports,
+        fmaExports,
+        exports: fma ? fmaExports! : plainExports,
+        fma,
+      };
     } catch (error) {
       errors.push(`${shared ? "shared" : "ordinary"} memory: ${(error as Error).message}`);
     }
@@ -182,10 +286,13 @@ export function wasmUnavailableReason(): string {
  * change results.
  */
 export function setWasmFma(enabled: boolean): void {
-  if (typeof enabled !== "boolean") throw new ConvError("setWasmFma", `enabled must be true or false, got ${JSON.stringify(enabled)}`);
+  if (typeof enabled !== "boolean")
+    throw new ConvError("setWasmFma", `enabled must be true or false, got ${JSON.stringify(enabled)}`);
   const e = wasmEngine();
   if (enabled && (!e || !e.fmaExports)) {
-    const why = !e ? `the wasm backend is unavailable: ${loadError}` : "this runtime has no WebAssembly relaxed SIMD (Chromium 114+ and Node 22+ have it; Node 20 with --experimental-wasm-relaxed-simd)";
+    const why = !e
+      ? `the wasm backend is unavailable: ${loadError}`
+      : "this runtime has no WebAssembly relaxed SIMD (Chromium 114+ and Node 22+ have it; Node 20 with --experimental-wasm-relaxed-simd)";
     throw new ConvError("setWasmFma", `cannot use fused multiply-add: ${why}`);
   }
   fmaWanted = enabled;
@@ -220,7 +327,10 @@ const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
   if (bytes > MAX_MEMORY_BYTES) {
-    throw new ConvError(op, `the wasm backend needs ${mib(bytes)} MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with { backend: "reference" }`);
+    throw new ConvError(
+      op,
+      `the wasm backend needs ${mib(bytes)} MiB of WebAssembly memory for this call, more than its 2 GiB limit; run it with { backend: "reference" }`,
+    );
   }
   if (bytes <= f32.byteLength) return;
   const have = e.memory.buffer.byteLength;
@@ -228,7 +338,10 @@ function ensureBytes(op: string, e: WasmEngine, bytes: number): void {
     try {
       e.memory.grow(Math.ceil((bytes - have) / PAGE));
     } catch (error) {
-      throw new ConvError(op, `the wasm backend could not grow its WebAssembly memory from ${mib(have)} to ${mib(bytes)} MiB (${(error as Error).message}); run it with { backend: "reference" }`);
+      throw new ConvError(
+        op,
+        `the wasm backend could not grow its WebAssembly memory from ${mib(have)} to ${mib(bytes)} MiB (${(error as Error).message}); run it with { backend: "reference" }`,
+      );
     }
   }
   views(e);
@@ -277,7 +390,10 @@ export function allocResident(op: string, length: number): Float32Array | null {
   }
   if (at < 0) {
     if (heapTop + bytes > MAX_MEMORY_BYTES) {
-      throw new ConvError(op, `${mib(length * 4)} MiB more in wasm memory would pass the wasm backend's 2 GiB limit (tensors in wasm hold ${mib(residentBytes)} MiB; disposeWasm frees them)`);
+      throw new ConvError(
+        op,
+        `${mib(length * 4)} MiB more in wasm memory would pass the wasm backend's 2 GiB limit (tensors in wasm hold ${mib(residentBytes)} MiB; disposeWasm frees them)`,
+      );
     }
     ensureBytes(op, e, heapTop + bytes);
     at = heapTop;
@@ -339,7 +455,8 @@ export function wasmResidentBytes(): number {
 }
 
 /** What a parallel job's units are: gemm units (see units()) or input channels to prep. */
-export const JOB_GEMM = 0, JOB_PREP = 1;
+export const JOB_GEMM = 0,
+  JOB_PREP = 1;
 export type Job = typeof JOB_GEMM | typeof JOB_PREP;
 
 /**
@@ -348,7 +465,15 @@ export type Job = typeof JOB_GEMM | typeof JOB_PREP;
  * faulted in by the caller while the workers start on the job (a fresh allocation faults its pages
  * in on first write: as costly as the copy out); else null.
  */
-export type ParallelRunner = (e: WasmEngine, job: Job, units: number, buffers: number, bufferBytes: number, outLength: number, feed?: Feed | null) => Float32Array | null;
+export type ParallelRunner = (
+  e: WasmEngine,
+  job: Job,
+  units: number,
+  buffers: number,
+  bufferBytes: number,
+  outLength: number,
+  feed?: Feed | null,
+) => Float32Array | null;
 
 /**
  * Copies the input of units [u0, u1) into the module's memory. Given to a job whose units are
@@ -398,7 +523,13 @@ interface RunOptions {
  * For a (stride-1) transposed call, the equivalent convolution is run: input padded by
  * d (k - 1) - p before and that plus outputPadding after, kernel flipped.
  */
-function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, { view = false, into = null, scratchAt, xAt: xGiven, wAt: wGiven, weightTaps }: RunOptions = {}): Float32Array {
+function run(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  { view = false, into = null, scratchAt, xAt: xGiven, wAt: wGiven, weightTaps }: RunOptions = {},
+): Float32Array {
   const e = wasmEngine();
   if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   const { batch: n, inChannels: c, outChannels: f, groups: g, transposed } = info;
@@ -409,14 +540,23 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   // u, prep padding before pb (negative crops), prepped extent per phase q; written as params.
   const lead = 3 - info.inSize.length;
   let identity = !transposed;
-  let kvol = 1, outPlane = 1, channelStride = 1, inPlane = 1;
+  let kvol = 1,
+    outPlane = 1,
+    channelStride = 1,
+    inPlane = 1;
   for (let i = 0; i < 3; i++) {
     const j = i - lead;
-    const inSize = j < 0 ? 1 : info.inSize[j]!, kernel = j < 0 ? 1 : info.kernelSize[j]!, out = j < 0 ? 1 : info.outSize[j]!;
-    const stride = j < 0 ? 1 : info.stride[j]!, dilation = j < 0 ? 1 : info.dilation[j]!;
-    const before = j < 0 ? 0 : info.padBefore[j]!, after = j < 0 ? 0 : info.padAfter[j]!;
+    const inSize = j < 0 ? 1 : info.inSize[j]!,
+      kernel = j < 0 ? 1 : info.kernelSize[j]!,
+      out = j < 0 ? 1 : info.outSize[j]!;
+    const stride = j < 0 ? 1 : info.stride[j]!,
+      dilation = j < 0 ? 1 : info.dilation[j]!;
+    const before = j < 0 ? 0 : info.padBefore[j]!,
+      after = j < 0 ? 0 : info.padAfter[j]!;
     const reach = dilation * (kernel - 1); // d (k - 1)
-    let s = 1, pb: number, q: number;
+    let s = 1,
+      pb: number,
+      q: number;
     if (transposed) {
       // stride 1 only (strided ones go through convTransposeSubPixel): pad d (k - 1) - p, flipped kernel
       if (stride !== 1) throw new Error(`${info.op}: internal: a strided transposed conv reached run()`);
@@ -445,22 +585,29 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     for (let i = 0; i < 3; i++) i32[P + Param.DQ + i] = i32[P + Param.ID + i]!;
     channelStride = inPlane;
   }
-  const cg = c / g, fg = f / g;
+  const cg = c / g,
+    fg = f / g;
   const k = cg * kvol;
   const mr = panelRows(fg);
   const panels = Math.ceil(fg / mr);
-  const inLen = x.length, outLen = n * f * outPlane;
+  const inLen = x.length,
+    outLen = n * f * outPlane;
 
   // Buffers, in floats from heapTop (each 16-byte aligned); resident arrays are used where they are.
   let at = scratchAt ?? heapTop / 4;
-  const xHere = inPlaceAt(x, xGiven), wHere = inPlaceAt(weight, wGiven), yHere = inPlaceAt(into);
+  const xHere = inPlaceAt(x, xGiven),
+    wHere = inPlaceAt(weight, wGiven),
+    yHere = inPlaceAt(into);
   const xAt = xHere >= 0 ? xHere : at;
   if (xHere < 0) at = align4(at + inLen + SLACK);
   const wAt = wHere >= 0 ? wHere : at;
   if (wHere < 0) at = align4(at + weight.length);
-  const biasAt = at; at = align4(at + f + 8);
-  const apAt = at; at = align4(at + g * panels * k * mr);
-  const offAt = at; at = align4(at + k);
+  const biasAt = at;
+  at = align4(at + f + 8);
+  const apAt = at;
+  at = align4(at + g * panels * k * mr);
+  const offAt = at;
+  at = align4(at + k);
   // depthwise-like convs prep one channel at a time into each thread's buffer (kernel 1x32)
   const fused = mr === 1 && cg === 1 && !identity;
   const xpAt = identity || fused ? xAt : at;
@@ -472,7 +619,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   // per thread: a packed strip (K x 8) or 32 floats of tile; fused: one prepped channel + slack +
   // tile + a word saying whether the buffer holds a prepped channel of this call yet
   const bufFloats = align4(fused ? channelStride + SLACK + 64 + 1 : Math.max(k * 8 + 16, 48));
-  const bufAt = at; at += threads * bufFloats;
+  const bufAt = at;
+  at += threads * bufFloats;
   ensureBytes(info.op, e, at * 4);
   if (fused) for (let t = 0; t < threads; t++) i32[bufAt + t * bufFloats + channelStride + SLACK + 64] = 0;
 
@@ -483,11 +631,24 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
   if (bias) f32.set(bias, biasAt);
   f32.fill(0, bias ? biasAt + f : biasAt, biasAt + f + 8);
 
-  i32[P + Param.N] = n; i32[P + Param.G] = g; i32[P + Param.CG] = cg; i32[P + Param.FG] = fg;
-  i32[P + Param.XP] = xpAt * 4; i32[P + Param.AP] = apAt * 4; i32[P + Param.BIAS] = biasAt * 4; i32[P + Param.Y] = yAt * 4;
-  i32[P + Param.OFF] = offAt * 4; i32[P + Param.BUF] = bufAt * 4; i32[P + Param.X] = xAt * 4;
-  i32[P + Param.WPTR] = wAt * 4; i32[P + Param.MR] = mr;
-  const taps = weightTaps ?? (transposed ? { origin: info.kernelSize.map((k) => k - 1), step: info.kernelSize.map(() => 1), kernel: info.kernelSize } : null);
+  i32[P + Param.N] = n;
+  i32[P + Param.G] = g;
+  i32[P + Param.CG] = cg;
+  i32[P + Param.FG] = fg;
+  i32[P + Param.XP] = xpAt * 4;
+  i32[P + Param.AP] = apAt * 4;
+  i32[P + Param.BIAS] = biasAt * 4;
+  i32[P + Param.Y] = yAt * 4;
+  i32[P + Param.OFF] = offAt * 4;
+  i32[P + Param.BUF] = bufAt * 4;
+  i32[P + Param.X] = xAt * 4;
+  i32[P + Param.WPTR] = wAt * 4;
+  i32[P + Param.MR] = mr;
+  const taps =
+    weightTaps ??
+    (transposed
+      ? { origin: info.kernelSize.map((k) => k - 1), step: info.kernelSize.map(() => 1), kernel: info.kernelSize }
+      : null);
   i32[P + Param.TRANSPOSED] = taps ? 1 : 0;
   if (taps) {
     for (let i = 0; i < 3; i++) {
@@ -508,7 +669,16 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     const feed: Feed = (u0, u1) => f32.set(x.subarray(u0 * inPlane, u1 * inPlane), xAt + u0 * inPlane);
     if (!identity && !fused) parallel!(e, JOB_PREP, n * c, 0, 0, 0, feedX ? feed : null);
     // depthwise-like gemm units are (n, g) = input channels: they take the feed themselves
-    const out = parallel!(e, JOB_GEMM, e.exports.units(PARAMS_OFFSET), bufAt * 4, bufFloats * 4, view || into ? 0 : outLen, fused && feedX ? feed : null) ?? into;
+    const out =
+      parallel!(
+        e,
+        JOB_GEMM,
+        e.exports.units(PARAMS_OFFSET),
+        bufAt * 4,
+        bufFloats * 4,
+        view || into ? 0 : outLen,
+        fused && feedX ? feed : null,
+      ) ?? into;
     if (yHere >= 0) return into!;
     if (!out) return f32.subarray(yAt, yAt + outLen);
     out.set(f32.subarray(yAt, yAt + outLen));
@@ -522,7 +692,8 @@ function run(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float3
     // call in one piece runs the baseline code to its end (workload a's second call: 19 ms in one
     // piece, 6.4 ms in slices; 6.1 once warm)
     e.exports.pack(PARAMS_OFFSET);
-    const units = e.exports.units(PARAMS_OFFSET), slice = Math.ceil(units / SLICES);
+    const units = e.exports.units(PARAMS_OFFSET),
+      slice = Math.ceil(units / SLICES);
     for (let u = 0; u < units; u += slice) e.exports.gemm(PARAMS_OFFSET, u, Math.min(u + slice, units), bufAt * 4);
   }
   if (into) {
@@ -572,7 +743,13 @@ export function reluWasm(x: Float32Array): Float32Array {
 const align4 = (v: number): number => Math.ceil(v / 4) * 4;
 
 /** x (N, C_in, ...in), weight (C_out, C_in/g, ...k), bias (C_out) -> y (N, C_out, ...out); zero padding; into `out` if given. */
-export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
+export function convWasm(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array | null = null,
+): Float32Array {
   return run(info, x, weight, bias, { into: out });
 }
 
@@ -581,8 +758,16 @@ export function convWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, 
  * Stride 1: one convolution of the padded input with the flipped kernel (run). Stride s > 1:
  * sub-pixel decomposition (below), which skips the zeros a zero-inserted input would multiply.
  */
-export function convTransposeWasm(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null = null): Float32Array {
-  return info.stride.some((s) => s > 1) ? convTransposeSubPixel(info, x, weight, bias, out) : run(info, x, weight, bias, { into: out });
+export function convTransposeWasm(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array | null = null,
+): Float32Array {
+  return info.stride.some((s) => s > 1)
+    ? convTransposeSubPixel(info, x, weight, bias, out)
+    : run(info, x, weight, bias, { into: out });
 }
 
 /**
@@ -606,9 +791,17 @@ interface PhaseTaps {
   count: number;
 }
 
-function phaseTaps(phase: number, stride: number, dilation: number, kernel: number, padding: number, out: number): PhaseTaps {
+function phaseTaps(
+  phase: number,
+  stride: number,
+  dilation: number,
+  kernel: number,
+  padding: number,
+  out: number,
+): PhaseTaps {
   const taps: number[] = [];
-  for (let t = kernel - 1; t >= 0; t--) if ((((phase + padding - t * dilation) % stride) + stride) % stride === 0) taps.push(t);
+  for (let t = kernel - 1; t >= 0; t--)
+    if ((((phase + padding - t * dilation) % stride) + stride) % stride === 0) taps.push(t);
   const step = stride / gcd(dilation, stride);
   const tLast = taps[0] ?? 0;
   return {
@@ -627,19 +820,29 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
  * with its sub-kernel (phaseTaps), their outputs interleaved into y. It multiplies only what the
  * zero-inserted form multiplies by non-zeros: prod(s) times fewer multiply-adds.
  */
-function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array | null): Float32Array {
+function convTransposeSubPixel(
+  info: ConvInfo,
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array | null,
+): Float32Array {
   const e = wasmEngine();
   if (!e) throw new ConvError(info.op, `the wasm backend is unavailable: ${loadError}`);
   if (f32.length === 0) views(e);
-  const rank = info.inSize.length, lead = 3 - rank;
+  const rank = info.inSize.length,
+    lead = 3 - rank;
   const { batch: n, outChannels: f } = info;
-  const outSize = info.outSize, kernel = info.kernelSize;
+  const outSize = info.outSize,
+    kernel = info.kernelSize;
   const outLen = n * f * outSize.reduce((a, v) => a * v, 1);
   // y, x and the weight stay in the module's memory for every phase: y is `out` itself when it is
   // resident, else a region below the phases' scratch (copied out at the end); x and the weight
   // are copied in once (not at all when resident)
   let at = heapTop / 4;
-  const yHere = inPlaceAt(out), xHere = inPlaceAt(x), wHere = inPlaceAt(weight);
+  const yHere = inPlaceAt(out),
+    xHere = inPlaceAt(x),
+    wHere = inPlaceAt(weight);
   const yAt = yHere >= 0 ? yHere : at;
   if (yHere < 0) at = align4(at + outLen);
   const xAt = xHere >= 0 ? xHere : at;
@@ -652,7 +855,8 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
   const phases = info.stride.reduce((a, s) => a * s, 1);
   // as 3-D (leading sizes 1): stride, output size, phase, phase's output count
   const pad3 = (v: readonly number[], fill: number) => [...Array<number>(lead).fill(fill), ...v];
-  const s3 = pad3(info.stride, 1), o3 = pad3(outSize, 1);
+  const s3 = pad3(info.stride, 1),
+    o3 = pad3(outSize, 1);
   for (let ph = 0; ph < phases; ph++) {
     // this phase along each dimension (the last varies fastest)
     const phase: number[] = [];
@@ -660,7 +864,9 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
       phase[i] = r % info.stride[i]!;
       r = Math.floor(r / info.stride[i]!);
     }
-    const dims = phase.map((p, i) => phaseTaps(p, info.stride[i]!, info.dilation[i]!, kernel[i]!, info.padBefore[i]!, outSize[i]!));
+    const dims = phase.map((p, i) =>
+      phaseTaps(p, info.stride[i]!, info.dilation[i]!, kernel[i]!, info.padBefore[i]!, outSize[i]!),
+    );
     if (dims.some((d) => d.count === 0)) continue;
     const counts = dims.map((d) => d.count);
     const subPlane = counts.reduce((a, v) => a * v, 1);
@@ -691,8 +897,25 @@ function convTransposeSubPixel(info: ConvInfo, x: Float32Array, weight: Float32A
       zAt = run(phaseInfo, x, weight, bias, { view: true, scratchAt: at, xAt, wAt, weightTaps }).byteOffset / 4;
     }
     // y[b, ..., q_i s_i + phase_i, ...] = z[b, ..., q_i, ...]
-    const c3 = pad3(counts, 1), p3 = pad3(phase, 0);
-    e.exports.scatterPhase(zAt * 4, yAt * 4, n * f, c3[0]!, c3[1]!, c3[2]!, s3[0]!, s3[1]!, s3[2]!, o3[0]!, o3[1]!, o3[2]!, p3[0]!, p3[1]!, p3[2]!);
+    const c3 = pad3(counts, 1),
+      p3 = pad3(phase, 0);
+    e.exports.scatterPhase(
+      zAt * 4,
+      yAt * 4,
+      n * f,
+      c3[0]!,
+      c3[1]!,
+      c3[2]!,
+      s3[0]!,
+      s3[1]!,
+      s3[2]!,
+      o3[0]!,
+      o3[1]!,
+      o3[2]!,
+      p3[0]!,
+      p3[1]!,
+      p3[2]!,
+    );
   }
   if (yHere >= 0) return out!;
   const y = out ?? new Float32Array(outLen);

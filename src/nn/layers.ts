@@ -4,13 +4,44 @@
  * U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the weight, and the same bound for the bias), drawn from
  * mulberry32: from `seed` when given, else from a global stream that `manualSeed` resets.
  */
-import { checkDivisibleByGroups, checkOutputPadding, checkPadding, checkPaddingMode, expandSize, type ConvOptions, type ConvTransposeOptions, type PaddingArg, type PaddingMode, type PaddingString, type SizeArg, type SpatialRank, type Tuple } from "../core/arithmetic.js";
+import {
+  checkDivisibleByGroups,
+  checkOutputPadding,
+  checkPadding,
+  checkPaddingMode,
+  expandSize,
+  type ConvOptions,
+  type ConvTransposeOptions,
+  type PaddingArg,
+  type PaddingMode,
+  type PaddingString,
+  type SizeArg,
+  type SpatialRank,
+  type Tuple,
+} from "../core/arithmetic.js";
 import { checkPositiveInteger } from "../core/validate.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "../ops/conv.js";
-import { check, ConvError, formatShape } from "../core/errors.js";
-import { adaptiveAvgPool2d, adaptivePoolInfo, batchNorm, flatten, linear, relu, type AdaptiveSize } from "../ops/functional.js";
+import { check, formatShape } from "../core/errors.js";
+import {
+  adaptiveAvgPool2d,
+  adaptivePoolInfo,
+  batchNorm,
+  flatten,
+  linear,
+  relu,
+  type AdaptiveSize,
+} from "../ops/functional.js";
 import { channelShuffle } from "../ops/pad.js";
-import { avgPool1d, avgPool2d, avgPool3d, maxPool1d, maxPool2d, maxPool3d, type AvgPoolOptions, type MaxPoolOptions } from "../ops/pool.js";
+import {
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  type AvgPoolOptions,
+  type MaxPoolOptions,
+} from "../ops/pool.js";
 import { mulberry32, Tensor } from "../core/tensor.js";
 
 let initStream = mulberry32(0);
@@ -76,7 +107,13 @@ export interface ConvTransposeLayerOptions<R extends SpatialRank> {
 }
 
 /** expandSize typed as the layer's tuple. */
-function expandTuple<R extends SpatialRank>(op: string, name: string, value: unknown, rank: R, options?: { min?: number }): Tuple<R> {
+function expandTuple<R extends SpatialRank>(
+  op: string,
+  name: string,
+  value: unknown,
+  rank: R,
+  options?: { min?: number },
+): Tuple<R> {
   return expandSize(op, name, value, rank, options) as unknown as Tuple<R>;
 }
 
@@ -103,7 +140,15 @@ abstract class ConvLayerBase<R extends SpatialRank> extends Module {
   weight: Tensor;
   bias: Tensor | null;
 
-  constructor(op: string, rank: R, inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R> | ConvTransposeLayerOptions<R>, transposed: boolean) {
+  constructor(
+    op: string,
+    rank: R,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<R>,
+    options: ConvLayerOptions<R> | ConvTransposeLayerOptions<R>,
+    transposed: boolean,
+  ) {
     super();
     const { stride = 1, dilation = 1, groups = 1, bias = true, seed } = options;
     checkGroupedChannels(op, inChannels, outChannels, groups);
@@ -115,7 +160,9 @@ abstract class ConvLayerBase<R extends SpatialRank> extends Module {
     this.dilation = expandTuple(op, "dilation", dilation, rank);
     this.groups = groups;
     // PyTorch: weight (out, in/g, ...k), fan_in = in/g * prod(k); transposed (in, out/g, ...k), fan_in = out/g * prod(k).
-    const weightShape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
+    const weightShape = transposed
+      ? [inChannels, outChannels / groups, ...this.kernelSize]
+      : [outChannels, inChannels / groups, ...this.kernelSize];
     const fanIn = weightShape.slice(1).reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn);
     const next = seed === undefined ? initStream : mulberry32(seed);
@@ -133,7 +180,14 @@ export abstract class ConvNd<R extends SpatialRank> extends ConvLayerBase<R> {
   readonly padding: Tuple<R> | PaddingString;
   readonly paddingMode: PaddingMode;
 
-  constructor(op: string, rank: R, inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R>) {
+  constructor(
+    op: string,
+    rank: R,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<R>,
+    options: ConvLayerOptions<R>,
+  ) {
     super(op, rank, inChannels, outChannels, kernelSize, options, false);
     const { padding = 0, paddingMode = "zeros" } = options;
     this.padding = checkPadding(op, padding, rank, this.stride) as Tuple<R> | PaddingString;
@@ -142,7 +196,13 @@ export abstract class ConvNd<R extends SpatialRank> extends ConvLayerBase<R> {
 
   /** The options this layer passes to its functional op. */
   get convOptions(): ConvOptions<R> {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode };
+    return {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      groups: this.groups,
+      paddingMode: this.paddingMode,
+    };
   }
 }
 
@@ -151,7 +211,14 @@ export abstract class ConvTransposeNd<R extends SpatialRank> extends ConvLayerBa
   readonly padding: Tuple<R>;
   readonly outputPadding: Tuple<R>;
 
-  constructor(op: string, rank: R, inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvTransposeLayerOptions<R>) {
+  constructor(
+    op: string,
+    rank: R,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<R>,
+    options: ConvTransposeLayerOptions<R>,
+  ) {
     super(op, rank, inChannels, outChannels, kernelSize, options, true);
     const { padding = 0, outputPadding = 0 } = options;
     this.padding = expandTuple(op, "padding", padding, rank, { min: 0 });
@@ -160,7 +227,13 @@ export abstract class ConvTransposeNd<R extends SpatialRank> extends ConvLayerBa
   }
 
   get convOptions(): ConvTransposeOptions<R> {
-    return { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups };
+    return {
+      stride: this.stride,
+      padding: this.padding,
+      outputPadding: this.outputPadding,
+      dilation: this.dilation,
+      groups: this.groups,
+    };
   }
 }
 
@@ -198,7 +271,12 @@ export class Conv3d extends ConvNd<3> {
 
 export class ConvTranspose1d extends ConvTransposeNd<1> {
   readonly type: string = "ConvTranspose1d";
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<1>, options: ConvTransposeLayerOptions<1> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<1>,
+    options: ConvTransposeLayerOptions<1> = {},
+  ) {
     super("ConvTranspose1d", 1, inChannels, outChannels, kernelSize, options);
   }
   forward(x: Tensor): Tensor {
@@ -208,7 +286,12 @@ export class ConvTranspose1d extends ConvTransposeNd<1> {
 
 export class ConvTranspose2d extends ConvTransposeNd<2> {
   readonly type: string = "ConvTranspose2d";
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<2>, options: ConvTransposeLayerOptions<2> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<2>,
+    options: ConvTransposeLayerOptions<2> = {},
+  ) {
     super("ConvTranspose2d", 2, inChannels, outChannels, kernelSize, options);
   }
   forward(x: Tensor): Tensor {
@@ -218,7 +301,12 @@ export class ConvTranspose2d extends ConvTransposeNd<2> {
 
 export class ConvTranspose3d extends ConvTransposeNd<3> {
   readonly type: string = "ConvTranspose3d";
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<3>, options: ConvTransposeLayerOptions<3> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<3>,
+    options: ConvTransposeLayerOptions<3> = {},
+  ) {
     super("ConvTranspose3d", 3, inChannels, outChannels, kernelSize, options);
   }
   forward(x: Tensor): Tensor {
@@ -230,7 +318,11 @@ export class ConvTranspose3d extends ConvTransposeNd<3> {
 export class DepthwiseConv2d extends Conv2d {
   override readonly type: string = "DepthwiseConv2d";
   readonly channelMultiplier: number;
-  constructor(channels: number, kernelSize: SizeArg<2>, { channelMultiplier = 1, ...options }: Omit<Opts<2>, "groups"> & { channelMultiplier?: number } = {}) {
+  constructor(
+    channels: number,
+    kernelSize: SizeArg<2>,
+    { channelMultiplier = 1, ...options }: Omit<Opts<2>, "groups"> & { channelMultiplier?: number } = {},
+  ) {
     checkChannels("DepthwiseConv2d", "channelMultiplier", channelMultiplier);
     checkChannels("DepthwiseConv2d", "channels", channels);
     super(channels, channels * channelMultiplier, kernelSize, { ...options, groups: channels });
@@ -241,7 +333,11 @@ export class DepthwiseConv2d extends Conv2d {
 /** Pointwise: a 1x1 convolution that mixes channels at each position. */
 export class PointwiseConv2d extends Conv2d {
   override readonly type: string = "PointwiseConv2d";
-  constructor(inChannels: number, outChannels: number, options: Omit<Opts<2>, "padding" | "dilation" | "paddingMode"> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    options: Omit<Opts<2>, "padding" | "dilation" | "paddingMode"> = {},
+  ) {
     super(inChannels, outChannels, 1, options);
   }
 }
@@ -259,13 +355,28 @@ export class SeparableConv2d extends Module {
   readonly type: string = "SeparableConv2d";
   readonly depthwise: DepthwiseConv2d;
   readonly pointwise: PointwiseConv2d;
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<2>, { bias, seed, ...options }: Omit<Opts<2>, "groups"> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<2>,
+    { bias, seed, ...options }: Omit<Opts<2>, "groups"> = {},
+  ) {
     super();
-    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, { ...options, ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 0) });
-    this.pointwise = new PointwiseConv2d(inChannels, outChannels, { ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 1) });
+    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, {
+      ...options,
+      ...(bias === undefined ? {} : { bias }),
+      ...childSeed(seed, 0),
+    });
+    this.pointwise = new PointwiseConv2d(inChannels, outChannels, {
+      ...(bias === undefined ? {} : { bias }),
+      ...childSeed(seed, 1),
+    });
   }
   override children(): [string, Module][] {
-    return [["depthwise", this.depthwise], ["pointwise", this.pointwise]];
+    return [
+      ["depthwise", this.depthwise],
+      ["pointwise", this.pointwise],
+    ];
   }
   forward(x: Tensor): Tensor {
     return this.pointwise.forward(this.depthwise.forward(x));
@@ -284,16 +395,32 @@ export class GroupedSeparableConv2d extends Module {
   readonly groups: number;
   readonly depthwise: DepthwiseConv2d;
   readonly pointwise: Conv2d;
-  constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<2>, { groups = 1, bias, seed, ...options }: Opts<2> = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: SizeArg<2>,
+    { groups = 1, bias, seed, ...options }: Opts<2> = {},
+  ) {
     super();
     const op = "GroupedSeparableConv2d";
     checkGroupedChannels(op, inChannels, outChannels, groups);
     this.groups = groups;
-    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, { ...options, ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 0) });
-    this.pointwise = new Conv2d(inChannels, outChannels, 1, { groups, ...(bias === undefined ? {} : { bias }), ...childSeed(seed, 1) });
+    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, {
+      ...options,
+      ...(bias === undefined ? {} : { bias }),
+      ...childSeed(seed, 0),
+    });
+    this.pointwise = new Conv2d(inChannels, outChannels, 1, {
+      groups,
+      ...(bias === undefined ? {} : { bias }),
+      ...childSeed(seed, 1),
+    });
   }
   override children(): [string, Module][] {
-    return [["depthwise", this.depthwise], ["pointwise", this.pointwise]];
+    return [
+      ["depthwise", this.depthwise],
+      ["pointwise", this.pointwise],
+    ];
   }
   forward(x: Tensor): Tensor {
     return this.pointwise.forward(this.depthwise.forward(x));
@@ -322,7 +449,11 @@ export class ChannelShuffle extends Module {
   readonly type: string = "ChannelShuffle";
   constructor(readonly groups: number) {
     super();
-    check(Number.isInteger(groups) && groups >= 1, "ChannelShuffle", () => `groups must be a positive integer, got ${JSON.stringify(groups)}`);
+    check(
+      Number.isInteger(groups) && groups >= 1,
+      "ChannelShuffle",
+      () => `groups must be a positive integer, got ${JSON.stringify(groups)}`,
+    );
   }
   forward(x: Tensor): Tensor {
     return channelShuffle(x, this.groups);
@@ -436,9 +567,16 @@ export class Linear extends Module {
 /** Merges dimensions startDim..endDim (default 1..-1: everything but the batch), like torch.nn.Flatten. */
 export class Flatten extends Module {
   readonly type: string = "Flatten";
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
-    check(Number.isInteger(startDim) && Number.isInteger(endDim), "Flatten", () => `startDim and endDim must be integers, got ${JSON.stringify(startDim)} and ${JSON.stringify(endDim)}`);
+    check(
+      Number.isInteger(startDim) && Number.isInteger(endDim),
+      "Flatten",
+      () => `startDim and endDim must be integers, got ${JSON.stringify(startDim)} and ${JSON.stringify(endDim)}`,
+    );
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
@@ -481,8 +619,16 @@ export class BatchNorm2d extends Module {
     super();
     const op = "BatchNorm2d";
     checkChannels(op, "numFeatures", numFeatures);
-    check(typeof eps === "number" && eps >= 0, op, () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`);
-    check(typeof momentum === "number" && momentum >= 0 && momentum <= 1, op, () => `momentum must be a number in [0, 1], got ${JSON.stringify(momentum)}`);
+    check(
+      typeof eps === "number" && eps >= 0,
+      op,
+      () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`,
+    );
+    check(
+      typeof momentum === "number" && momentum >= 0 && momentum <= 1,
+      op,
+      () => `momentum must be a number in [0, 1], got ${JSON.stringify(momentum)}`,
+    );
     check(typeof affine === "boolean", op, () => `affine must be true or false, got ${JSON.stringify(affine)}`);
     this.numFeatures = numFeatures;
     this.eps = eps;
@@ -498,7 +644,11 @@ export class BatchNorm2d extends Module {
   }
   forward(x: Tensor): Tensor {
     check(x.rank === 4, "BatchNorm2d", () => `expected 4D input (N, C, H, W), got ${formatShape(x.shape)}`);
-    check(x.shape[1] === this.numFeatures, "BatchNorm2d", () => `input ${formatShape(x.shape)} has ${x.shape[1]} channels but the layer expects ${this.numFeatures}`);
+    check(
+      x.shape[1] === this.numFeatures,
+      "BatchNorm2d",
+      () => `input ${formatShape(x.shape)} has ${x.shape[1]} channels but the layer expects ${this.numFeatures}`,
+    );
     return batchNorm(x, this.runningMean, this.runningVar, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 }
@@ -526,7 +676,11 @@ export class NamedSequential extends Sequential {
     const names = entries.map(([name]) => String(name));
     const seen = new Set<string>();
     for (const name of names) {
-      check(name.length > 0 && !name.includes("."), "NamedSequential", () => `layer names must be non-empty and contain no ".", got ${JSON.stringify(name)}`);
+      check(
+        name.length > 0 && !name.includes("."),
+        "NamedSequential",
+        () => `layer names must be non-empty and contain no ".", got ${JSON.stringify(name)}`,
+      );
       check(!seen.has(name), "NamedSequential", () => `duplicate layer name ${JSON.stringify(name)}`);
       seen.add(name);
     }

@@ -22,7 +22,15 @@
 import { ConvError, check } from "../core/errors.js";
 import { checkShape } from "../core/arithmetic.js";
 import { resolvedLayerStats } from "../analysis/cost.js";
-import { buildLayer, describeLayer, layerSpec, resolveSpec, withContext, type LayerSpec, type ResolvedLayer } from "./layer-spec.js";
+import {
+  buildLayer,
+  describeLayer,
+  layerSpec,
+  resolveSpec,
+  withContext,
+  type LayerSpec,
+  type ResolvedLayer,
+} from "./layer-spec.js";
 import { Module, NamedSequential } from "./layers.js";
 
 /** The file format. */
@@ -64,17 +72,42 @@ export function parseModel(source: string | unknown): ModelDescription {
       throw new ConvError(op, `not valid JSON: ${(error as Error).message}`);
     }
   }
-  check(json !== null && typeof json === "object" && !Array.isArray(json), op, () => `expected an object with "inputShape" and "layers", got ${JSON.stringify(json)?.slice(0, 80)}`);
+  check(
+    json !== null && typeof json === "object" && !Array.isArray(json),
+    op,
+    () => `expected an object with "inputShape" and "layers", got ${JSON.stringify(json)?.slice(0, 80)}`,
+  );
   const m = json as Record<string, unknown>;
-  for (const key of Object.keys(m)) check(TOP_LEVEL.includes(key), op, () => `unknown field ${JSON.stringify(key)}; a model file has ${TOP_LEVEL.join(", ")}`);
+  for (const key of Object.keys(m))
+    check(
+      TOP_LEVEL.includes(key),
+      op,
+      () => `unknown field ${JSON.stringify(key)}; a model file has ${TOP_LEVEL.join(", ")}`,
+    );
   for (const key of ["name", "description", "source"]) {
-    check(m[key] === undefined || typeof m[key] === "string", op, () => `${key} must be a string, got ${JSON.stringify(m[key])}`);
+    check(
+      m[key] === undefined || typeof m[key] === "string",
+      op,
+      () => `${key} must be a string, got ${JSON.stringify(m[key])}`,
+    );
   }
-  check(Array.isArray(m.inputShape) && m.inputShape.length > 0, op, () => `inputShape must be a non-empty array of sizes, e.g. [1, 3, 224, 224], got ${JSON.stringify(m.inputShape)}`);
+  check(
+    Array.isArray(m.inputShape) && m.inputShape.length > 0,
+    op,
+    () => `inputShape must be a non-empty array of sizes, e.g. [1, 3, 224, 224], got ${JSON.stringify(m.inputShape)}`,
+  );
   const inputShape = m.inputShape as number[];
   checkShape(op, inputShape, "inputShape");
-  check(inputShape.every((s) => s > 0), op, () => `inputShape [${inputShape.join(", ")}] must hold positive sizes`);
-  check(Array.isArray(m.layers) && m.layers.length > 0, op, () => `layers must be a non-empty array of layer objects, got ${JSON.stringify(m.layers)?.slice(0, 80)}`);
+  check(
+    inputShape.every((s) => s > 0),
+    op,
+    () => `inputShape [${inputShape.join(", ")}] must hold positive sizes`,
+  );
+  check(
+    Array.isArray(m.layers) && m.layers.length > 0,
+    op,
+    () => `layers must be a non-empty array of layer objects, got ${JSON.stringify(m.layers)?.slice(0, 80)}`,
+  );
   const layers = m.layers as LayerSpec[];
   const names = new Set<string>();
   const children = layers.map((layer, i): [string, ResolvedLayer] => {
@@ -108,7 +141,10 @@ export interface LoadedModel extends ModelDescription {
  */
 export function loadModel(source: string | unknown, { seed }: { seed?: number } = {}): LoadedModel {
   const description = parseModel(source);
-  const entries = description.layers.map((spec, i): [string, Module] => [spec.name ?? String(i), buildLayer(spec, seed === undefined ? {} : { seed: seed + 1000 * i })]);
+  const entries = description.layers.map((spec, i): [string, Module] => [
+    spec.name ?? String(i),
+    buildLayer(spec, seed === undefined ? {} : { seed: seed + 1000 * i }),
+  ]);
   return { ...description, model: new NamedSequential(entries) };
 }
 
@@ -116,7 +152,11 @@ export function loadModel(source: string | unknown, { seed }: { seed?: number } 
  * The model file of a module (a Sequential's layers, or a single layer) on `inputShape`: what
  * `loadModel` reads back. Parameter values are not saved, only the architecture.
  */
-export function modelToJSON(model: Module, inputShape: readonly number[], { name, description, source }: { name?: string; description?: string; source?: string } = {}): ModelJSON {
+export function modelToJSON(
+  model: Module,
+  inputShape: readonly number[],
+  { name, description, source }: { name?: string; description?: string; source?: string } = {},
+): ModelJSON {
   const spec = layerSpec(model);
   const layers = spec.type === "Sequential" ? spec.layers : [spec];
   const json: ModelJSON = {

@@ -11,7 +11,14 @@
  * `groups = in channels`, pointwise is a 1x1 kernel, dilated is `dilation = d`; separable and
  * GDSConv are compositions (layers.ts).
  */
-import { convInfo, convTransposeInfo, type ConvInfo, type ConvOptions, type ConvTransposeOptions, type SpatialRank } from "../core/arithmetic.js";
+import {
+  convInfo,
+  convTransposeInfo,
+  type ConvInfo,
+  type ConvOptions,
+  type ConvTransposeOptions,
+  type SpatialRank,
+} from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { ConvError, formatShape } from "../core/errors.js";
 import { pad } from "./pad.js";
@@ -31,23 +38,35 @@ export interface CallOptions {
 }
 
 /** The output array a call writes into: `out`'s data once checked, or null for a fresh one; refuses disposed tensors. */
-function outputArray(op: string, out: Tensor | undefined, outputShape: readonly number[], inputs: Array<Tensor | null | undefined>): Float32Array | null {
+function outputArray(
+  op: string,
+  out: Tensor | undefined,
+  outputShape: readonly number[],
+  inputs: Array<Tensor | null | undefined>,
+): Float32Array | null {
   // tensors in wasm memory that disposeWasm freed are refused (wasm-tensors.ts)
   checkNotDisposed(op, "input", inputs[0]);
   checkNotDisposed(op, "weight", inputs[1]);
   checkNotDisposed(op, "bias", inputs[2]);
   if (out === undefined) return null;
-  if (!(out instanceof Tensor)) throw new ConvError(op, `out must be a Tensor, got ${out === null ? "null" : typeof out}`);
+  if (!(out instanceof Tensor))
+    throw new ConvError(op, `out must be a Tensor, got ${out === null ? "null" : typeof out}`);
   if (out.shape.length !== outputShape.length || out.shape.some((d, i) => d !== outputShape[i])) {
     throw new ConvError(op, `out has shape ${formatShape(out.shape)} but the output is ${formatShape(outputShape)}`);
   }
   checkNotDisposed(op, "out", out);
   const o = out.data;
-  for (const [name, t] of [["input", inputs[0]], ["weight", inputs[1]], ["bias", inputs[2]]] as const) {
+  for (const [name, t] of [
+    ["input", inputs[0]],
+    ["weight", inputs[1]],
+    ["bias", inputs[2]],
+  ] as const) {
     if (!t) continue;
     const d = t.data;
-    const overlap = d.buffer === o.buffer && d.byteOffset < o.byteOffset + o.byteLength && o.byteOffset < d.byteOffset + d.byteLength;
-    if (overlap) throw new ConvError(op, `out shares memory with the ${name} ${formatShape(t.shape)}; pass a separate tensor`);
+    const overlap =
+      d.buffer === o.buffer && d.byteOffset < o.byteOffset + o.byteLength && o.byteOffset < d.byteOffset + d.byteLength;
+    if (overlap)
+      throw new ConvError(op, `out shares memory with the ${name} ${formatShape(t.shape)}; pass a separate tensor`);
   }
   return o;
 }
@@ -59,7 +78,14 @@ function result(y: Float32Array, out: Tensor | undefined, outputShape: number[])
   return out;
 }
 
-function convNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvOptions & CallOptions): Tensor {
+function convNd(
+  op: string,
+  rank: SpatialRank,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvOptions & CallOptions,
+): Tensor {
   const info = convInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
@@ -79,7 +105,14 @@ function convNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: 
   return result(y, options.out, info.outputShape);
 }
 
-function convTransposeNd(op: string, rank: SpatialRank, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: ConvTransposeOptions & CallOptions): Tensor {
+function convTransposeNd(
+  op: string,
+  rank: SpatialRank,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvTransposeOptions & CallOptions,
+): Tensor {
   const info = convTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
@@ -88,31 +121,61 @@ function convTransposeNd(op: string, rank: SpatialRank, x: Tensor, weight: Tenso
 }
 
 /** x (N, C_in, L) or (C_in, L); weight (C_out, C_in/groups, k); bias (C_out) -> (N, C_out, L_out). */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<1> & CallOptions = {}): Tensor {
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvOptions<1> & CallOptions = {},
+): Tensor {
   return convNd("conv1d", 1, x, weight, bias, options);
 }
 
 /** x (N, C_in, H, W) or (C_in, H, W); weight (C_out, C_in/groups, kH, kW); bias (C_out) -> (N, C_out, H_out, W_out). */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<2> & CallOptions = {}): Tensor {
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvOptions<2> & CallOptions = {},
+): Tensor {
   return convNd("conv2d", 2, x, weight, bias, options);
 }
 
 /** x (N, C_in, D, H, W) or (C_in, D, H, W); weight (C_out, C_in/groups, kD, kH, kW); bias (C_out). */
-export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions<3> & CallOptions = {}): Tensor {
+export function conv3d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvOptions<3> & CallOptions = {},
+): Tensor {
   return convNd("conv3d", 3, x, weight, bias, options);
 }
 
 /** x (N, C_in, L) or (C_in, L); weight (C_in, C_out/groups, k); bias (C_out) -> (N, C_out, L_out). */
-export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<1> & CallOptions = {}): Tensor {
+export function convTranspose1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvTransposeOptions<1> & CallOptions = {},
+): Tensor {
   return convTransposeNd("convTranspose1d", 1, x, weight, bias, options);
 }
 
 /** x (N, C_in, H, W) or (C_in, H, W); weight (C_in, C_out/groups, kH, kW); bias (C_out). */
-export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<2> & CallOptions = {}): Tensor {
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvTransposeOptions<2> & CallOptions = {},
+): Tensor {
   return convTransposeNd("convTranspose2d", 2, x, weight, bias, options);
 }
 
 /** x (N, C_in, D, H, W) or (C_in, D, H, W); weight (C_in, C_out/groups, kD, kH, kW); bias (C_out). */
-export function convTranspose3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTransposeOptions<3> & CallOptions = {}): Tensor {
+export function convTranspose3d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvTransposeOptions<3> & CallOptions = {},
+): Tensor {
   return convTransposeNd("convTranspose3d", 3, x, weight, bias, options);
 }

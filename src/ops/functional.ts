@@ -26,16 +26,39 @@ export interface LinearInfo {
 }
 
 /** Validates a linear call (PyTorch's F.linear) and computes its output shape. */
-export function linearInfo(op: string, xShape: readonly number[], wShape: readonly number[], biasShape: readonly number[] | null): LinearInfo {
+export function linearInfo(
+  op: string,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+): LinearInfo {
   checkShape(op, xShape, "input");
   checkShape(op, wShape, "weight");
-  check(xShape.length >= 1, op, () => `expected input of rank 1 or more (*, in_features), got a scalar ${formatShape(xShape)}`);
-  check(wShape.length === 2, op, () => `expected weight of rank 2 (out_features, in_features), got ${formatShape(wShape)}`);
+  check(
+    xShape.length >= 1,
+    op,
+    () => `expected input of rank 1 or more (*, in_features), got a scalar ${formatShape(xShape)}`,
+  );
+  check(
+    wShape.length === 2,
+    op,
+    () => `expected weight of rank 2 (out_features, in_features), got ${formatShape(wShape)}`,
+  );
   const [outFeatures, inFeatures] = wShape as [number, number];
   const last = xShape[xShape.length - 1]!;
-  check(last === inFeatures, op, () => `input ${formatShape(xShape)} has ${last} features in its last dimension but weight ${formatShape(wShape)} expects ${inFeatures}`);
+  check(
+    last === inFeatures,
+    op,
+    () =>
+      `input ${formatShape(xShape)} has ${last} features in its last dimension but weight ${formatShape(wShape)} expects ${inFeatures}`,
+  );
   if (biasShape) {
-    check(biasShape.length === 1 && biasShape[0] === outFeatures, op, () => `bias ${formatShape(biasShape)} must have one entry per output feature (${outFeatures}); weight ${formatShape(wShape)}`);
+    check(
+      biasShape.length === 1 && biasShape[0] === outFeatures,
+      op,
+      () =>
+        `bias ${formatShape(biasShape)} must have one entry per output feature (${outFeatures}); weight ${formatShape(wShape)}`,
+    );
   }
   const outputShape = [...xShape.slice(0, -1), outFeatures];
   checkShape(op, outputShape, "output");
@@ -48,7 +71,12 @@ export function linearInfo(op: string, xShape: readonly number[], wShape: readon
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
-  for (const [name, t] of [["input", x], ["weight", weight], ["bias", bias]] as const) checkNotDisposed("linear", name, t);
+  for (const [name, t] of [
+    ["input", x],
+    ["weight", weight],
+    ["bias", bias],
+  ] as const)
+    checkNotDisposed("linear", name, t);
   const { rows, inFeatures: K, outFeatures: M } = info;
   const xd = x.data;
   const wd = weight.data;
@@ -77,13 +105,29 @@ export function relu(x: Tensor): Tensor {
 /** The shape torch.flatten(x, startDim, endDim) returns: dims startDim..endDim merged into one. */
 export function flattenShape(op: string, xShape: readonly number[], startDim = 0, endDim = -1): number[] {
   checkShape(op, xShape, "input");
-  check(Number.isInteger(startDim) && Number.isInteger(endDim), op, () => `startDim and endDim must be integers, got ${startDim} and ${endDim}`);
+  check(
+    Number.isInteger(startDim) && Number.isInteger(endDim),
+    op,
+    () => `startDim and endDim must be integers, got ${startDim} and ${endDim}`,
+  );
   const rank = Math.max(xShape.length, 1); // a scalar flattens to [1], as in PyTorch
   const start = startDim < 0 ? startDim + rank : startDim;
   const end = endDim < 0 ? endDim + rank : endDim;
-  check(start >= 0 && start < rank, op, () => `startDim ${startDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`);
-  check(end >= 0 && end < rank, op, () => `endDim ${endDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`);
-  check(start <= end, op, () => `startDim (${startDim}) must not come after endDim (${endDim}) for input ${formatShape(xShape)}`);
+  check(
+    start >= 0 && start < rank,
+    op,
+    () => `startDim ${startDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`,
+  );
+  check(
+    end >= 0 && end < rank,
+    op,
+    () => `endDim ${endDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`,
+  );
+  check(
+    start <= end,
+    op,
+    () => `startDim (${startDim}) must not come after endDim (${endDim}) for input ${formatShape(xShape)}`,
+  );
   if (xShape.length === 0) return [1];
   return [...xShape.slice(0, start), numel(xShape.slice(start, end + 1)), ...xShape.slice(end + 1)];
 }
@@ -116,13 +160,24 @@ export function batchNormInfo(
   check(xShape.length >= 2, op, () => `expected input of rank 2 or more (N, C, ...), got ${formatShape(xShape)}`);
   const channels = xShape[1]!;
   const perChannelShape = (name: string, shape: readonly number[] | null) => {
-    if (shape) check(shape.length === 1 && shape[0] === channels, op, () => `${name} ${formatShape(shape)} must have one entry per channel (${channels}); input ${formatShape(xShape)}`);
+    if (shape)
+      check(
+        shape.length === 1 && shape[0] === channels,
+        op,
+        () =>
+          `${name} ${formatShape(shape)} must have one entry per channel (${channels}); input ${formatShape(xShape)}`,
+      );
   };
   perChannelShape("runningMean", runningMeanShape);
   perChannelShape("runningVar", runningVarShape);
   perChannelShape("weight", weightShape);
   perChannelShape("bias", biasShape);
-  return { channels, perChannel: channels === 0 ? 0 : numel(xShape) / channels, inputShape: xShape.slice(), outputShape: xShape.slice() };
+  return {
+    channels,
+    perChannel: channels === 0 ? 0 : numel(xShape) / channels,
+    inputShape: xShape.slice(),
+    outputShape: xShape.slice(),
+  };
 }
 
 export interface BatchNormOptions {
@@ -140,11 +195,30 @@ export interface BatchNormOptions {
  * Computed as PyTorch's CPU kernel does, folded per channel: a_c = gamma_c / sqrt(var_c + eps),
  * b_c = beta_c - mean_c a_c, y = a_c x + b_c.
  */
-export function batchNorm(x: Tensor, runningMean: Tensor, runningVar: Tensor, { weight = null, bias = null, eps = 1e-5 }: BatchNormOptions = {}): Tensor {
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  { weight = null, bias = null, eps = 1e-5 }: BatchNormOptions = {},
+): Tensor {
   const op = "batchNorm";
-  const info = batchNormInfo(op, x.shape, runningMean.shape, runningVar.shape, weight ? weight.shape : null, bias ? bias.shape : null);
+  const info = batchNormInfo(
+    op,
+    x.shape,
+    runningMean.shape,
+    runningVar.shape,
+    weight ? weight.shape : null,
+    bias ? bias.shape : null,
+  );
   check(typeof eps === "number" && eps >= 0, op, () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`);
-  for (const [name, t] of [["input", x], ["running_mean", runningMean], ["running_var", runningVar], ["weight", weight], ["bias", bias]] as const) checkNotDisposed(op, name, t);
+  for (const [name, t] of [
+    ["input", x],
+    ["running_mean", runningMean],
+    ["running_var", runningVar],
+    ["weight", weight],
+    ["bias", bias],
+  ] as const)
+    checkNotDisposed(op, name, t);
   const { channels: C } = info;
   const N = x.shape[0]!;
   const inner = C === 0 || N === 0 ? 0 : info.perChannel / N;
@@ -167,7 +241,13 @@ export function adaptivePoolWindow(i: number, inSize: number, outSize: number): 
 }
 
 /** An output size for adaptive pooling: one size, or one per dimension (null keeps the input's). */
-export type AdaptiveSize<R extends 1 | 2 | 3 = 2> = number | (R extends 1 ? readonly [number | null] : R extends 2 ? readonly [number | null, number | null] : readonly [number | null, number | null, number | null]);
+export type AdaptiveSize<R extends 1 | 2 | 3 = 2> =
+  | number
+  | (R extends 1
+      ? readonly [number | null]
+      : R extends 2
+        ? readonly [number | null, number | null]
+        : readonly [number | null, number | null, number | null]);
 
 /** Shapes and windows of an adaptive pooling call. */
 export interface AdaptivePoolInfo {
@@ -182,25 +262,48 @@ export interface AdaptivePoolInfo {
 }
 
 /** Validates an adaptive pooling call on x (N, C, ...spatial) or (C, ...spatial). */
-export function adaptivePoolInfo(op: string, rank: 1 | 2 | 3, xShape: readonly number[], outputSize: unknown): AdaptivePoolInfo {
+export function adaptivePoolInfo(
+  op: string,
+  rank: 1 | 2 | 3,
+  xShape: readonly number[],
+  outputSize: unknown,
+): AdaptivePoolInfo {
   checkShape(op, xShape, "input");
-  check(xShape.length === rank + 1 || xShape.length === rank + 2, op, () =>
-    `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
+  check(
+    xShape.length === rank + 1 || xShape.length === rank + 2,
+    op,
+    () =>
+      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
   );
   const batched = xShape.length === rank + 2;
   const inSize = xShape.slice(batched ? 2 : 1);
   for (const s of inSize) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   const sizes = typeof outputSize === "number" ? new Array<unknown>(rank).fill(outputSize) : outputSize;
-  check(Array.isArray(sizes) && sizes.length === rank, op, () => `outputSize must be a number or an array of ${rank}, got ${JSON.stringify(outputSize)}`);
+  check(
+    Array.isArray(sizes) && sizes.length === rank,
+    op,
+    () => `outputSize must be a number or an array of ${rank}, got ${JSON.stringify(outputSize)}`,
+  );
   const outSize = (sizes as unknown[]).map((s, i) => {
     if (s === null) return inSize[i]!;
-    check(typeof s === "number" && Number.isInteger(s) && s >= 1, op, () => `outputSize must hold positive integers (or null to keep the input size), got ${JSON.stringify(outputSize)}`);
+    check(
+      typeof s === "number" && Number.isInteger(s) && s >= 1,
+      op,
+      () =>
+        `outputSize must hold positive integers (or null to keep the input size), got ${JSON.stringify(outputSize)}`,
+    );
     return s as number;
   });
   const lead = xShape.slice(0, batched ? 2 : 1);
   return {
-    op, batched, batch: batched ? xShape[0]! : 1, channels: xShape[batched ? 1 : 0]!,
-    inSize, outSize, inputShape: xShape.slice(), outputShape: [...lead, ...outSize],
+    op,
+    batched,
+    batch: batched ? xShape[0]! : 1,
+    channels: xShape[batched ? 1 : 0]!,
+    inSize,
+    outSize,
+    inputShape: xShape.slice(),
+    outputShape: [...lead, ...outSize],
   };
 }
 

@@ -13,10 +13,31 @@ export type PadMode = PaddingMode | "constant";
 const PAD_MODES: readonly PadMode[] = ["constant", "zeros", "reflect", "replicate", "circular"];
 
 /** For one padded dimension: the source index of each output index, or -1 for the fill value. */
-function sourceIndices(op: string, size: number, before: number, after: number, mode: PadMode, dim: number, shape: readonly number[]): Int32Array {
-  if (mode === "reflect") check(before < size && after < size, op, () => `reflect padding (${Math.max(before, after)}) must be smaller than the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`);
-  if (mode === "circular") check(before <= size && after <= size, op, () => `circular padding (${Math.max(before, after)}) must not exceed the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`);
-  if (mode === "replicate") check(size > 0, op, () => `replicate padding needs a non-empty dimension ${dim}; input ${formatShape(shape)}`);
+function sourceIndices(
+  op: string,
+  size: number,
+  before: number,
+  after: number,
+  mode: PadMode,
+  dim: number,
+  shape: readonly number[],
+): Int32Array {
+  if (mode === "reflect")
+    check(
+      before < size && after < size,
+      op,
+      () =>
+        `reflect padding (${Math.max(before, after)}) must be smaller than the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`,
+    );
+  if (mode === "circular")
+    check(
+      before <= size && after <= size,
+      op,
+      () =>
+        `circular padding (${Math.max(before, after)}) must not exceed the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`,
+    );
+  if (mode === "replicate")
+    check(size > 0, op, () => `replicate padding needs a non-empty dimension ${dim}; input ${formatShape(shape)}`);
   const map = new Int32Array(size + before + after);
   for (let o = 0; o < map.length; o++) {
     const i = o - before;
@@ -32,9 +53,19 @@ function sourceIndices(op: string, size: number, before: number, after: number, 
 export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   const op = "pad";
   checkNotDisposed(op, "input", x);
-  check(PAD_MODES.includes(mode), op, () => `unknown mode ${JSON.stringify(mode)}; expected one of ${PAD_MODES.map((m) => `"${m}"`).join(", ")}`);
-  check(pads.length % 2 === 0 && pads.length / 2 <= x.rank, op, () => `pads must hold (before, after) pairs for at most ${x.rank} dimensions, got ${formatShape(pads)} for input ${formatShape(x.shape)}`);
-  for (const p of pads) check(Number.isInteger(p) && p >= 0, op, () => `padding must be non-negative integers, got ${formatShape(pads)}`);
+  check(
+    PAD_MODES.includes(mode),
+    op,
+    () => `unknown mode ${JSON.stringify(mode)}; expected one of ${PAD_MODES.map((m) => `"${m}"`).join(", ")}`,
+  );
+  check(
+    pads.length % 2 === 0 && pads.length / 2 <= x.rank,
+    op,
+    () =>
+      `pads must hold (before, after) pairs for at most ${x.rank} dimensions, got ${formatShape(pads)} for input ${formatShape(x.shape)}`,
+  );
+  for (const p of pads)
+    check(Number.isInteger(p) && p >= 0, op, () => `padding must be non-negative integers, got ${formatShape(pads)}`);
   const outShape = x.shape.slice();
   const maps: (Int32Array | null)[] = x.shape.map(() => null);
   for (let j = 0; j < pads.length / 2; j++) {
@@ -74,7 +105,11 @@ export function channelShuffle(x: Tensor, groups: number): Tensor {
   check(x.rank >= 3, op, () => `expected input (N, C, ...) with at least 3 dimensions, got ${formatShape(x.shape)}`);
   check(Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${groups}`);
   const [n, c, ...rest] = x.shape as number[];
-  check(c! % groups === 0, op, () => `channels (${c}) must be divisible by groups (${groups}); input ${formatShape(x.shape)}`);
+  check(
+    c! % groups === 0,
+    op,
+    () => `channels (${c}) must be divisible by groups (${groups}); input ${formatShape(x.shape)}`,
+  );
   return x
     .reshape([n!, groups, c! / groups, ...rest]) // (N, g, C/g, ...)
     .transpose(1, 2) //                              (N, C/g, g, ...)

@@ -14,7 +14,10 @@ import { checkNotDisposed } from "../kernels/wasm-tensors.js";
  * `reduce(base, [d0, d1], [h0, h1], [w0, w1], padded)` returns the output value; `padded` is the
  * window's size clipped to the padded input (PyTorch's divisor with countIncludePad).
  */
-function poolLoop(info: PoolInfo, reduce: (base: number, d: [number, number], h: [number, number], w: [number, number], paddedCount: number) => number): Float32Array {
+function poolLoop(
+  info: PoolInfo,
+  reduce: (base: number, d: [number, number], h: [number, number], w: [number, number], paddedCount: number) => number,
+): Float32Array {
   const [D, H, W] = widen3(info.inSize, 1);
   const [OD, OH, OW] = widen3(info.outSize, 1);
   const [KD, KH, KW] = widen3(info.kernelSize, 1);
@@ -71,7 +74,12 @@ function maxPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions)
   return new Tensor(y, info.outputShape);
 }
 
-function avgPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions & { countIncludePad?: boolean }): Tensor {
+function avgPool(
+  op: string,
+  rank: SpatialRank,
+  x: Tensor,
+  options: PoolOptions & { countIncludePad?: boolean },
+): Tensor {
   const { countIncludePad = true, ...poolOptions } = options ?? ({} as PoolOptions);
   const info = poolInfo(op, rank, x.shape, { ...poolOptions, dilation: 1 });
   checkNotDisposed(op, "input", x);
