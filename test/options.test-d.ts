@@ -13,6 +13,14 @@ import {
   toWasm,
   zeros,
   type PaddingMode,
+  AVG_POOL_OPTION_KEYS,
+  CONV_OPTION_KEYS,
+  CONV_TRANSPOSE_OPTION_KEYS,
+  MAX_POOL_OPTION_KEYS,
+  type AvgPoolOptions,
+  type ConvOptions,
+  type ConvTransposeOptions,
+  type PoolOptions,
   type Tensor,
 } from "../src/index.js";
 
@@ -66,5 +74,15 @@ describe("option types", () => {
     toWasm(new Float32Array(4));
     // @ts-expect-error setWasmFma takes true or false
     setWasmFma("on");
+  });
+});
+
+describe("option key lists", () => {
+  it("each list of option names holds exactly the keys of its options interface", () => {
+    type Keys<T extends readonly string[]> = T[number];
+    expectTypeOf<Keys<typeof CONV_OPTION_KEYS>>().toEqualTypeOf<keyof ConvOptions>();
+    expectTypeOf<Keys<typeof CONV_TRANSPOSE_OPTION_KEYS>>().toEqualTypeOf<keyof ConvTransposeOptions>();
+    expectTypeOf<Keys<typeof MAX_POOL_OPTION_KEYS>>().toEqualTypeOf<keyof PoolOptions>();
+    expectTypeOf<Keys<typeof AVG_POOL_OPTION_KEYS>>().toEqualTypeOf<keyof AvgPoolOptions<2>>();
   });
 });

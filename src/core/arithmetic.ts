@@ -44,6 +44,17 @@ export interface ConvTransposeOptions<R extends SpatialRank = SpatialRank> {
   groups?: number;
 }
 
+/**
+ * The option names of each op family, declared once: the functional ops, the layers and the JSON
+ * specs check their options objects against these lists (validate.ts, checkOptions), so a
+ * misspelled or misplaced key is refused everywhere alike. Each list matches its interface above
+ * (test/options.test-d.ts pins that).
+ */
+export const CONV_OPTION_KEYS = ["stride", "padding", "dilation", "groups", "paddingMode"] as const;
+export const CONV_TRANSPOSE_OPTION_KEYS = ["stride", "padding", "outputPadding", "dilation", "groups"] as const;
+export const MAX_POOL_OPTION_KEYS = ["kernelSize", "stride", "padding", "dilation", "ceilMode"] as const;
+export const AVG_POOL_OPTION_KEYS = ["kernelSize", "stride", "padding", "ceilMode", "countIncludePad"] as const;
+
 /** Everything a kernel or a cost formula needs about one convolution call, computed once. */
 export interface ConvInfo {
   op: string;
