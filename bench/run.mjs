@@ -571,8 +571,8 @@ const info = {
 const lines = [];
 /** A table with a row per workload: `heads` name the columns after "workload", cell(r, i) fills column i. */
 const table = (heads, cell, rowLabel = (r) => r.id) => {
-  lines.push(`| workload | ${heads.join(" | ")} |`, `|---|${heads.map(() => "---:").join("|")}|`);
-  for (const r of results) lines.push(`| ${rowLabel(r)} | ${heads.map((_, i) => cell(r, i)).join(" | ")} |`);
+  const rows = results.map((r) => [rowLabel(r), ...heads.map((_, i) => cell(r, i))]);
+  lines.push(...convkit.markdownTable(["workload", ...heads], rows, ["left", ...heads.map(() => "right")]));
 };
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
 lines.push(
