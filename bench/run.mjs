@@ -316,7 +316,7 @@ function tfjsEngines(backend, call, oh, f) {
 async function setup(wl) {
   if (wl.transposed) return setupTransposed(wl);
   const { c, f, hw, k, stride, pad, dilation, groups } = wl;
-  const oh = Math.floor((hw + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
+  const oh = convkit.convOutputSize(hw, k, { stride, padding: pad, dilation });
   const x = random(c * hw * hw, 1);
   const w = random(f * (c / groups) * k * k, 2);
   const macs = f * oh * oh * (c / groups) * k * k;
@@ -409,7 +409,7 @@ async function setup(wl) {
  */
 async function setupTransposed(wl) {
   const { c, f, hw, k, stride, pad } = wl;
-  const oh = (hw - 1) * stride - 2 * pad + k;
+  const oh = convkit.convTransposeOutputSize(hw, k, { stride, padding: pad });
   if (oh !== hw * stride) throw new Error(`bench: workload ${wl.id} needs tfjs's "same" output size`);
   const x = random(c * hw * hw, 1);
   const w = random(c * f * k * k, 2);
