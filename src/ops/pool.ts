@@ -3,13 +3,8 @@
  * implicit padding, dilation for max, ceilMode; average counts padding by default).
  * Like the convolutions, 1-D and 2-D run as 3-D with leading sizes of 1.
  */
-import {
-  effectiveKernelSize,
-  poolInfo,
-  type PoolInfo,
-  type PoolOptions,
-  type SpatialRank,
-} from "../core/arithmetic.js";
+import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
+import { effectiveKernelSize } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
 import { Tensor } from "../core/tensor.js";
 import { checkNotDisposed } from "../kernels/wasm-tensors.js";
