@@ -8,7 +8,10 @@
  *   alignedTable(["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]).join("\n")
  */
 
-/** Integers with thousands separators ("1,048,320"); other numbers rounded half up to at most 3 decimals ("0.333"). */
+/**
+ * Integers with thousands separators ("1,048,320"); other numbers rounded half up to at most 3
+ * decimals ("0.333"), so a log scale's tick at 7.9999999 prints "8".
+ */
 export function formatThousands(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const r = Math.round(n * 1000) / 1000;
