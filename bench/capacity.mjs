@@ -1,9 +1,9 @@
 /**
  * How many cores' worth of compute two threads get at this moment: 2 x (one thread's time for a
  * fixed piece of work alone) / (the slower of two threads doing it at the same time). 2.0: two
- * free cores; 1.0: the two threads share one (a host that runs this VM's two vCPUs on one core, or
- * another process on the other). On a shared VM this moves between 1 and 2 from one second to the
- * next, so bench/run.mjs probes it around every timing and reports two-thread speed-ups from the
+ * free cores; 1.0: the two threads share one (a virtual machine whose two vCPUs the host runs on
+ * one core, or another process on the other). On a shared virtual machine this moves between 1
+ * and 2 from one second to the next, so bench/run.mjs probes it around every timing and reports two-thread speed-ups from the
  * timings made while both cores were free.
  */
 import { Worker } from "node:worker_threads";
@@ -22,7 +22,7 @@ const timed = (worker, n) =>
     worker.postMessage(n);
   });
 
-/** Two-thread capacity now, from about `n` square roots per thread (2e6: ~5 ms alone). */
+/** Two-thread capacity now, from about `n` square roots per thread (short enough to repeat around every timing). */
 export async function parallelCapacity(n = 2e6) {
   // not unref'd: a pending probe keeps the process alive (run.mjs ends with process.exit)
   workers ??= [0, 1].map(() => new Worker(source, { eval: true }));

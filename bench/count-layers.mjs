@@ -1,4 +1,4 @@
-// How long the cost model takes to count 1,000 layers (issue 3: "well under a second").
+// How long the cost model takes to count 1,000 layers (the aim: well under a second).
 // Everything is shape arithmetic, so this measures convkit's bookkeeping, not any tensor work.
 // Run from the repository root: `npm run bench:cost` (builds lib/ first), or
 // `node bench/count-layers.mjs [--runs N]` after `npm run build:lib`.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * convkit against TensorFlow.js and onnxruntime-node on workloads a-g (issue 6) and h (a strided
+ * convkit against TensorFlow.js and onnxruntime-node on workloads a-g (regular, grouped, depthwise,
+ * pointwise, dilated, strided convs and a tiny one for per-call overhead) and h (a strided
  * transposed conv, convkit's sub-pixel path), one process:
  *   convkit reference, convkit wasm x1 and x2 threads, tfjs-cpu, tfjs-wasm (SIMD),
  *   onnxruntime-node with 1 and 2 intra-op threads.
@@ -89,7 +90,7 @@ await tf.setBackend("wasm");
 await tf.ready();
 const tfWasmSimd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
 
-/** The issue's workloads: batch 1, NCHW. */
+/** The workloads: batch 1, NCHW. */
 const WORKLOADS = [
   { id: "a", label: "3x3 64->64 56x56 p1", c: 64, f: 64, hw: 56, k: 3, stride: 1, pad: 1, dilation: 1, groups: 1 },
   {
@@ -153,7 +154,7 @@ const WORKLOADS = [
     dilation: 1,
     groups: 1,
   },
-  // beyond the issue's set: a decoder's upsampling step (DCGAN, U-Net), PyTorch ConvTranspose2d
+  // a decoder's upsampling step (DCGAN, U-Net), PyTorch ConvTranspose2d
   {
     id: "h",
     label: "transposed 4x4 stride 2, 64->32 28->56 p1",
@@ -244,8 +245,9 @@ function progress(text) {
 /**
  * convkit's engines for one op: the reference, wasm on 1 and 2 threads, the same writing into an
  * output tensor made once (`out`), and the same with input, weight and out in wasm (toWasm). The options objects are made once, as a user's
- * literal would be: a `{ ...opts, backend }` spread inside the timed call cost ~1.8 us per call
- * in V8 (the spread object is slow to make and to read), the harness's cost, not the library's.
+ * literal would be: a `{ ...opts, backend }` spread inside the timed call adds the cost of making
+ * and reading the spread object in V8 to every call (visible in workload g, where a call takes
+ * microseconds), the harness's cost, not the library's.
  */
 function convkitEngines(op, X, W, opts, outShape) {
   const referenceOptions = { ...opts, backend: "reference" },
@@ -316,7 +318,7 @@ function tfjsEngines(backend, call, oh, f) {
 async function setup(wl) {
   if (wl.transposed) return setupTransposed(wl);
   const { c, f, hw, k, stride, pad, dilation, groups } = wl;
-  const oh = Math.floor((hw + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
+  const oh = convkit.convOutputSize(hw, k, { stride, padding: pad, dilation });
   const x = random(c * hw * hw, 1);
   const w = random(f * (c / groups) * k * k, 2);
   const macs = f * oh * oh * (c / groups) * k * k;
@@ -409,7 +411,7 @@ async function setup(wl) {
  */
 async function setupTransposed(wl) {
   const { c, f, hw, k, stride, pad } = wl;
-  const oh = (hw - 1) * stride - 2 * pad + k;
+  const oh = convkit.convTransposeOutputSize(hw, k, { stride, padding: pad });
   if (oh !== hw * stride) throw new Error(`bench: workload ${wl.id} needs tfjs's "same" output size`);
   const x = random(c * hw * hw, 1);
   const w = random(c * f * k * k, 2);
@@ -571,8 +573,8 @@ const info = {
 const lines = [];
 /** A table with a row per workload: `heads` name the columns after "workload", cell(r, i) fills column i. */
 const table = (heads, cell, rowLabel = (r) => r.id) => {
-  lines.push(`| workload | ${heads.join(" | ")} |`, `|---|${heads.map(() => "---:").join("|")}|`);
-  for (const r of results) lines.push(`| ${rowLabel(r)} | ${heads.map((_, i) => cell(r, i)).join(" | ")} |`);
+  const rows = results.map((r) => [rowLabel(r), ...heads.map((_, i) => cell(r, i))]);
+  lines.push(...convkit.markdownTable(["workload", ...heads], rows, ["left", ...heads.map(() => "right")]));
 };
 lines.push("# convkit benchmark: WebAssembly SIMD kernels vs TensorFlow.js and onnxruntime-node", "");
 lines.push(

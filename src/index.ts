@@ -1,6 +1,7 @@
 /** convkit: typed convolutions exact to PyTorch, and the arithmetic that explains them. */
 export * from "./core/errors.js";
 export * from "./core/validate.js";
+export * from "./core/format.js";
 export * from "./core/arithmetic.js";
 export * from "./core/tensor.js";
 export * from "./kernels/backend.js";

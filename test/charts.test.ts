@@ -103,9 +103,15 @@ describe("channel connectivity", () => {
     );
   });
 
-  it("channelConnectivity() snapshots: grouped conv, shuffle stack (highlighted), groups 2 then 3", () => {
+  it("channelConnectivity() of the tutorial's grouped conv (4 -> 10, groups 2) matches its snapshot", () => {
     expectSnapshot("channel-connectivity-grouped", channelConnectivity(tutorialGrouped, { document }));
+  });
+
+  it("channelConnectivity() of two grouped convs with a shuffle between them, channel 0 highlighted, matches its snapshot", () => {
     expectSnapshot("channel-connectivity-shuffle", channelConnectivity(shuffled, { document, highlight: 0 }));
+  });
+
+  it("channelConnectivity() of groups 2 then 3 over 6 channels, channel 2 highlighted, matches its snapshot", () => {
     expectSnapshot("channel-connectivity-alternating", channelConnectivity(alternating, { document, highlight: 2 }));
   });
 
@@ -341,15 +347,21 @@ describe("kernelFootprint", () => {
     expectSnapshot("kernel-footprint-dilated", chart);
   });
 
-  it("kernelFootprint() snapshots: the tutorial's conv, 'same' with an even kernel, reflect padding", () => {
+  it("kernelFootprint() of the tutorial's 3x3 conv on a 5x5 input, output (1, 2), matches its snapshot", () => {
     expectSnapshot(
       "kernel-footprint-tutorial",
       kernelFootprint({ inputSize: 5, kernelSize: 3, output: [1, 2] }, { document }),
     );
+  });
+
+  it("kernelFootprint() with 'same' padding and an even kernel (4 on a 4x6 input), output (3, 5), matches its snapshot", () => {
     expectSnapshot(
       "kernel-footprint-same-even",
       kernelFootprint({ inputSize: [4, 6], kernelSize: 4, padding: "same", output: [3, 5] }, { document }),
     );
+  });
+
+  it("kernelFootprint() with reflect padding 2 on a 5x5 input, output (0, 0), matches its snapshot", () => {
     expectSnapshot(
       "kernel-footprint-reflect",
       kernelFootprint(

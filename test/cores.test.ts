@@ -36,7 +36,7 @@ describe("physicalCores", () => {
     expect(physicalCores(tree("0-7", smt(4)))).toBe(4);
   });
 
-  it("counts every CPU without SMT (this project's VM: 2)", () => {
+  it("counts every CPU when none has a hardware-thread sibling (2 CPUs: 2)", () => {
     expect(physicalCores(tree("0-1", { 0: "0", 1: "1" }))).toBe(2);
   });
 

@@ -41,7 +41,9 @@ interface TorchLayerCase {
 }
 
 const torchCases = (
-  JSON.parse(readFileSync(resolve(repoRoot, "test/layers-network.torch.json"), "utf8")) as { cases: TorchLayerCase[] }
+  JSON.parse(readFileSync(resolve(repoRoot, "test/fixtures/layers-network-cases.json"), "utf8")) as {
+    cases: TorchLayerCase[];
+  }
 ).cases;
 
 /** The case's layer with PyTorch's parameters and running statistics copied in. */
@@ -62,7 +64,7 @@ function layerWithParams(c: TorchLayerCase): Module {
   return layer;
 }
 
-describe("network layers match PyTorch 1.13 (test/layers-network.torch.json)", () => {
+describe("network layers match PyTorch 1.13 (test/fixtures/layers-network-cases.json)", () => {
   it("holds cases for every new layer type", () => {
     expect(new Set(torchCases.map((c) => c.layer.type))).toEqual(
       new Set(["Linear", "ReLU", "Flatten", "BatchNorm2d", "AdaptiveAvgPool2d"]),

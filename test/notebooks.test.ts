@@ -64,7 +64,8 @@ beforeAll(async () => {
   broken = { file: join(brokenDir, basename(original)), cell: target, source: source(nb.cells[target]!) };
   writeFileSync(broken.file, JSON.stringify(nb, null, 1));
 
-  // Everything executes in one pool, two notebooks at a time (the machine has two cores).
+  // Everything executes in one pool, two notebooks at a time: each kernel keeps a core busy, and more at
+  // once would only contend on a two-core machine.
   const jobs = [...notebooks, broken.file];
   await mapLimit(jobs, 2, async (file, i) => {
     results.set(file, await executeNotebook(file, join(scratch, `run-${i}`)));

@@ -4,7 +4,6 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   Conv2d,
-  formatThousands,
   Linear,
   loadModel,
   MaxPool2d,
@@ -170,19 +169,6 @@ describe("summary renderings", () => {
     expect(back.totals).toEqual(s.totals);
     expect(back.convention).toBe("exact");
     expect(back.title).toBe("VGG-16");
-  });
-
-  it("formatThousands() groups integers and rounds fractions to 3 decimals", () => {
-    expect([0, 999, 1000, 1048320, -1234567, 15.5, 1 / 3, 2.0005].map(formatThousands)).toEqual([
-      "0",
-      "999",
-      "1,000",
-      "1,048,320",
-      "-1,234,567",
-      "15.5",
-      "0.333",
-      "2.001",
-    ]);
   });
 });
 

@@ -29,6 +29,7 @@
 import {
   convInfo,
   convTransposeInfo,
+  effectiveKernelSize,
   numel,
   poolInfo,
   type ConvInfo,
@@ -245,7 +246,7 @@ function convStats(
   const biasAdds = layer.bias ? N * outChannels * pOut : 0;
   // Tools that count over output positions (right for convs, wrong for transposed convs).
   const overOutput = N * pOut * outChannels * (inChannels / g) * K;
-  const kernel = info.kernelSize.map((k, i) => info.dilation[i]! * (k - 1) + 1);
+  const kernel = info.kernelSize.map((k, i) => effectiveKernelSize(k, info.dilation[i]!));
   return finish(layer.type, inputShape, info.outputShape, {
     weight,
     bias,
@@ -317,7 +318,7 @@ function poolStats(
     },
     window: {
       kind: "sliding",
-      kernel: info.kernelSize.map((k, i) => info.dilation[i]! * (k - 1) + 1),
+      kernel: info.kernelSize.map((k, i) => effectiveKernelSize(k, info.dilation[i]!)),
       stride: info.stride.slice(),
       padding: info.padding.slice(),
       transposed: false,

@@ -28,6 +28,7 @@ import { defaultNow, median, timeSample } from "./timing.js";
 import { buildLayer, type LayerSpec } from "../nn/layer-spec.js";
 import { layerStats, type LayerStats } from "./cost.js";
 import { randn } from "../core/tensor.js";
+import { alignedTable, formatBytes, formatFixed, type ColumnAlign } from "../core/format.js";
 
 /** One layer to time: a name, its spec, and the input shape it runs on, e.g. [1, 64, 56, 56]. */
 export interface LatencyVariant {
@@ -354,43 +355,23 @@ export async function measureLatencyAsync(
   }
 }
 
-/** 1234567 -> "1.23 MB" (decimal units, as memory traffic is quoted). */
-function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(2)} ${units[unit]}`;
-}
-
 /** A fixed-width text table of a report: one line per variant, for notebooks and terminals. */
 export function formatLatencyTable(report: LatencyReport): string {
-  const f = (n: number, digits: number) =>
-    n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const header = ["variant", "MACs", "memory", "FLOP/B", "median ms", "GFLOP/s", "MACs ×", "time ×", "time/MAC ×"];
   const lines = report.rows.map((r) => [
     r.name,
-    f(r.macs, 0),
+    formatFixed(r.macs, 0),
     formatBytes(r.memory.totalBytes),
-    f(r.arithmeticIntensity, 1),
-    f(r.medianMs, 3),
-    f(r.gflops, 1),
-    f(r.macsRatio, 3),
-    f(r.timeRatio, 3),
-    r.timePerMacRatio === null ? "-" : f(r.timePerMacRatio, 1),
+    formatFixed(r.arithmeticIntensity, 1),
+    formatFixed(r.medianMs, 3),
+    formatFixed(r.gflops, 1),
+    formatFixed(r.macsRatio, 3),
+    formatFixed(r.timeRatio, 3),
+    r.timePerMacRatio === null ? "-" : formatFixed(r.timePerMacRatio, 1),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join("  ")
-      .trimEnd();
+  const align = header.map((_, i): ColumnAlign => (i === 0 ? "left" : "right"));
   return [
     `${report.backend} backend${report.fma ? " (fused multiply-add)" : ""}, ${report.threads} thread${report.threads === 1 ? "" : "s"}, median of ${report.rounds} rounds; ratios against ${report.baseline}`,
-    row(header),
-    ...lines.map(row),
+    ...alignedTable(header, lines, align),
   ].join("\n");
 }

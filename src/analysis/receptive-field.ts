@@ -26,6 +26,7 @@
  * by one); once a stride or a pooling layer scales S, later layers add (k_eff - 1) S where the
  * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
  */
+import { effectiveKernelSize } from "../core/arithmetic.js";
 import { check, ConvError } from "../core/errors.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
@@ -196,7 +197,7 @@ export function receptiveFieldOfStack(
           `layer ${i}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`,
         );
     }
-    const kEff = dilation * (k - 1) + 1;
+    const kEff = effectiveKernelSize(k, dilation);
     state = nextReceptiveField(state, {
       kind: "sliding",
       kernel: [kEff],

@@ -10,6 +10,7 @@
  * Everything comes from shapes (cost.ts, receptive-field.ts); no tensor is allocated.
  */
 import { formatShape, ConvError } from "../core/errors.js";
+import { alignedTable, formatBytes, formatThousands, markdownTable } from "../core/format.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 import {
@@ -83,14 +84,10 @@ export class ModelSummary {
   /** A plain-text table with aligned columns and thousands separators, then the totals. */
   toText(): string {
     const { header, cells, align } = tableCells(this, { indent: true });
-    const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c]!.length)));
-    const line = (row: string[]) =>
-      row
-        .map((cell, c) => (align[c] === "right" ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
-        .join("  ")
-        .trimEnd();
-    const rule = "=".repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
-    return [rule, line(header), rule, ...cells.map(line), rule, ...totalLines(this), rule].join("\n") + "\n";
+    const [head, ...body] = alignedTable(header, cells, align);
+    // The last column is right-aligned, so every line spans the table's full width.
+    const rule = "=".repeat(head!.length);
+    return [rule, head, rule, ...body, rule, ...totalLines(this), rule].join("\n") + "\n";
   }
 
   toString(): string {
@@ -100,11 +97,10 @@ export class ModelSummary {
   /** A Markdown table (numbers right-aligned), then the totals as a list. */
   toMarkdown(): string {
     const { header, cells, align } = tableCells(this, { indent: false });
-    const row = (r: string[]) => `| ${r.join(" | ")} |`;
-    const rule = `|${align.map((a) => (a === "right" ? " ---: " : " --- ")).join("|")}|`;
     const title = `**${this.title}**, input ${formatShape(this.totals.inputShape)}${this.convention === "exact" ? "" : `, counted as ${COUNTING_CONVENTIONS[this.convention].tool}`}`;
     return (
-      [title, "", row(header), rule, ...cells.map(row), "", ...totalLines(this).map((l) => `- ${l}`)].join("\n") + "\n"
+      [title, "", ...markdownTable(header, cells, align), "", ...totalLines(this).map((l) => `- ${l}`)].join("\n") +
+      "\n"
     );
   }
 
@@ -175,15 +171,6 @@ export class ModelSummary {
   }
 }
 
-/** Integers with thousands separators ("1,048,320"); other numbers to at most 3 decimals. */
-export function formatThousands(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const r = round(n);
-  const [int, frac] = String(Math.abs(r)).split(".");
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${r < 0 ? "-" : ""}${grouped}${frac ? `.${frac}` : ""}`;
-}
-
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -241,7 +228,7 @@ function tableCells(
 
 function totalLines(s: ModelSummary): string[] {
   const t = s.totals;
-  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+  const mb = (bytes: number) => formatBytes(bytes, { unit: "MB" });
   return [
     `Input ${formatShape(t.inputShape)} -> output ${formatShape(t.outputShape)}`,
     `Total params: ${formatThousands(t.params)} (weights ${formatThousands(t.weightParams)}, biases ${formatThousands(t.biasParams)}; ${mb(4 * t.params)} as float32)`,

@@ -7,7 +7,7 @@
 import { layerStats } from "./cost.js";
 import { formatShape } from "../core/errors.js";
 import type { LayerSpec } from "../nn/layer-spec.js";
-import { formatThousands } from "./summary.js";
+import { alignedTable, formatThousands, markdownTable, type ColumnAlign } from "../core/format.js";
 
 /** One variant of the table. */
 export interface TutorialRow {
@@ -113,21 +113,7 @@ export function formatTutorialTable(
           .join(", ")
       : "agrees",
   ]);
-  if (format === "markdown") {
-    return (
-      [
-        `| ${header.join(" | ")} |`,
-        "| --- | --- | --- | ---: | ---: | --- |",
-        ...cells.map((c) => `| ${c.join(" | ")} |`),
-      ].join("\n") + "\n"
-    );
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const right = [false, false, false, true, true, false];
-  const line = (c: string[]) =>
-    c
-      .map((v, i) => (right[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...cells.map(line)].join("\n") + "\n";
+  const align: ColumnAlign[] = ["left", "left", "left", "right", "right", "left"];
+  const lines = format === "markdown" ? markdownTable(header, cells, align) : alignedTable(header, cells, align);
+  return lines.join("\n") + "\n";
 }

@@ -52,13 +52,3 @@ export function panels(charts: readonly Chart[], document: Document | undefined)
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-
-/** An axis tick label for a count: rounded to 3 decimals (log scales give 7.999...), grouped. */
-export function formatTick(n: number): string {
-  return formatCount(Math.round(n * 1000) / 1000);
-}
-
-/** 12345 -> "12,345" (en-US grouping, deterministic everywhere). */
-export function formatCount(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 3 });
-}

@@ -5,7 +5,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { formatCount, panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { formatThousands } from "../core/format.js";
 
 /** One variant: a name and its counts, e.g. `{name: "grouped g=2", params: 190, macs: 1620}`. */
 export interface CostDatum {
@@ -55,8 +56,8 @@ export function costBars(
       const ratio = base === undefined ? undefined : value / (base[metric] as number);
       const label =
         ratio === undefined || d === base
-          ? formatCount(value)
-          : `${formatCount(value)} (×${formatCount(Math.round(ratio * 1000) / 1000)})`;
+          ? formatThousands(value)
+          : `${formatThousands(value)} (×${formatThousands(ratio)})`;
       return { name: d.name, value, label };
     });
     return plotChart(

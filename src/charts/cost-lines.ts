@@ -5,7 +5,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { formatThousands } from "../core/format.js";
 
 /**
  * One configuration: the parameter and the metrics, e.g. `{groups: 4, params: 18432, macs: ...}`.
@@ -82,14 +83,14 @@ export function costLines(
         ...(xType === "log" ? { base: 2 } : {}),
         label: labels[x] ?? x,
         ticks: xs.length <= 16 ? xs : undefined,
-        tickFormat: formatTick,
+        tickFormat: formatThousands,
         grid: true,
       },
       y: {
         type: yType,
         label: null,
         grid: true,
-        tickFormat: Math.max(...points.map((p) => p.y)) < 1000 ? formatTick : "~s",
+        tickFormat: Math.max(...points.map((p) => p.y)) < 1000 ? formatThousands : "~s",
       },
       color: { type: "categorical", scheme: "tableau10" },
       marks: [
@@ -100,7 +101,15 @@ export function costLines(
           Plot.selectLast({ x: "x", y: "y", z: "metric", text: "metric", fill: "metric", textAnchor: "start", dx: 6 }),
         ),
         ...(values
-          ? [Plot.text(points, { x: "x", y: "y", text: (d: { y: number }) => formatCount(d.y), dy: -9, fontSize: 9 })]
+          ? [
+              Plot.text(points, {
+                x: "x",
+                y: "y",
+                text: (d: { y: number }) => formatThousands(d.y),
+                dy: -9,
+                fontSize: 9,
+              }),
+            ]
           : []),
       ],
     },

@@ -6,7 +6,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { formatThousands } from "../core/format.js";
 
 /** One variant: a name and numeric fields, e.g. latencyRows' rows as they are. */
 export interface LatencyPoint {
@@ -75,7 +76,7 @@ export function latencyScatter(
   const [y0, y1] = [Math.min(...ys) / 1.3, Math.max(...ys) * 1.3];
   const line = base === undefined ? [] : [x0, x1].map((v) => ({ x: v, y: (base.y * v) / base.x }));
   const title = (p: { name: string; x: number; y: number }) =>
-    `${p.name}\n${labels[x] ?? x}: ${formatCount(round3(p.x))}\n${labels[y] ?? y}: ${formatCount(round3(p.y))}`;
+    `${p.name}\n${labels[x] ?? x}: ${formatThousands(round3(p.x))}\n${labels[y] ?? y}: ${formatThousands(round3(p.y))}`;
   return plotChart(
     {
       width: 640,
@@ -88,7 +89,7 @@ export function latencyScatter(
         label: labels[y] ?? DEFAULT_LABELS[y] ?? y,
         grid: true,
         domain: [y0, y1],
-        tickFormat: formatTick,
+        tickFormat: formatThousands,
       },
       marks: [
         ...(base === undefined

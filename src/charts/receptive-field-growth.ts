@@ -10,7 +10,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { formatThousands } from "../core/format.js";
 
 /** The state after `layer` layers (0 = the input itself) of one stack. */
 export interface ReceptiveFieldDatum {
@@ -74,12 +75,12 @@ export function receptiveFieldGrowth(
       width: 640,
       height: 380,
       marginRight: many ? 150 : 110,
-      x: { label: "layer", ticks: layers.length <= 20 ? layers : undefined, tickFormat: formatTick, grid: true },
+      x: { label: "layer", ticks: layers.length <= 20 ? layers : undefined, tickFormat: formatThousands, grid: true },
       y: {
         type: yType,
         label: "input pixels",
         grid: true,
-        ...(yType === "log" ? { base: 2, tickFormat: formatTick } : {}),
+        ...(yType === "log" ? { base: 2, tickFormat: formatThousands } : {}),
       },
       color: { type: "categorical", domain: series, scheme: "tableau10" },
       marks: [

@@ -164,10 +164,11 @@ export function poolOutputSize(
 }
 
 /*
- * Shapes are walked with indexed loops and copied with copyShape, not with for-of or slice():
- * tensors' shapes are frozen arrays, and V8 (Node 20) has no fast path for slice() on a frozen
- * array (about 10x slower than the loop) and a slower one for its iterator. Small convolutions
- * check and copy a few shapes per call, so this is a measurable share of their time.
+ * Tensors' shapes are frozen arrays, and V8 has no fast path for slice() on a frozen array and a
+ * slower one for its iterator than for an indexed loop. So the per-call arithmetic in this file
+ * walks shapes it is given with indexed loops and copies them with copyShape; arrays it builds
+ * itself are not frozen and are copied with slice(). Small convolutions check and copy a few
+ * shapes per call, so this shows in their per-call overhead (bench workload g, bench/results.md).
  */
 
 /** Number of elements of a shape. */

@@ -4,6 +4,7 @@
  * Like the convolutions, 1-D and 2-D run as 3-D with leading sizes of 1.
  */
 import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
+import { effectiveKernelSize } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
 import { Tensor } from "../core/tensor.js";
 import { checkNotDisposed } from "../kernels/wasm-tensors.js";
@@ -28,7 +29,7 @@ function poolLoop(
   const y = new Float32Array(planes * OD * OH * OW);
   const span = (o: number, s: number, p: number, k: number, d: number, size: number): [number, number, number] => {
     const start = o * s - p;
-    const end = Math.min(start + d * (k - 1) + 1, size + p); // window end, clipped to the padded input
+    const end = Math.min(start + effectiveKernelSize(k, d), size + p); // window end, clipped to the padded input
     return [start, end, end - start];
   };
   let out = 0;

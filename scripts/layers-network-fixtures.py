@@ -1,6 +1,6 @@
 """Reference outputs of the network layers (Linear, ReLU, Flatten, BatchNorm2d in eval mode,
 AdaptiveAvgPool2d) from PyTorch, for test/layers-network.test.ts. Run with Debian's PyTorch:
-    /usr/bin/python3 test/layers-network.torch.py > test/layers-network.torch.json
+    /usr/bin/python3 scripts/layers-network-fixtures.py > test/fixtures/layers-network-cases.json
 Inputs and parameters are multiples of 1/256 in [-1, 1), exact in float32."""
 import json
 import torch
@@ -49,4 +49,4 @@ for size, shape in [((3, 2), (2, 3, 7, 5)), (1, (1, 4, 6, 6)), ((None, 4), (2, 7
     cases.append({"layer": {"type": "AdaptiveAvgPool2d", "outputSize": list(size) if isinstance(size, tuple) else size},
                   **case(f"AdaptiveAvgPool2d({size}) x={list(shape)}", torch.nn.AdaptiveAvgPool2d(size), values(*shape))})
 
-print(json.dumps({"about": f"PyTorch {torch.__version__}, float64, eval mode; see test/layers-network.torch.py", "cases": cases}))
+print(json.dumps({"about": f"PyTorch {torch.__version__}, float64, eval mode; see scripts/layers-network-fixtures.py", "cases": cases}))
