@@ -32,21 +32,11 @@
  * writes the call's parameters as i32s at `P` (see src/kernels/wasm.ts, Param).
  */
 
-// Parameter slots (i32 index into the block at P); keep in sync with src/kernels/wasm.ts.
-const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
-const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
-const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, BUF = 24, X = 25, ID = 26, IH = 27, IW = 28;
-const PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
-// transposed weight layout: tap j of the conv reads the weight's tap T0 - j ST, of a KD0 x KH0 x KW0 kernel
-const T0D = 41, T0H = 42, T0W = 43, STD = 44, STH = 45, STW = 46, K0D = 47, K0H = 48, K0W = 49;
-
-@inline function p(P: usize, slot: i32): i32 {
-  return load<i32>(P + (<usize>slot << 2));
-}
+import { Params } from "./params";
 
 /** Floats per input channel in xp (all phases). */
-@inline function channelStride(P: usize): i32 {
-  return p(P, SD) * p(P, SH) * p(P, SW) * p(P, DQ) * p(P, HQ) * p(P, WQ);
+@inline function channelStride(P: Params): i32 {
+  return P.SD * P.SH * P.SW * P.QD * P.QH * P.QW;
 }
 
 /** Zeroes n floats at dst. */
@@ -68,8 +58,8 @@ const T0D = 41, T0H = 42, T0W = 43, STD = 44, STH = 45, STW = 46, K0D = 47, K0H 
  * Writes the prepped input xp from x (N, C, ID, IH, IW): target coordinate t = pad + i,
  * phase t % s, position t / s; everything else is zero.
  */
-export function prep(P: usize): void {
-  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true, true);
+export function prep(P: Params): void {
+  prepRange(P, 0, P.N * P.G * P.CG, <usize>P.XP, true, true);
 }
 
 /**
@@ -77,9 +67,9 @@ export function prep(P: usize): void {
  * of the prep when threads split it (the 64 floats of slack after the last channel are zeroed by
  * the share that ends there, so that no share writes into another's channels).
  */
-export function prepChannels(P: usize, nc0: i32, nc1: i32): void {
-  const total = p(P, N) * p(P, G) * p(P, CG);
-  prepRange(P, nc0, nc1, <usize>p(P, XP) + (<usize>(nc0 * channelStride(P)) << 2), true, nc1 == total);
+export function prepChannels(P: Params, nc0: i32, nc1: i32): void {
+  const total = P.N * P.G * P.CG;
+  prepRange(P, nc0, nc1, <usize>P.XP + (<usize>(nc0 * channelStride(P)) << 2), true, nc1 == total);
 }
 
 /**
@@ -88,12 +78,12 @@ export function prepChannels(P: usize, nc0: i32, nc1: i32): void {
  * a channel prepped by the same call: the zeros (padding, phase gaps, slack) sit at the same
  * places for every channel, so only the input's values are written.
  */
-function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool): void {
-  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
-  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
-  const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
-  const pD = p(P, PD), pH = p(P, PH), pW = p(P, PW);
-  const x = <usize>p(P, X);
+function prepRange(P: Params, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool): void {
+  const sD = P.SD, sH = P.SH, sW = P.SW;
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
+  const iD = P.ID, iH = P.IH, iW = P.IW;
+  const pD = P.PD, pH = P.PH, pW = P.PW;
+  const x = <usize>P.X;
   const cs = channelStride(P);
   const phaseStride = Dq * Hq * Wq;
   const tWmax = sW * Wq;
@@ -194,10 +184,10 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
 }
 
 /** Packs the weights and tap offsets (packWeights), then preps the input unless xp is x or the prep is fused. */
-export function pack(P: usize): void {
+export function pack(P: Params): void {
   packWeights(P);
   // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
-  if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
+  if (P.IDENTITY == 0 && P.FUSED == 0) prep(P);
 }
 
 /**
@@ -207,12 +197,12 @@ export function pack(P: usize): void {
  * flipped (T0 = k - 1, ST = 1) for a stride-1 transposed conv, or one output phase's sub-kernel
  * (wasm.ts, convTransposeSubPixel).
  */
-export function packWeights(P: usize): void {
-  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), mr = p(P, MR);
-  const kD = p(P, KD), kH = p(P, KH), kW = p(P, KW);
+export function packWeights(P: Params): void {
+  const g = P.G, Cg = P.CG, Fg = P.FG, mr = P.MR;
+  const kD = P.KD, kH = P.KH, kW = P.KW;
   const kv = kD * kH * kW, K = Cg * kv;
-  const w = <usize>p(P, WPTR), ap = <usize>p(P, AP);
-  const transposed = p(P, TRANSPOSED) != 0;
+  const w = <usize>P.WPTR, ap = <usize>P.AP;
+  const transposed = P.TRANSPOSED != 0;
   const panels = (Fg + mr - 1) / mr;
   let dst = ap;
   for (let gi = 0; gi < g; gi++) {
@@ -253,8 +243,8 @@ export function packWeights(P: usize): void {
           for (let k = 0; k < K; k++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src += 4; }
         } else {
           // weight (C, Fg, kvol0): value (c, tap) is at ((gi Cg + c) Fg + f) kvol0 + tap
-          const t0d = p(P, T0D), t0h = p(P, T0H), t0w = p(P, T0W), std = p(P, STD), sth = p(P, STH), stw = p(P, STW);
-          const k0h = p(P, K0H), k0w = p(P, K0W), kv0 = p(P, K0D) * k0h * k0w;
+          const t0d = P.T0D, t0h = P.T0H, t0w = P.T0W, std = P.STD, sth = P.STH, stw = P.STW;
+          const k0h = P.K0H, k0w = P.K0W, kv0 = P.K0D * k0h * k0w;
           for (let c = 0; c < Cg; c++) {
             const base = w + (<usize>(((gi * Cg + c) * Fg + f) * kv0) << 2);
             for (let ta = 0; ta < kD; ta++) {
@@ -270,11 +260,11 @@ export function packWeights(P: usize): void {
     }
   }
   // tap offsets, in bytes, relative to the group's first channel and the slice's first row
-  const dD = p(P, DD), dH = p(P, DH), dW = p(P, DW);
-  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
-  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
+  const dD = P.DD, dH = P.DH, dW = P.DW;
+  const sD = P.SD, sH = P.SH, sW = P.SW;
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
   const cs = channelStride(P);
-  const off = <usize>p(P, OFF);
+  const off = <usize>P.OFF;
   // channel 0's taps (no division along an axis of stride 1), then every later channel's: +cs
   let k = 0;
   for (let a = 0; a < kD; a++) {
@@ -518,35 +508,35 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
 const BLOCK_STRIPS = 8;
 
 /** Number of work units gemm(P, u0, u1, buf) splits over threads. */
-export function units(P: usize): i32 {
-  const mr = p(P, MR), nr = stripWidth(mr);
-  const L = (p(P, OH) - 1) * p(P, WQ) + p(P, OW);
+export function units(P: Params): i32 {
+  const mr = P.MR, nr = stripWidth(mr);
+  const L = (P.OH - 1) * P.QW + P.OW;
   const strips = (L + nr - 1) / nr;
-  if (p(P, FUSED) != 0) return p(P, N) * p(P, G);
-  const outer = p(P, N) * p(P, OD) * p(P, G);
-  if (p(P, PACKB) != 0) return outer * strips;
+  if (P.FUSED != 0) return P.N * P.G;
+  const outer = P.N * P.OD * P.G;
+  if (P.PACKB != 0) return outer * strips;
   const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
-  const panels = (p(P, FG) + mr - 1) / mr;
+  const panels = (P.FG + mr - 1) / mr;
   return outer * blocks * panels;
 }
 
 /** Runs work units [u0, u1) of the convolution; buf is the calling thread's strip buffer (K x 8 floats). */
-export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
-  const mr = p(P, MR), nr = stripWidth(mr);
-  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), F = g * Fg;
-  const K = Cg * p(P, KD) * p(P, KH) * p(P, KW);
-  const ODv = p(P, OD), OHv = p(P, OH), OWv = p(P, OW), Hq = p(P, HQ), Wq = p(P, WQ);
+export function gemm(P: Params, u0: i32, u1: i32, buf: usize): void {
+  const mr = P.MR, nr = stripWidth(mr);
+  const g = P.G, Cg = P.CG, Fg = P.FG, F = g * Fg;
+  const K = Cg * P.KD * P.KH * P.KW;
+  const ODv = P.OD, OHv = P.OH, OWv = P.OW, Hq = P.QH, Wq = P.QW;
   const L = (OHv - 1) * Wq + OWv;
   const strips = (L + nr - 1) / nr;
   const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
   const panels = (Fg + mr - 1) / mr;
-  const packB = p(P, PACKB) != 0;
+  const packB = P.PACKB != 0;
   // a depth slice of one phase plane is Hq * Wq floats (with the identity prep xp is x itself)
   const cs = channelStride(P);
-  const xp = <usize>p(P, XP), ap = <usize>p(P, AP), bias = <usize>p(P, BIAS), y = <usize>p(P, Y), off = <usize>p(P, OFF);
+  const xp = <usize>P.XP, ap = <usize>P.AP, bias = <usize>P.BIAS, y = <usize>P.Y, off = <usize>P.OFF;
   const plane = ODv * OHv * OWv;
   const fStride = <usize>plane << 2;
-  if (p(P, FUSED) != 0) {
+  if (P.FUSED != 0) {
     // depthwise-like (one input channel per group): prep each channel into this thread's buffer
     // (stays in L1/L2) right before its filters slide over it; a unit is (n, g)
     const tmp = buf + (<usize>(cs + 64) << 2);
@@ -554,8 +544,8 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
     // buffer holds a prepped channel of this call, whose zero borders the next channels reuse
     const prepped = tmp + (64 << 2);
     let fresh = load<i32>(prepped) == 0;
-    const KWv = p(P, KW), rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
-    const rows4 = p(P, KD) == 1 && p(P, KH) == 3 && p(P, SH) == 1 && p(P, DH) == 1;
+    const KWv = P.KW, rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
+    const rows4 = P.KD == 1 && P.KH == 3 && P.SH == 1 && P.DH == 1;
     for (let u = u0; u < u1; u++) {
       const gi = u % g, n = u / g;
       prepRange(P, n * g + gi, n * g + gi + 1, buf, fresh, true);
@@ -714,7 +704,7 @@ export function relu(x: usize, y: usize, n: i32): void {
 }
 
 /** One whole convolution on the calling thread. */
-export function conv(P: usize, buf: usize): void {
+export function conv(P: Params, buf: usize): void {
   pack(P);
   gemm(P, 0, units(P), buf);
 }

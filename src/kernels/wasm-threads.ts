@@ -28,17 +28,8 @@
  */
 import { ConvError } from "../core/errors.js";
 import { cpuQuota, physicalCores } from "./cores.js";
-import {
-  CONTROL_OFFSET,
-  JOB_PREP,
-  MAX_THREADS,
-  PARAMS_OFFSET,
-  setParallelRunner,
-  wasmEngine,
-  type Feed,
-  type Job,
-  type WasmEngine,
-} from "./wasm.js";
+import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, wasmEngine, type WasmEngine } from "./wasm-engine.js";
+import { JOB_PREP, setParallelRunner, type Feed, type Job } from "./wasm-conv.js";
 
 const SEQ = 0,
   NEXT = 2,
