@@ -130,7 +130,9 @@ function writeShape(info: ConvInfo): CallShape {
       pb = reach - before;
       q = out + reach; // padded extent, convolved with stride 1
     } else {
-      s = stride;
+      // one output along a dimension never steps: its stride need not split xp into s phases
+      // (a huge stride would size xp by it, not by the input)
+      s = out === 1 ? 1 : stride;
       pb = before;
       q = Math.ceil((before + inSize + after) / s);
       if (stride !== 1 || before !== 0 || after !== 0) identity = false;
