@@ -372,8 +372,8 @@ function runHere(e: WasmEngine, l: CallLayout, { view = false, into = null }: Ru
     return into;
   }
   if (view) return f32.subarray(yAt, yAt + outLen);
-  // a fresh array filled by set(), not f32.slice(): V8 slices a shared buffer value by value,
-  // which is slower than new + set (a memcpy)
+  // out of the memory by new + set() (a memcpy), never f32.slice(): V8 slices a view of a shared
+  // buffer value by value
   const y = new Float32Array(outLen);
   y.set(f32.subarray(yAt, yAt + outLen));
   return y;

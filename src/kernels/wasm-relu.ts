@@ -4,14 +4,16 @@ import { reluReference } from "./reference.js";
 import { align4, ensureBytes, f32, views, wasmEngine } from "./wasm-engine.js";
 import { inPlaceAt, scratchStart } from "./wasm-heap.js";
 
-/** Elements below which relu stays a JS loop (the copies in and out would cost more than they save). */
+/**
+ * Elements below which relu stays a JS loop: the copies in and out would cost more than the SIMD
+ * loop saves (bench/relu.mjs times both on MobileNetV2's activations and a small vector).
+ */
 export const RELU_WASM_MIN = 4096;
 
 /**
  * relu(x) on the kernels' integer SIMD (bitwise the reference loop's result, NaNs included), into
- * a fresh array: 4-10x the JS loop on MobileNet's activations here, the copies in and out
- * included (V8 runs the loop at 1.4-8 ns per element). x is read where it is when it lives in
- * wasm memory.
+ * a fresh array (bench/relu.mjs: against the JS loop, copies in and out included). x is read where
+ * it is when it lives in wasm memory.
  * Small arrays, and a call that would need more memory than the engine can get, run the loop.
  */
 export function reluWasm(x: Float32Array): Float32Array {

@@ -44,7 +44,10 @@ const SEQ = 0,
   READY = 16,
   CLAIM = 80,
   DONE = 144;
-/** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
+/**
+ * Calls below this many multiply-adds run on the calling thread: waking the workers costs more
+ * than splitting saves (bench/results.md: the x1 and x2 columns of the small workloads).
+ */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
 const SPIN = 20_000;
@@ -344,7 +347,7 @@ function noThreadsReason(): string {
  * multiply-adds (default: the number of cores in Node, physical ones where Linux says, as PyTorch
  * and onnxruntime count them, within the cgroup's CPU quota; navigator.hardwareConcurrency in
  * cross-origin isolated pages; 1 in other pages). Node starts its workers on the next large call
- * (each instantiates the module, ~10-50 ms once); a page starts them now, in the background, and
+ * (each instantiates the module, once); a page starts them now, in the background, and
  * uses each once it is ready (`await threadsReady()`). Workers are reused.
  */
 export function setThreads(n: number): void {
