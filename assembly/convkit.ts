@@ -324,11 +324,6 @@ export function packWeights(P: Params): void {
 }
 
 /**
- * Stores one accumulator vector (4 consecutive flattened positions j, starting at row oh,
- * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
- * positions are valid columns of one row, else lane by lane.
- */
-/**
  * c + a b per lane: one fused multiply-add (relaxed SIMD, one rounding or two, as the hardware
  * does it) in the build that enables relaxed-simd, else a multiply then an add.
  */
@@ -337,11 +332,17 @@ export function packWeights(P: Params): void {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/**
+ * Stores one accumulator vector (4 consecutive flattened positions j, starting at row oh,
+ * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
+ * positions are valid columns of one row, else lane by lane.
+ */
 @inline function put(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   if (ow + 4 <= OW && oh < OH) v128.store(y + (<usize>(oh * OW + ow) << 2), v);
   else putLanes(y, v, oh, ow, Wq, OW, OH);
 }
 
+/** put's lane-by-lane store: each of the 4 positions that is a valid (oh, ow) of y. */
 function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   for (let l = 0; l < 4; l++) {
     while (ow >= Wq) { ow -= Wq; oh++; }

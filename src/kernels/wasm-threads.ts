@@ -16,7 +16,7 @@
  *
  * Control words (i32, at CONTROL_OFFSET in the shared memory):
  *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
- *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm.ts)
+ *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm-conv.ts)
  *   WORKED   units run by workers (wraps at 2^32)
  *   RELEASED units whose input the caller has copied in (a job with a feed; else all units)
  *   FMA      1: the job runs the fused multiply-add build of the kernels, 0: mul + add
