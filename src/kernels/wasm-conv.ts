@@ -17,7 +17,8 @@ import { Param } from "./wasm-params.js";
  * A one-thread call of at least SLICED_MIN_MACS multiply-adds runs its gemm in SLICES pieces: V8
  * compiles a hot kernel with its optimizing tier in the background and only calls made after
  * that run the optimized code, so a large call in one piece would run the baseline code to its
- * end (the second call of bench/run.mjs's workload a shows it).
+ * end (time the second call of bench/run.mjs's workload a in a fresh process, in one piece and in
+ * slices, to see it).
  */
 const SLICES = 16,
   SLICED_MIN_MACS = 1_000_000;
