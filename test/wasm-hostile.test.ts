@@ -1,7 +1,7 @@
 /**
  * Hostile but valid calls on the wasm backend: huge strides give PyTorch's answer quickly and
- * without memory sized by the stride; a NaN or infinite weight in a transposed conv reaches only
- * the outputs PyTorch's definition multiplies it into (values from PyTorch 2.x,
+ * without memory sized by the stride; a NaN or an infinity in a transposed conv's weight or input
+ * reaches only the outputs PyTorch's definition multiplies it into (values from PyTorch 2.x,
  * torch.nn.functional.conv_transpose*d).
  */
 import { describe, expect, it } from "vitest";
@@ -82,6 +82,14 @@ function weightWith(shape: number[], tap: number[], value: number): Tensor {
   w.data[at] = value;
   return w;
 }
+
+/** ones of `shape` with flat element `at` set to `value`. */
+function inputWith(shape: number[], at: number, value: number): Tensor {
+  const x = ones(shape);
+  x.data[at] = value;
+  return x;
+}
+const ZERO_TAP = new Tensor(new Float32Array([1, 0, 2]), [1, 1, 3]);
 
 const nan = NaN,
   inf = Infinity;
@@ -190,9 +198,19 @@ const NON_FINITE_CASES: [string, (backend: string) => Tensor, number[]][] = [
       convTranspose3d(ones([1, 1, 2, 2, 2]), weightWith([1, 1, 2, 2, 2], [0, 0, 1, 1, 1], -inf), null, { backend }),
     [1, 2, 1, 2, 4, 2, 1, 2, 1, 2, 4, 2, 4, -inf, -inf, 2, -inf, -inf, 1, 2, 1, 2, -inf, -inf, 1, -inf, -inf],
   ],
+  [
+    "1-D stride 2, Infinity in the input, a zero tap",
+    (backend) => convTranspose1d(inputWith([1, 1, 4], 1, inf), ZERO_TAP, null, { stride: 2, backend }),
+    [1, 0, inf, nan, inf, 0, 3, 0, 2],
+  ],
+  [
+    "1-D stride 1 padding 1, Infinity in the input, a zero tap",
+    (backend) => convTranspose1d(inputWith([1, 1, 4], 1, inf), ZERO_TAP, null, { padding: 1, backend }),
+    [inf, nan, inf, 2],
+  ],
 ];
 
-describe("convTranspose with a NaN or infinite weight", () => {
+describe("convTranspose with a NaN or an infinity in the weight or the input", () => {
   for (const backend of ["reference", "wasm"]) {
     describe.skipIf(backend === "wasm" && !wasmAvailable())(`on the ${backend} backend`, () => {
       for (const [name, call, expected] of NON_FINITE_CASES) {
