@@ -1,7 +1,7 @@
 /**
  * Hostile but valid calls on the wasm backend: huge strides give PyTorch's answer quickly and
  * without memory sized by the stride; a NaN or an infinity in a transposed conv's weight or input
- * reaches only the outputs PyTorch's definition multiplies it into (values from PyTorch 2.x,
+ * reaches only the outputs PyTorch's definition multiplies it into (values from PyTorch 1.13,
  * torch.nn.functional.conv_transpose*d).
  */
 import { describe, expect, it } from "vitest";
