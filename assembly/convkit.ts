@@ -11,7 +11,7 @@
  *          = xp[n, c, (kd*dD) % sD, (kh*dH) % sH, (kw*dW) % sW, od + (kd*dD)/sD, oh + (kh*dH)/sH, ow + (kw*dW)/sW]
  *          A stride-1 transposed convolution is the convolution of the input padded by
  *          d(k-1) - p (possibly negative = cropped) with the flipped kernel; strided ones run
- *          as one ordinary convolution per output phase (src/kernels/wasm.ts,
+ *          as one ordinary convolution per output phase (src/kernels/wasm-transposed.ts,
  *          convTransposeSubPixel).
  *   pack:  weight -> ap (G, panels, K, MR): MR output channels interleaved per reduction index
  *          k = (c, kd, kh, kw), zero rows past the group's last channel.
@@ -26,27 +26,17 @@
  *          - depthwise-like (1 x up to 32, FUSED): one channel is prepped into the thread's
  *            buffer, then its filters slide along each output row (no dropped columns); with 3
  *            kernel rows at unit row step, 4 output rows at a time (depthwise3Rows4).
- *          A 5 x 8 kernel (10 accumulators) ran at half the speed under V8: it spills.
+ *          A 5 x 8 kernel (10 accumulators) would not fit the registers: V8 spills it.
  *
  * All pointers are byte offsets into the (imported) memory; the host lays the buffers out and
- * writes the call's parameters as i32s at `P` (see src/kernels/wasm.ts, Param).
+ * writes the call's parameters as i32s at `P` (assembly/params.ts, generated from src/kernels/wasm-params.ts).
  */
 
-// Parameter slots (i32 index into the block at P); keep in sync with src/kernels/wasm.ts.
-const N = 0, G = 1, CG = 2, FG = 3, KD = 4, KH = 5, KW = 6, DD = 7, DH = 8, DW = 9;
-const SD = 10, SH = 11, SW = 12, OD = 13, OH = 14, OW = 15, DQ = 16, HQ = 17, WQ = 18;
-const XP = 19, AP = 20, BIAS = 21, Y = 22, OFF = 23, BUF = 24, X = 25, ID = 26, IH = 27, IW = 28;
-const PD = 32, PH = 33, PW = 34, WPTR = 35, TRANSPOSED = 36, MR = 37, IDENTITY = 38, PACKB = 39, FUSED = 40;
-// transposed weight layout: tap j of the conv reads the weight's tap T0 - j ST, of a KD0 x KH0 x KW0 kernel
-const T0D = 41, T0H = 42, T0W = 43, STD = 44, STH = 45, STW = 46, K0D = 47, K0H = 48, K0W = 49;
-
-@inline function p(P: usize, slot: i32): i32 {
-  return load<i32>(P + (<usize>slot << 2));
-}
+import { Params } from "./params";
 
 /** Floats per input channel in xp (all phases). */
-@inline function channelStride(P: usize): i32 {
-  return p(P, SD) * p(P, SH) * p(P, SW) * p(P, DQ) * p(P, HQ) * p(P, WQ);
+@inline function channelStride(P: Params): i32 {
+  return P.SD * P.SH * P.SW * P.QD * P.QH * P.QW;
 }
 
 /** Zeroes n floats at dst. */
@@ -68,8 +58,8 @@ const T0D = 41, T0H = 42, T0W = 43, STD = 44, STH = 45, STW = 46, K0D = 47, K0H 
  * Writes the prepped input xp from x (N, C, ID, IH, IW): target coordinate t = pad + i,
  * phase t % s, position t / s; everything else is zero.
  */
-export function prep(P: usize): void {
-  prepRange(P, 0, p(P, N) * p(P, G) * p(P, CG), <usize>p(P, XP), true, true);
+export function prep(P: Params): void {
+  prepRange(P, 0, P.N * P.G * P.CG, <usize>P.XP, true, true);
 }
 
 /**
@@ -77,9 +67,9 @@ export function prep(P: usize): void {
  * of the prep when threads split it (the 64 floats of slack after the last channel are zeroed by
  * the share that ends there, so that no share writes into another's channels).
  */
-export function prepChannels(P: usize, nc0: i32, nc1: i32): void {
-  const total = p(P, N) * p(P, G) * p(P, CG);
-  prepRange(P, nc0, nc1, <usize>p(P, XP) + (<usize>(nc0 * channelStride(P)) << 2), true, nc1 == total);
+export function prepChannels(P: Params, nc0: i32, nc1: i32): void {
+  const total = P.N * P.G * P.CG;
+  prepRange(P, nc0, nc1, <usize>P.XP + (<usize>(nc0 * channelStride(P)) << 2), true, nc1 == total);
 }
 
 /**
@@ -87,70 +77,107 @@ export function prepChannels(P: usize, nc0: i32, nc1: i32): void {
  * floats), then, with `slack`, zeroes 64 floats after them. With `fresh` false, dst already holds
  * a channel prepped by the same call: the zeros (padding, phase gaps, slack) sit at the same
  * places for every channel, so only the input's values are written.
+ *   x   (N, C, ID, IH, IW) at P.X;   xp (nc1 - nc0, SD, SH, SW, QD, QH, QW) at `xp`
+ *   input (id, ih, iw) lands at target (id + PD, ih + PH, iw + PW): phase t % S, position t / S
+ * Unit column stride writes whole rows (prepRows); a strided width scatters columns to their
+ * phase planes (prepColumns).
  */
-function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool): void {
-  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
-  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
-  const iD = p(P, ID), iH = p(P, IH), iW = p(P, IW);
-  const pD = p(P, PD), pH = p(P, PH), pW = p(P, PW);
-  const x = <usize>p(P, X);
-  const cs = channelStride(P);
-  const phaseStride = Dq * Hq * Wq;
-  const tWmax = sW * Wq;
+function prepRange(P: Params, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool): void {
+  const iW = P.IW, pW = P.PW;
+  const tWmax = P.SW * P.QW;
   // the input columns that land inside the prepped width
   let iw0 = 0;
   while (iw0 < iW && pW + iw0 < 0) iw0++;
   let iw1 = iW;
   while (iw1 > iw0 && pW + iw1 - 1 >= tWmax) iw1--;
+  if (P.SW == 1) {
+    if (!fresh && P.SD == 1 && P.SH == 1) prepCopyRows(P, nc0, nc1, xp, iw0, iw1);
+    else prepRows(P, nc0, nc1, xp, fresh, slack, iw0, iw1);
+  } else {
+    prepColumns(P, nc0, nc1, xp, fresh, slack, iw0, iw1);
+  }
+}
+
+/**
+ * Padding only (unit strides), zeros already in place (`fresh` false): copies the input rows that
+ * land in the plane, columns [iw0, iw1) of each.
+ */
+function prepCopyRows(P: Params, nc0: i32, nc1: i32, xp: usize, iw0: i32, iw1: i32): void {
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
+  const iD = P.ID, iH = P.IH, iW = P.IW;
+  const pD = P.PD, pH = P.PH;
+  const x = <usize>P.X;
+  const cs = channelStride(P);
+  const left = P.PW + iw0, count = iw1 - iw0;
+  const id0 = max(0, -pD), id1 = min(iD, Dq - pD), ih0 = max(0, -pH), ih1 = min(iH, Hq - pH);
+  for (let nc = nc0; nc < nc1; nc++) {
+    for (let id = id0; id < id1; id++) {
+      let src = x + (<usize>(((nc * iD + id) * iH + ih0) * iW + iw0) << 2);
+      let dst = xp + (<usize>(((nc - nc0) * cs + (id + pD) * Hq + ih0 + pH) * Wq + left) << 2);
+      for (let ih = ih0; ih < ih1; ih++) {
+        copy(dst, src, count);
+        src += <usize>iW << 2;
+        dst += <usize>Wq << 2;
+      }
+    }
+  }
+}
+
+/**
+ * Unit column stride: prepped rows are contiguous, so one pass over them in order (phd, phh, qd,
+ * qh) writes every float once: left padding, the input row's columns [iw0, iw1), right padding
+ * (the paddings only when `fresh`).
+ */
+function prepRows(P: Params, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool, iw0: i32, iw1: i32): void {
+  const sD = P.SD, sH = P.SH;
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
+  const iD = P.ID, iH = P.IH, iW = P.IW;
+  const pD = P.PD, pH = P.PH;
+  const x = <usize>P.X;
+  const cs = channelStride(P);
   const inPlane = iD * iH * iW;
-  if (sW == 1) {
-    // rows are contiguous: one pass over the prepped rows writes every float once
-    const left = pW + iw0, count = iw1 - iw0, right = Wq - left - count;
-    if (!fresh && sD == 1 && sH == 1) {
-      // padding only, and the zeros are in place: copy the input rows that land in the plane
-      const id0 = max(0, -pD), id1 = min(iD, Dq - pD), ih0 = max(0, -pH), ih1 = min(iH, Hq - pH);
-      for (let nc = nc0; nc < nc1; nc++) {
-        for (let id = id0; id < id1; id++) {
-          let src = x + (<usize>(((nc * iD + id) * iH + ih0) * iW + iw0) << 2);
-          let dst = xp + (<usize>(((nc - nc0) * cs + (id + pD) * Hq + ih0 + pH) * Wq + left) << 2);
-          for (let ih = ih0; ih < ih1; ih++) {
-            copy(dst, src, count);
-            src += <usize>iW << 2;
+  const left = P.PW + iw0, count = iw1 - iw0, right = Wq - left - count;
+  for (let nc = nc0; nc < nc1; nc++) {
+    const src = x + (<usize>(nc * inPlane) << 2);
+    let dst = xp + (<usize>((nc - nc0) * cs) << 2);
+    // target depth td = qd sD + phd, row th = qh sH + phh
+    for (let phd = 0; phd < sD; phd++) {
+      for (let phh = 0; phh < sH; phh++) {
+        for (let qd = 0; qd < Dq; qd++) {
+          const id = qd * sD + phd - pD;
+          const dOk = id >= 0 && id < iD;
+          for (let qh = 0; qh < Hq; qh++) {
+            const ih = qh * sH + phh - pH;
+            if (count > 0 && dOk && ih >= 0 && ih < iH) {
+              if (fresh) zero(dst, left);
+              copy(dst + (<usize>left << 2), src + (<usize>((id * iH + ih) * iW + iw0) << 2), count);
+              if (fresh) zero(dst + (<usize>(left + count) << 2), right);
+            } else if (fresh) {
+              zero(dst, Wq);
+            }
             dst += <usize>Wq << 2;
           }
         }
       }
-      return;
     }
-    for (let nc = nc0; nc < nc1; nc++) {
-      const src = x + (<usize>(nc * inPlane) << 2);
-      let dst = xp + (<usize>((nc - nc0) * cs) << 2);
-      // prepped rows in order (phd, phh, qd, qh): target depth td = qd sD + phd, row th = qh sH + phh
-      for (let phd = 0; phd < sD; phd++) {
-        for (let phh = 0; phh < sH; phh++) {
-          for (let qd = 0; qd < Dq; qd++) {
-            const td = qd * sD + phd - pD;
-            const id = td;
-            const dOk = td >= 0 && id < iD;
-            for (let qh = 0; qh < Hq; qh++) {
-              const th = qh * sH + phh - pH;
-              const ih = th;
-              if (count > 0 && dOk && th >= 0 && ih < iH) {
-                if (fresh) zero(dst, left);
-                copy(dst + (<usize>left << 2), src + (<usize>((id * iH + ih) * iW + iw0) << 2), count);
-                if (fresh) zero(dst + (<usize>(left + count) << 2), right);
-              } else if (fresh) {
-                zero(dst, Wq);
-              }
-              dst += <usize>Wq << 2;
-            }
-          }
-        }
-      }
-    }
-    if (fresh && slack) zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
-    return;
   }
+  if (fresh && slack) zero(xp + (<usize>((nc1 - nc0) * cs) << 2), 64);
+}
+
+/**
+ * A strided width: zeroes the channels (when `fresh`), then scatters each input row's columns
+ * to their phase planes (column tw = PW + iw goes to phase tw % SW, position tw / SW); stride 2
+ * splits even and odd columns 8 at a time with two shuffles.
+ */
+function prepColumns(P: Params, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: bool, iw0: i32, iw1: i32): void {
+  const sD = P.SD, sH = P.SH, sW = P.SW;
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
+  const iD = P.ID, iH = P.IH, iW = P.IW;
+  const pD = P.PD, pH = P.PH, pW = P.PW;
+  const x = <usize>P.X;
+  const cs = channelStride(P);
+  const phaseStride = Dq * Hq * Wq;
+  const inPlane = iD * iH * iW;
   if (fresh) memory.fill(xp, 0, <usize>((nc1 - nc0) * cs + (slack ? 64 : 0)) << 2);
   const tDmax = sD * Dq, tHmax = sH * Hq;
   for (let nc = nc0; nc < nc1; nc++) {
@@ -194,10 +221,10 @@ function prepRange(P: usize, nc0: i32, nc1: i32, xp: usize, fresh: bool, slack: 
 }
 
 /** Packs the weights and tap offsets (packWeights), then preps the input unless xp is x or the prep is fused. */
-export function pack(P: usize): void {
+export function pack(P: Params): void {
   packWeights(P);
   // the prep is skipped when xp is x itself (1x1-like: no padding, stride or dilation)
-  if (p(P, IDENTITY) == 0 && p(P, FUSED) == 0) prep(P);
+  if (P.IDENTITY == 0 && P.FUSED == 0) prep(P);
 }
 
 /**
@@ -205,14 +232,18 @@ export function pack(P: usize): void {
  * Convolution weight: (F, Cg, kvol). Transposed weight: (C, Fg, kvol0) of a KD0 x KH0 x KW0
  * kernel, the conv's tap (a, b, e) read from its tap (T0D - a STD, T0H - b STH, T0W - e STW):
  * flipped (T0 = k - 1, ST = 1) for a stride-1 transposed conv, or one output phase's sub-kernel
- * (wasm.ts, convTransposeSubPixel).
+ * (src/kernels/wasm-transposed.ts, convTransposeSubPixel).
+ *   w     (F, Cg, KD, KH, KW), or transposed (C, Fg, K0D, K0H, K0W), at P.WPTR
+ *   ap    (G, panels, K, MR) at P.AP, K = Cg KD KH KW, panels = ceil(Fg / MR)
+ *   off   (K) i32 byte offsets into xp at P.OFF: tap (c, a, b, e) reads c cs + its phase plane and
+ *         position; a 4-filter panel is transposed 4 x 4 in registers
  */
-export function packWeights(P: usize): void {
-  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), mr = p(P, MR);
-  const kD = p(P, KD), kH = p(P, KH), kW = p(P, KW);
+export function packWeights(P: Params): void {
+  const g = P.G, Cg = P.CG, Fg = P.FG, mr = P.MR;
+  const kD = P.KD, kH = P.KH, kW = P.KW;
   const kv = kD * kH * kW, K = Cg * kv;
-  const w = <usize>p(P, WPTR), ap = <usize>p(P, AP);
-  const transposed = p(P, TRANSPOSED) != 0;
+  const w = <usize>P.WPTR, ap = <usize>P.AP;
+  const transposed = P.TRANSPOSED != 0;
   const panels = (Fg + mr - 1) / mr;
   let dst = ap;
   for (let gi = 0; gi < g; gi++) {
@@ -253,8 +284,8 @@ export function packWeights(P: usize): void {
           for (let k = 0; k < K; k++) { store<f32>(a, load<f32>(src)); a += <usize>mr << 2; src += 4; }
         } else {
           // weight (C, Fg, kvol0): value (c, tap) is at ((gi Cg + c) Fg + f) kvol0 + tap
-          const t0d = p(P, T0D), t0h = p(P, T0H), t0w = p(P, T0W), std = p(P, STD), sth = p(P, STH), stw = p(P, STW);
-          const k0h = p(P, K0H), k0w = p(P, K0W), kv0 = p(P, K0D) * k0h * k0w;
+          const t0d = P.T0D, t0h = P.T0H, t0w = P.T0W, std = P.STD, sth = P.STH, stw = P.STW;
+          const k0h = P.K0H, k0w = P.K0W, kv0 = P.K0D * k0h * k0w;
           for (let c = 0; c < Cg; c++) {
             const base = w + (<usize>(((gi * Cg + c) * Fg + f) * kv0) << 2);
             for (let ta = 0; ta < kD; ta++) {
@@ -270,11 +301,11 @@ export function packWeights(P: usize): void {
     }
   }
   // tap offsets, in bytes, relative to the group's first channel and the slice's first row
-  const dD = p(P, DD), dH = p(P, DH), dW = p(P, DW);
-  const sD = p(P, SD), sH = p(P, SH), sW = p(P, SW);
-  const Dq = p(P, DQ), Hq = p(P, HQ), Wq = p(P, WQ);
+  const dD = P.DD, dH = P.DH, dW = P.DW;
+  const sD = P.SD, sH = P.SH, sW = P.SW;
+  const Dq = P.QD, Hq = P.QH, Wq = P.QW;
   const cs = channelStride(P);
-  const off = <usize>p(P, OFF);
+  const off = <usize>P.OFF;
   // channel 0's taps (no division along an axis of stride 1), then every later channel's: +cs
   let k = 0;
   for (let a = 0; a < kD; a++) {
@@ -293,11 +324,6 @@ export function packWeights(P: usize): void {
 }
 
 /**
- * Stores one accumulator vector (4 consecutive flattened positions j, starting at row oh,
- * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
- * positions are valid columns of one row, else lane by lane.
- */
-/**
  * c + a b per lane: one fused multiply-add (relaxed SIMD, one rounding or two, as the hardware
  * does it) in the build that enables relaxed-simd, else a multiply then an add.
  */
@@ -306,11 +332,17 @@ export function packWeights(P: usize): void {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/**
+ * Stores one accumulator vector (4 consecutive flattened positions j, starting at row oh,
+ * column ow of the prepped grid) into an output plane y (OH, OW): one vector store when the 4
+ * positions are valid columns of one row, else lane by lane.
+ */
 @inline function put(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   if (ow + 4 <= OW && oh < OH) v128.store(y + (<usize>(oh * OW + ow) << 2), v);
   else putLanes(y, v, oh, ow, Wq, OW, OH);
 }
 
+/** put's lane-by-lane store: each of the 4 positions that is a valid (oh, ow) of y. */
 function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   for (let l = 0; l < 4; l++) {
     while (ow >= Wq) { ow -= Wq; oh++; }
@@ -338,6 +370,10 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
  * MR = 4 output channels x NR = 8 positions (8 accumulators + 2 loads + 1 splat + 1 product fit
  * the 16 vector registers). B rows come from the prepped input through the tap offsets
  * (`packed` false: row k at b + off[k]) or from a packed strip (row k at b + 32 k).
+ *   a     the panel (K, 4): 4 filters' weights interleaved per k;   bias: the 4 filters' biases
+ *   b     the strip's first position in xp (or the packed strip (K, 8));   off (K) bytes
+ *   y     the panel's first filter's output plane (OH, OW), fStride bytes between filters;
+ *         rows (<= 4) filters are stored;   (oh, ow) the strip's first position on the QW grid
  */
 @inline function kernel4x8(packed: bool, a: usize, b: usize, off: usize, K: i32, bias: usize, rows: i32, y: usize, fStride: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32): void {
   let c00: v128 = v128.load32_splat(bias), c01: v128 = c00;
@@ -386,6 +422,9 @@ function putLanes(y: usize, v: v128, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32
 /**
  * MR = 1 output channel x NR = 32 positions: the direct kernel for depthwise-like convs (one or
  * two filters per group). Eight independent accumulators keep the add chains short.
+ *   a     the filter's weights (K);   b the strip's first position in xp;   off (K) bytes
+ *   y     the filter's output plane (OH, OW);   (oh, ow) the strip's first position on the QW grid
+ *   tmp   32 floats: the accumulators on their way to y (storeRow drops columns past OW)
  */
 @inline function kernel1x32(a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, oh: i32, ow: i32, Wq: i32, OW: i32, OH: i32, tmp: usize): void {
   let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
@@ -432,6 +471,8 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
  * The depthwise-like kernel along one output row: MR = 1 output channel x `nv` vectors (a
  * constant at each call site, up to 8) of consecutive positions, of which the first `valid` are
  * stored straight into y.
+ *   a     the filter's weights (K);   b the row's first position in the prepped channel;   off (K) bytes
+ *   y     the output row at that position;   tmp: 32 floats for a partial last vector
  */
 @inline function rowKernel(nv: i32, a: usize, b: usize, off: usize, K: i32, bias: usize, y: usize, valid: i32, tmp: usize): void {
   let c0: v128 = v128.load32_splat(bias), c1: v128 = c0, c2: v128 = c0, c3: v128 = c0;
@@ -518,94 +559,124 @@ function storeRow(tmp: usize, vectors: i32, y: usize, oh: i32, ow: i32, Wq: i32,
 const BLOCK_STRIPS = 8;
 
 /** Number of work units gemm(P, u0, u1, buf) splits over threads. */
-export function units(P: usize): i32 {
-  const mr = p(P, MR), nr = stripWidth(mr);
-  const L = (p(P, OH) - 1) * p(P, WQ) + p(P, OW);
+export function units(P: Params): i32 {
+  const mr = P.MR, nr = stripWidth(mr);
+  const L = (P.OH - 1) * P.QW + P.OW;
   const strips = (L + nr - 1) / nr;
-  if (p(P, FUSED) != 0) return p(P, N) * p(P, G);
-  const outer = p(P, N) * p(P, OD) * p(P, G);
-  if (p(P, PACKB) != 0) return outer * strips;
+  if (P.FUSED != 0) return P.N * P.G;
+  const outer = P.N * P.OD * P.G;
+  if (P.PACKB != 0) return outer * strips;
   const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
-  const panels = (p(P, FG) + mr - 1) / mr;
+  const panels = (P.FG + mr - 1) / mr;
   return outer * blocks * panels;
 }
 
-/** Runs work units [u0, u1) of the convolution; buf is the calling thread's strip buffer (K x 8 floats). */
-export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
-  const mr = p(P, MR), nr = stripWidth(mr);
-  const g = p(P, G), Cg = p(P, CG), Fg = p(P, FG), F = g * Fg;
-  const K = Cg * p(P, KD) * p(P, KH) * p(P, KW);
-  const ODv = p(P, OD), OHv = p(P, OH), OWv = p(P, OW), Hq = p(P, HQ), Wq = p(P, WQ);
-  const L = (OHv - 1) * Wq + OWv;
-  const strips = (L + nr - 1) / nr;
-  const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
-  const panels = (Fg + mr - 1) / mr;
-  const packB = p(P, PACKB) != 0;
-  // a depth slice of one phase plane is Hq * Wq floats (with the identity prep xp is x itself)
+/**
+ * Runs work units [u0, u1) of the convolution (units()): the depthwise-like path (FUSED) or the
+ * strip path (dense and grouped). buf is the calling thread's buffer.
+ */
+export function gemm(P: Params, u0: i32, u1: i32, buf: usize): void {
+  if (P.FUSED != 0) gemmDepthwise(P, u0, u1, buf);
+  else gemmStrips(P, u0, u1, buf);
+}
+
+/**
+ * The depthwise-like path (one input channel per group, MR = 1): a unit is (n, g); each channel
+ * is prepped into this thread's buffer (stays in L1/L2) right before its filters slide over it,
+ * 4 output rows at a time (depthwise3Rows4) where the taps allow, else row by row (rowKernel).
+ *   buf   (QD, QH, QW) one prepped channel + 64 floats of slack | 64-float tile | i32 `prepped`
+ *   ap    (G, Fg, K) weights, K = KD KH KW;   y (N, F, OD, OH, OW)
+ */
+function gemmDepthwise(P: Params, u0: i32, u1: i32, buf: usize): void {
+  const g = P.G, Fg = P.FG, F = g * Fg;
+  const K = P.KD * P.KH * P.KW;
+  const ODv = P.OD, OHv = P.OH, OWv = P.OW, Hq = P.QH, Wq = P.QW;
+  const panels = Fg;
   const cs = channelStride(P);
-  const xp = <usize>p(P, XP), ap = <usize>p(P, AP), bias = <usize>p(P, BIAS), y = <usize>p(P, Y), off = <usize>p(P, OFF);
+  const ap = <usize>P.AP, bias = <usize>P.BIAS, y = <usize>P.Y, off = <usize>P.OFF;
   const plane = ODv * OHv * OWv;
-  const fStride = <usize>plane << 2;
-  if (p(P, FUSED) != 0) {
-    // depthwise-like (one input channel per group): prep each channel into this thread's buffer
-    // (stays in L1/L2) right before its filters slide over it; a unit is (n, g)
-    const tmp = buf + (<usize>(cs + 64) << 2);
-    // after the 64-float tile, a word the caller clears before each call: 1 once this thread's
-    // buffer holds a prepped channel of this call, whose zero borders the next channels reuse
-    const prepped = tmp + (64 << 2);
-    let fresh = load<i32>(prepped) == 0;
-    const KWv = p(P, KW), rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
-    const rows4 = p(P, KD) == 1 && p(P, KH) == 3 && p(P, SH) == 1 && p(P, DH) == 1;
-    for (let u = u0; u < u1; u++) {
-      const gi = u % g, n = u / g;
-      prepRange(P, n * g + gi, n * g + gi + 1, buf, fresh, true);
-      fresh = false;
-      store<i32>(prepped, 1);
-      for (let pan = 0; pan < panels; pan++) {
-        const f0 = gi * Fg + pan;
-        const a = ap + (<usize>((gi * panels + pan) * K) << 2);
-        const bb = bias + (<usize>f0 << 2);
-        for (let od = 0; od < ODv; od++) {
-          const xb = buf + (<usize>(od * Hq * Wq) << 2);
-          const yf = y + (<usize>((n * F + f0) * plane + od * OHv * OWv) << 2);
-          // blocks of 4 output rows where the taps allow (3 kernel rows at unit row step)
-          let oh = 0;
-          if (rows4) {
-            for (; oh + 4 <= OHv; oh += 4) {
-              const xr = xb + (<usize>(oh * Wq) << 2);
-              const yr = yf + (<usize>(oh * OWv) << 2);
-              let ow = 0;
-              for (; ow + 4 <= OWv; ow += 4) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, 4, tmp);
-              if (ow < OWv) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, OWv - ow, tmp);
-            }
-          }
-          // strips along each remaining output row: stores go straight to y, no dropped columns
-          for (; oh < OHv; oh++) {
+  const tmp = buf + (<usize>(cs + 64) << 2);
+  // after the 64-float tile, a word the caller clears before each call: 1 once this thread's
+  // buffer holds a prepped channel of this call, whose zero borders the next channels reuse
+  const prepped = tmp + (64 << 2);
+  let fresh = load<i32>(prepped) == 0;
+  const KWv = P.KW, rowBytes = <usize>Wq << 2, yRow = <usize>OWv << 2;
+  const rows4 = P.KD == 1 && P.KH == 3 && P.SH == 1 && P.DH == 1;
+  for (let u = u0; u < u1; u++) {
+    const gi = u % g, n = u / g;
+    prepRange(P, n * g + gi, n * g + gi + 1, buf, fresh, true);
+    fresh = false;
+    store<i32>(prepped, 1);
+    for (let pan = 0; pan < panels; pan++) {
+      const f0 = gi * Fg + pan;
+      const a = ap + (<usize>((gi * panels + pan) * K) << 2);
+      const bb = bias + (<usize>f0 << 2);
+      for (let od = 0; od < ODv; od++) {
+        const xb = buf + (<usize>(od * Hq * Wq) << 2);
+        const yf = y + (<usize>((n * F + f0) * plane + od * OHv * OWv) << 2);
+        // blocks of 4 output rows where the taps allow (3 kernel rows at unit row step)
+        let oh = 0;
+        if (rows4) {
+          for (; oh + 4 <= OHv; oh += 4) {
             const xr = xb + (<usize>(oh * Wq) << 2);
             const yr = yf + (<usize>(oh * OWv) << 2);
             let ow = 0;
-            for (; ow + 32 <= OWv; ow += 32) rowKernel(8, a, xr + (<usize>ow << 2), off, K, bb, yr + (<usize>ow << 2), 32, tmp);
-            const rest = OWv - ow;
-            if (rest > 0) {
-              // the row's tail: as many vectors as it needs
-              const xt = xr + (<usize>ow << 2), yt = yr + (<usize>ow << 2);
-              switch ((rest + 3) >> 2) {
-                case 1: rowKernel(1, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 2: rowKernel(2, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 3: rowKernel(3, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 4: rowKernel(4, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 5: rowKernel(5, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 6: rowKernel(6, a, xt, off, K, bb, yt, rest, tmp); break;
-                case 7: rowKernel(7, a, xt, off, K, bb, yt, rest, tmp); break;
-                default: rowKernel(8, a, xt, off, K, bb, yt, rest, tmp); break;
-              }
+            for (; ow + 4 <= OWv; ow += 4) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, 4, tmp);
+            if (ow < OWv) depthwise3Rows4(a, xr + (<usize>ow << 2), off, KWv, bb, rowBytes, yr + (<usize>ow << 2), yRow, OWv - ow, tmp);
+          }
+        }
+        // strips along each remaining output row: stores go straight to y, no dropped columns
+        for (; oh < OHv; oh++) {
+          const xr = xb + (<usize>(oh * Wq) << 2);
+          const yr = yf + (<usize>(oh * OWv) << 2);
+          let ow = 0;
+          for (; ow + 32 <= OWv; ow += 32) rowKernel(8, a, xr + (<usize>ow << 2), off, K, bb, yr + (<usize>ow << 2), 32, tmp);
+          const rest = OWv - ow;
+          if (rest > 0) {
+            // the row's tail: as many vectors as it needs
+            const xt = xr + (<usize>ow << 2), yt = yr + (<usize>ow << 2);
+            switch ((rest + 3) >> 2) {
+              case 1: rowKernel(1, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 2: rowKernel(2, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 3: rowKernel(3, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 4: rowKernel(4, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 5: rowKernel(5, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 6: rowKernel(6, a, xt, off, K, bb, yt, rest, tmp); break;
+              case 7: rowKernel(7, a, xt, off, K, bb, yt, rest, tmp); break;
+              default: rowKernel(8, a, xt, off, K, bb, yt, rest, tmp); break;
             }
           }
         }
       }
     }
-    return;
   }
+}
+
+/**
+ * The strip path (MR = 4, or 1 for two filters per group): output positions flattened over the
+ * prepped grid, j = oh QW + ow, in strips of NR (8 for MR 4, 32 for MR 1), each strip times each
+ * panel of MR filters by a micro-kernel.
+ *   Implicit B (PACKB = 0): a unit is (n, od, g, block of BLOCK_STRIPS strips, panel); B rows are
+ *     read in place, row k of a strip at xp + off[k] + j.
+ *   Packed B (PACKB = 1): a unit is (n, od, g, strip): the strip's K x 8 im2col is copied once
+ *     into buf and reused by every panel of the group.
+ *   xp (N, C, cs) prepped input;   ap (G, panels, K, MR);   off (K) bytes;   y (N, F, OD, OH, OW)
+ */
+function gemmStrips(P: Params, u0: i32, u1: i32, buf: usize): void {
+  const mr = P.MR, nr = stripWidth(mr);
+  const g = P.G, Cg = P.CG, Fg = P.FG, F = g * Fg;
+  const K = Cg * P.KD * P.KH * P.KW;
+  const ODv = P.OD, OHv = P.OH, OWv = P.OW, Hq = P.QH, Wq = P.QW;
+  const L = (OHv - 1) * Wq + OWv;
+  const strips = (L + nr - 1) / nr;
+  const blocks = (strips + BLOCK_STRIPS - 1) / BLOCK_STRIPS;
+  const panels = (Fg + mr - 1) / mr;
+  const packB = P.PACKB != 0;
+  // a depth slice of one phase plane is Hq * Wq floats (with the identity prep xp is x itself)
+  const cs = channelStride(P);
+  const xp = <usize>P.XP, ap = <usize>P.AP, bias = <usize>P.BIAS, y = <usize>P.Y, off = <usize>P.OFF;
+  const plane = ODv * OHv * OWv;
+  const fStride = <usize>plane << 2;
   for (let u = u0; u < u1; u++) {
     let r = u, pan0 = 0, pan1 = panels, s0 = 0, s1 = 0;
     if (packB) {
@@ -650,8 +721,10 @@ export function gemm(P: usize, u0: i32, u1: i32, buf: usize): void {
 }
 
 /**
- * One output phase of a strided transposed conv into y (wasm.ts, convTransposeSubPixel):
- * z (planes, cD, cH, cW) -> y[p, qd sD + pD, qh sH + pH, qw sW + pW] of y (planes, oD, oH, oW).
+ * One output phase of a strided transposed conv into y (src/kernels/wasm-transposed.ts,
+ * convTransposeSubPixel):
+ *   z (planes, cD, cH, cW) -> y[p, qd sD + pD, qh sH + pH, qw sW + pW] of y (planes, oD, oH, oW)
+ *   z, y byte offsets;   s the strides, p the phase, c the phase's output counts
  */
 export function scatterPhase(z: usize, y: usize, planes: i32, cD: i32, cH: i32, cW: i32, sD: i32, sH: i32, sW: i32, oD: i32, oH: i32, oW: i32, pD: i32, pH: i32, pW: i32): void {
   const plane = oD * oH * oW;
@@ -714,7 +787,7 @@ export function relu(x: usize, y: usize, n: i32): void {
 }
 
 /** One whole convolution on the calling thread. */
-export function conv(P: usize, buf: usize): void {
+export function conv(P: Params, buf: usize): void {
   pack(P);
   gemm(P, 0, units(P), buf);
 }

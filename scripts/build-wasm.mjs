@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Builds convkit's WebAssembly SIMD kernels (assembly/convkit.ts) with AssemblyScript, offline,
- * into lib/kernels/ after `tsc` has compiled src/ to lib/:
+ * into lib/kernels/ after `tsc` has compiled src/ to lib/. First it writes assembly/params.ts, the
+ * kernels' view of the parameter block, from the one table in src/kernels/wasm-params.ts (compiled
+ * to lib/kernels/wasm-params.js); then:
  *   lib/kernels/convkit.wasm          ordinary imported memory (browsers, one thread)
  *   lib/kernels/convkit-shared.wasm   shared imported memory (Node worker threads)
  *   lib/kernels/convkit*-fma.wasm     the same two with relaxed SIMD: f32x4.relaxed_madd (fused
@@ -15,12 +17,15 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import asc from "assemblyscript/asc";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const out = resolve(root, "lib/kernels");
 mkdirSync(out, { recursive: true });
+
+const { assemblyParamsSource } = await import(pathToFileURL(resolve(out, "wasm-params.js")).href);
+writeFileSync(resolve(root, "assembly/params.ts"), assemblyParamsSource());
 
 /** 2 GiB in 64 KiB pages, minus one page: the kernels use signed 32-bit byte offsets. */
 const MAX_PAGES = 32768;

@@ -5,7 +5,7 @@
  *
  * This source version reads the .wasm files that `npm run build:lib` writes to lib/kernels/, so
  * that tests can run from src/. The build then replaces lib/kernels/wasm-binary.js with a module
- * of the same shape that inlines both binaries as base64 (scripts/build-wasm.mjs): the published
+ * of the same shape that inlines all four builds as base64 (scripts/build-wasm.mjs): the published
  * package needs no file access, fetch or bundler plugin to load its kernels, in Node, tslab or a
  * browser page.
  */

@@ -16,7 +16,7 @@
  *
  * Control words (i32, at CONTROL_OFFSET in the shared memory):
  *   SEQ      job counter, bumped to start a job      NEXT     next unit to hand out
- *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm.ts)
+ *   UNITS, CHUNK, BUF, BUF_STRIDE, JOB: the job (JOB: gemm units or channels to prep, wasm-conv.ts)
  *   WORKED   units run by workers (wraps at 2^32)
  *   RELEASED units whose input the caller has copied in (a job with a feed; else all units)
  *   FMA      1: the job runs the fused multiply-add build of the kernels, 0: mul + add
@@ -28,17 +28,8 @@
  */
 import { ConvError } from "../core/errors.js";
 import { cpuQuota, physicalCores } from "./cores.js";
-import {
-  CONTROL_OFFSET,
-  JOB_PREP,
-  MAX_THREADS,
-  PARAMS_OFFSET,
-  setParallelRunner,
-  wasmEngine,
-  type Feed,
-  type Job,
-  type WasmEngine,
-} from "./wasm.js";
+import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, wasmEngine, type WasmEngine } from "./wasm-engine.js";
+import { JOB_PREP, setParallelRunner, type Feed, type Job } from "./wasm-conv.js";
 
 const SEQ = 0,
   NEXT = 2,
@@ -53,7 +44,10 @@ const SEQ = 0,
   READY = 16,
   CLAIM = 80,
   DONE = 144;
-/** Calls below this many multiply-adds run on the calling thread (waking workers costs ~10-50 us). */
+/**
+ * Calls below this many multiply-adds run on the calling thread: waking the workers costs more
+ * than splitting saves (bench/results.md: the x1 and x2 columns of the small workloads).
+ */
 export const PARALLEL_MIN_MACS = 1_000_000;
 /** Iterations a thread polls for work or completion before sleeping in Atomics.wait. */
 const SPIN = 20_000;
@@ -353,7 +347,7 @@ function noThreadsReason(): string {
  * multiply-adds (default: the number of cores in Node, physical ones where Linux says, as PyTorch
  * and onnxruntime count them, within the cgroup's CPU quota; navigator.hardwareConcurrency in
  * cross-origin isolated pages; 1 in other pages). Node starts its workers on the next large call
- * (each instantiates the module, ~10-50 ms once); a page starts them now, in the background, and
+ * (each instantiates the module, once); a page starts them now, in the background, and
  * uses each once it is ready (`await threadsReady()`). Workers are reused.
  */
 export function setThreads(n: number): void {
