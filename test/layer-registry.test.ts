@@ -20,6 +20,7 @@ import {
   DepthwiseConv2d,
   Flatten,
   GroupedSeparableConv2d,
+  Identity,
   LAYER_TYPES,
   layerSpec,
   layerStats,
@@ -487,6 +488,7 @@ const SAMPLES: [LayerSpec, number[]][] = [
   [{ type: "Linear", inFeatures: 6, outFeatures: 3 }, [2, 6]],
   [{ type: "Flatten", startDim: 1, endDim: 2 }, [2, 3, 4, 5]],
   [{ type: "ReLU" }, [2, 3, 4]],
+  [{ type: "Identity" }, [2, 3, 4]],
   [{ type: "BatchNorm2d", numFeatures: 3, affine: false, eps: 1e-3 }, [1, 3, 4, 4]],
   [{ type: "ChannelShuffle", groups: 2 }, [1, 4, 3, 3]],
   [
@@ -529,6 +531,43 @@ describe("every registered layer type round-trips", () => {
       const { model, outputShape } = loadModel({ inputShape: input, layers: [layer] });
       expect(layerStats(model, input).outputShape).toEqual(outputShape);
     }
+  });
+});
+
+describe("Identity", () => {
+  it("returns its input, has no parameters, and is pointwise for the receptive field", () => {
+    const x = zeros([1, 2, 3, 3]);
+    const layer = new Identity();
+    expect(layer.forward(x)).toBe(x);
+    expect(layer.numParameters()).toBe(0);
+    const stats = layerStats({ type: "Identity" }, [1, 2, 3, 3]);
+    expect(stats).toMatchObject({
+      type: "Identity",
+      outputShape: [1, 2, 3, 3],
+      macs: 0,
+      flops: 0,
+      window: { kind: "pointwise" },
+    });
+    expect(stats.memory.totalBytes).toBe(0);
+    expect(Object.values(stats.counts)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it("reads from a model file and shows in a summary", () => {
+    const file = {
+      inputShape: [1, 1, 8, 8],
+      layers: [
+        { type: "Conv2d", name: "conv", inChannels: 1, outChannels: 2, kernelSize: 3 },
+        { type: "Identity", name: "skip" },
+      ],
+    };
+    expect(parseModel(file).outputShape).toEqual([1, 2, 6, 6]);
+    expect(loadModel(file).model.children()[1]![1]).toBeInstanceOf(Identity);
+    const text = summary(file.layers as LayerSpec[], file.inputShape).toText();
+    expect(text).toMatch(/skip \(Identity\) +\[1, 2, 6, 6\] +\[1, 2, 6, 6\] +0 +0 +0 +0 +3 \/ 1 \/ 0/);
+    expectConvError(
+      () => resolveSpec({ type: "Identity", inplace: true }),
+      /^Identity: unknown option "inplace"; Identity takes no options$/,
+    );
   });
 });
 

@@ -7,12 +7,21 @@ import { Module } from "./module.js";
 import { defineLayer, type SpecBase } from "./registry.js";
 
 export type ReLUSpec = SpecBase & { type: "ReLU" };
+export type IdentitySpec = SpecBase & { type: "Identity" };
 
 /** max(x, 0) elementwise, like torch.nn.ReLU. */
 export class ReLU extends Module {
   readonly type: string = "ReLU";
   forward(x: Tensor): Tensor {
     return relu(x);
+  }
+}
+
+/** Returns its input unchanged, like torch.nn.Identity: a placeholder where a block has no layer. */
+export class Identity extends Module {
+  readonly type: string = "Identity";
+  forward(x: Tensor): Tensor {
+    return x;
   }
 }
 
@@ -34,5 +43,19 @@ export const activationLayers = [
     },
     build: () => new ReLU(),
     toSpec: (): ReLUSpec => ({ type: "ReLU" }),
+  }),
+  defineLayer({
+    type: "Identity" as const,
+    module: Identity,
+    required: [],
+    optional: [],
+    resolve: (_spec: IdentitySpec) => null,
+    stats: (_resolved, inputShape, type) => {
+      checkInputShape(type, inputShape);
+      // No parameters, no work, and no traffic: the output is the input tensor itself.
+      return statsOf(type, inputShape, inputShape, { reads: false, window: { kind: "pointwise" } });
+    },
+    build: () => new Identity(),
+    toSpec: (): IdentitySpec => ({ type: "Identity" }),
   }),
 ] as const;
