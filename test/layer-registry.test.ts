@@ -222,7 +222,7 @@ describe("layer constructors refuse unknown options and wrong types", () => {
     [
       "DepthwiseConv2d groups",
       () => new DepthwiseConv2d(2, 3, { groups: 2 } as never),
-      /^DepthwiseConv2d: unknown option "groups"; did you mean "seed"\?|^DepthwiseConv2d: unknown option "groups"/,
+      /^DepthwiseConv2d: unknown option "groups"; DepthwiseConv2d takes stride, padding, dilation, paddingMode, bias, seed, channelMultiplier$/,
     ],
     [
       "DepthwiseConv2d channel_multiplier",

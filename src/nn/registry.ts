@@ -5,6 +5,10 @@
  * (`resolve`), built into a module (`build`) and written back from one (`toSpec`), and its cost and
  * receptive-field window (`stats`); a composite names its children instead of a cost. layer-spec.ts
  * and the cost model look types up here; nothing else lists the layer types.
+ *
+ * Adding a layer type is one entry: its class and a `defineLayer({...})` in its family's list
+ * (e.g. `activationLayers`), plus a sample in test/layer-registry.test.ts, whose round-trip test
+ * fails for a registered type without one. Identity in activation.ts is the smallest example.
  */
 import { ConvError, check } from "../core/errors.js";
 import { checkOptions, formatValue } from "../core/validate.js";
