@@ -459,6 +459,25 @@ describe("convkit report prints one line for any bad model file", () => {
   });
 });
 
+describe("convkit report and errors that are not ConvErrors", () => {
+  it("prints an unexpected error as one line naming the file, not a stack trace", () => {
+    let stderr = "";
+    const hostile = {
+      get inputShape(): never {
+        throw new TypeError("a getter that throws\n    at somewhere (file.js:1:1)");
+      },
+      layers: [],
+    };
+    const code = main(["report", "model.json"], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+      readFile: () => hostile as never,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toBe("convkit: model.json: TypeError: a getter that throws\n");
+  });
+});
+
 /** At least one spec per registered type, with an input it accepts. */
 const SAMPLES: [LayerSpec, number[]][] = [
   [{ type: "Conv1d", inChannels: 2, outChannels: 4, kernelSize: 3, padding: 1, groups: 2 }, [1, 2, 9]],
