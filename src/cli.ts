@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { COUNTING_CONVENTIONS, CONVENTIONS, type Convention } from "./analysis/cost.js";
 import { ConvError } from "./core/errors.js";
+import { formatValue } from "./core/validate.js";
 import { parseModel } from "./nn/model-json.js";
 import { summary } from "./analysis/summary.js";
 
@@ -132,8 +133,13 @@ export function main(
     else io.stdout(report.toMarkdown());
     return 0;
   } catch (error) {
-    if (!(error instanceof ConvError)) throw error;
-    io.stderr(`convkit: ${file}: ${error.message}\n`);
+    // A model file's fault is a ConvError; anything else is still reported as one line naming the
+    // file (a stack trace helps nobody who only gave a bad file), with the error's kind in front.
+    const message =
+      error instanceof ConvError
+        ? error.message
+        : `${error instanceof Error ? `${error.name}: ${error.message}` : formatValue(error)}`;
+    io.stderr(`convkit: ${file}: ${message.split("\n")[0]}\n`);
     return 1;
   }
 }

@@ -114,7 +114,7 @@ describe("convkit errors", () => {
     [
       "unknown option",
       broken((m) => (m.layers[4].kernel_size = 2)),
-      /layer 4 "pool1": MaxPool2d: unknown option "kernel_size"; MaxPool2d takes kernelSize, stride, padding, dilation, ceilMode/,
+      /layer 4 "pool1": MaxPool2d: unknown option "kernel_size"; did you mean "kernelSize"\? MaxPool2d takes kernelSize, stride, padding, dilation, ceilMode/,
     ],
     [
       "shapes that do not chain",

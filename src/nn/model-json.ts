@@ -20,8 +20,9 @@
  * `loadModel` also builds the network as a NamedSequential.
  */
 import { ConvError, check } from "../core/errors.js";
+import { formatValue } from "../core/validate.js";
 import { checkShape } from "../core/arithmetic.js";
-import { resolvedLayerStats } from "../analysis/cost.js";
+import { resolvedLayerStats } from "../analysis/layer-stats.js";
 import {
   buildLayer,
   describeLayer,
@@ -31,7 +32,8 @@ import {
   type LayerSpec,
   type ResolvedLayer,
 } from "./layer-spec.js";
-import { Module, NamedSequential } from "./layers.js";
+import { Module } from "./module.js";
+import { NamedSequential } from "./sequential.js";
 
 /** The file format. */
 export interface ModelJSON {
@@ -75,7 +77,7 @@ export function parseModel(source: string | unknown): ModelDescription {
   check(
     json !== null && typeof json === "object" && !Array.isArray(json),
     op,
-    () => `expected an object with "inputShape" and "layers", got ${JSON.stringify(json)?.slice(0, 80)}`,
+    () => `expected an object with "inputShape" and "layers", got ${formatValue(json)}`,
   );
   const m = json as Record<string, unknown>;
   for (const key of Object.keys(m))
@@ -88,13 +90,13 @@ export function parseModel(source: string | unknown): ModelDescription {
     check(
       m[key] === undefined || typeof m[key] === "string",
       op,
-      () => `${key} must be a string, got ${JSON.stringify(m[key])}`,
+      () => `${key} must be a string, got ${formatValue(m[key])}`,
     );
   }
   check(
     Array.isArray(m.inputShape) && m.inputShape.length > 0,
     op,
-    () => `inputShape must be a non-empty array of sizes, e.g. [1, 3, 224, 224], got ${JSON.stringify(m.inputShape)}`,
+    () => `inputShape must be a non-empty array of sizes, e.g. [1, 3, 224, 224], got ${formatValue(m.inputShape)}`,
   );
   const inputShape = m.inputShape as number[];
   checkShape(op, inputShape, "inputShape");
@@ -106,7 +108,7 @@ export function parseModel(source: string | unknown): ModelDescription {
   check(
     Array.isArray(m.layers) && m.layers.length > 0,
     op,
-    () => `layers must be a non-empty array of layer objects, got ${JSON.stringify(m.layers)?.slice(0, 80)}`,
+    () => `layers must be a non-empty array of layer objects, got ${formatValue(m.layers)}`,
   );
   const layers = m.layers as LayerSpec[];
   const names = new Set<string>();

@@ -1,0 +1,73 @@
+/**
+ * The base of every layer, and how layers initialise their parameters: as PyTorch does
+ * (kaiming_uniform with a = sqrt(5), which is U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for the weight, and
+ * the same bound for the bias), drawn from mulberry32: from `seed` when given, else from a global
+ * stream that `manualSeed` resets.
+ */
+import { ConvError, formatShape } from "../core/errors.js";
+import { checkInteger } from "../core/validate.js";
+import { mulberry32, Tensor } from "../core/tensor.js";
+
+let initStream = mulberry32(0);
+
+/** Resets the stream that layers without a `seed` draw their initial weights from. */
+export function manualSeed(seed: number): void {
+  initStream = mulberry32(checkInteger("manualSeed", "seed", seed));
+}
+
+/** The random stream a layer draws its initial parameters from: its own seed's, or the global one. */
+export function initialStream(op: string, seed: unknown): () => number {
+  return seed === undefined ? initStream : mulberry32(checkInteger(op, "seed", seed));
+}
+
+/**
+ * The most values one parameter tensor of a layer may hold (2^28 float32 values, 1 GiB). A layer
+ * whose weight would be larger is refused before anything is allocated: such a size is a typo
+ * (a kernel of 1000 in three dimensions), and allocating it would fail or stall the machine.
+ */
+export const MAX_PARAMETER_VALUES = 2 ** 28;
+
+/** Throws unless a parameter of `shape` fits under MAX_PARAMETER_VALUES; `because` names the arguments that set it. */
+export function checkParameterSize(op: string, what: string, shape: readonly number[], because: string): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n > MAX_PARAMETER_VALUES) {
+    throw new ConvError(
+      op,
+      `the ${what} ${formatShape(shape)} would hold ${n.toExponential(3)} values, more than the ${MAX_PARAMETER_VALUES} a layer may allocate; check ${because}`,
+    );
+  }
+}
+
+/** A tensor of `shape` filled from U(-bound, bound). */
+export function uniform(shape: readonly number[], bound: number, next: () => number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = (2 * next() - 1) * bound;
+  return new Tensor(data, shape);
+}
+
+/** Base of every layer: a forward pass, its parameters, and named children for composites. */
+export abstract class Module {
+  /** The layer's class as a reader knows it, e.g. "Conv2d" (kept through minification). */
+  abstract readonly type: string;
+  abstract forward(x: Tensor): Tensor;
+
+  /** Sub-layers by name, for composite layers and containers. */
+  children(): [string, Module][] {
+    return [];
+  }
+
+  /** The layer's own parameters (weights, biases), not its children's. */
+  ownParameters(): Tensor[] {
+    return [];
+  }
+
+  /** All parameters, children included, in order. */
+  parameters(): Tensor[] {
+    return [...this.ownParameters(), ...this.children().flatMap(([, child]) => child.parameters())];
+  }
+
+  numParameters(): number {
+    return this.parameters().reduce((s, p) => s + p.size, 0);
+  }
+}
