@@ -216,7 +216,7 @@ describe("model files", () => {
     [
       "unknown field",
       '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}], "input": 1}',
-      /model: unknown field "input"; a model file has name, description, source, inputShape, layers/,
+      /model: unknown field "input"; did you mean "inputShape"\? model takes name, description, source, inputShape, layers/,
     ],
     [
       "bad input shape",
@@ -232,7 +232,7 @@ describe("model files", () => {
     [
       "misspelt option",
       '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "Conv2d", "inChannels": 3, "outChannels": 4, "kernel": 3}]}',
-      /model: layer 0: Conv2d: unknown option "kernel"; Conv2d takes inChannels, outChannels, kernelSize, stride/,
+      /model: layer 0: Conv2d: unknown option "kernel"; did you mean "kernelSize"\? Conv2d takes inChannels, outChannels, kernelSize, stride/,
     ],
     [
       "missing option",

@@ -53,6 +53,11 @@ describe("closestKey(key, allowed)", () => {
     expect(closestKey("output_padding", ["padding", "outputPadding"])).toBe("outputPadding");
     expect(closestKey("zzzzzz", CONV)).toBeUndefined();
   });
+
+  it("suggests the one key that a short key abbreviates, and none when several share the prefix", () => {
+    expect(closestKey("input", ["name", "inputShape", "layers"])).toBe("inputShape");
+    expect(closestKey("pad", ["padding", "paddingMode"])).toBeUndefined();
+  });
 });
 
 describe("formatValue(value)", () => {

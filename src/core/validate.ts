@@ -80,7 +80,8 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The valid key a misspelled `key` most likely meant: its camelCase form, the same letters in
- * another case, or the nearest by edit distance (at most 2, or a third of the key's length).
+ * another case, a key it abbreviates (`input` for `inputShape`, 3 letters or more), or the
+ * nearest by edit distance (at most 2, or a third of the key's length).
  */
 export function closestKey(key: string, allowed: readonly string[]): string | undefined {
   const camel = camelCase(key);
@@ -88,6 +89,9 @@ export function closestKey(key: string, allowed: readonly string[]): string | un
     (k) => k === camel || k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === camel.toLowerCase(),
   );
   if (exact) return exact;
+  const lower = camel.toLowerCase();
+  const abbreviated = lower.length >= 3 ? allowed.filter((k) => k.toLowerCase().startsWith(lower)) : [];
+  if (abbreviated.length === 1) return abbreviated[0];
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const k of allowed) {

@@ -20,7 +20,7 @@
  * `loadModel` also builds the network as a NamedSequential.
  */
 import { ConvError, check } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkOptions, formatValue } from "../core/validate.js";
 import { checkShape } from "../core/arithmetic.js";
 import { resolvedLayerStats } from "../analysis/layer-stats.js";
 import {
@@ -80,12 +80,7 @@ export function parseModel(source: string | unknown): ModelDescription {
     () => `expected an object with "inputShape" and "layers", got ${formatValue(json)}`,
   );
   const m = json as Record<string, unknown>;
-  for (const key of Object.keys(m))
-    check(
-      TOP_LEVEL.includes(key),
-      op,
-      () => `unknown field ${JSON.stringify(key)}; a model file has ${TOP_LEVEL.join(", ")}`,
-    );
+  checkOptions(op, m, TOP_LEVEL, "field");
   for (const key of ["name", "description", "source"]) {
     check(
       m[key] === undefined || typeof m[key] === "string",
