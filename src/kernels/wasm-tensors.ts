@@ -18,7 +18,10 @@
  */
 import { ConvError, formatShape } from "../core/errors.js";
 import { allocResident, freeResident, isFreedResident, isResident } from "./wasm.js";
-import { Tensor } from "../core/tensor.js";
+import { setDisposedDataCheck, Tensor } from "../core/tensor.js";
+
+// Every Tensor method and op refuses a tensor whose memory disposeWasm freed (core/tensor.ts, checkTensor).
+setDisposedDataCheck(isFreedResident);
 
 export { wasmResidentBytes } from "./wasm.js";
 
