@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 import {
   allClose,
   arange,
+  checkFunction,
+  checkInteger,
+  checkNonNegativeInteger,
   avgPool2d,
   cat,
   conv1d,
@@ -141,6 +144,13 @@ describe("sizes are checked before anything is allocated", () => {
       [1000, 64, 512, 512],
     );
     expect(stats.macs).toBe(1000 * 64 * 512 * 512 * 64 * 9);
+    const big = [1000, 64, 512, 512];
+    expect(layerStats({ type: "Flatten" }, big).outputShape).toEqual([1000, 64 * 512 * 512]);
+    expect(layerStats({ type: "BatchNorm2d", numFeatures: 64 }, big).outputShape).toEqual(big);
+    expect(layerStats({ type: "MaxPool2d", kernelSize: 2 }, big).outputShape).toEqual([1000, 64, 256, 256]);
+    expect(layerStats({ type: "Linear", inFeatures: 512, outFeatures: 10 }, [1e8, 64, 512]).outputShape).toEqual([
+      1e8, 64, 10,
+    ]);
   });
 });
 
@@ -287,6 +297,21 @@ describe("NaN and infinity as in PyTorch (reference backend)", () => {
     const y = conv3d(x, w, null, { padding: 1, backend: "reference" });
     expect(y.data.every(Number.isFinite)).toBe(true);
     expect(maxAbsDiff(y, conv3d(x, w, null, { padding: 1 }))).toBeLessThan(1e-5);
+  });
+});
+
+describe("validate.ts checks added for these ops", () => {
+  it("checkNonNegativeInteger, checkInteger with a minimum and checkFunction name the op and the argument", () => {
+    expect(checkNonNegativeInteger("pad", "pads", 0)).toBe(0);
+    expect(() => checkNonNegativeInteger("pad", "pads", -1)).toThrow(
+      /^pad: pads must be a non-negative integer, got -1$/,
+    );
+    expect(() => checkNonNegativeInteger("pad", "pads", 1n)).toThrow(
+      /^pad: pads must be a non-negative integer, got 1n$/,
+    );
+    expect(checkInteger("f", "k", 3, { min: 1 })).toBe(3);
+    expect(() => checkInteger("f", "k", 0, { min: 1 })).toThrow(/^f: k must be an integer >= 1, got 0$/);
+    expect(() => checkFunction("timeConv", "run", null)).toThrow(/^timeConv: run must be a function, got null$/);
   });
 });
 

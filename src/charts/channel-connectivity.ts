@@ -10,7 +10,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkPositiveInteger, formatValue } from "../core/validate.js";
 import { checkChartOptions, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One stage of a channel stack: a (grouped) convolution or a channel shuffle. */
@@ -52,11 +52,7 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
         ["outChannels", outChannels],
         ["groups", groups],
       ] as const) {
-        check(
-          Number.isInteger(value) && value >= 1,
-          op,
-          () => `stage ${i}: ${name} must be a positive integer, got ${formatValue(value)}`,
-        );
+        checkPositiveInteger(op, `stage ${i}: ${name}`, value);
       }
       check(
         inChannels % groups === 0 && outChannels % groups === 0,

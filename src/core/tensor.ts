@@ -168,11 +168,8 @@ export class Tensor {
     const d = normalizeDim("slice", dim, this.rank);
     const size = this.shape[d]!;
     const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
-    check(
-      Number.isInteger(start) && Number.isInteger(end),
-      "slice",
-      () => `start and end must be integers, got ${formatValue(start)} and ${formatValue(end)}`,
-    );
+    checkInteger("slice", "start", start);
+    checkInteger("slice", "end", end);
     const from = clamp(start);
     const to = Math.max(clamp(end), from);
     const outer = numel(copyShape(this.shape, 0, d));

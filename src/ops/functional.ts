@@ -8,10 +8,10 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkOutputElements, checkShape, copyShape, numel } from "../core/arithmetic.js";
+import { checkOutputElements, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { check, formatShape } from "../core/errors.js";
-import { checkFiniteNumber, checkOptions, formatValue } from "../core/validate.js";
+import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
 import { reluReference } from "../kernels/reference.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
 
@@ -32,8 +32,8 @@ export function linearInfo(
   wShape: readonly number[],
   biasShape: readonly number[] | null,
 ): LinearInfo {
-  checkShape(op, xShape, "input");
-  checkShape(op, wShape, "weight");
+  checkShapeSizes(op, xShape, "input");
+  checkShapeSizes(op, wShape, "weight");
   check(
     xShape.length >= 1,
     op,
@@ -62,7 +62,7 @@ export function linearInfo(
   }
   const lead = copyShape(xShape, 0, xShape.length - 1);
   const outputShape = [...lead, outFeatures];
-  checkShape(op, outputShape, "output");
+  checkShapeSizes(op, outputShape, "output");
   return { inFeatures, outFeatures, rows: numel(lead), inputShape: copyShape(xShape), outputShape };
 }
 
@@ -75,6 +75,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   checkTensor("linear", "weight", weight);
   if (bias !== null && bias !== undefined) checkTensor("linear", "bias", bias);
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
+  checkOutputElements(
+    "linear",
+    info.outputShape,
+    () => `the input ${formatShape(x.shape)} and the weight ${formatShape(weight.shape)} make it that large`,
+  );
   const { rows, inFeatures: K, outFeatures: M } = info;
   const xd = x.data;
   const wd = weight.data;
@@ -102,12 +107,9 @@ export function relu(x: Tensor): Tensor {
 
 /** The shape torch.flatten(x, startDim, endDim) returns: dims startDim..endDim merged into one. */
 export function flattenShape(op: string, xShape: readonly number[], startDim = 0, endDim = -1): number[] {
-  checkShape(op, xShape, "input");
-  check(
-    Number.isInteger(startDim) && Number.isInteger(endDim),
-    op,
-    () => `startDim and endDim must be integers, got ${formatValue(startDim)} and ${formatValue(endDim)}`,
-  );
+  checkShapeSizes(op, xShape, "input");
+  checkInteger(op, "startDim", startDim);
+  checkInteger(op, "endDim", endDim);
   const rank = Math.max(xShape.length, 1); // a scalar flattens to [1], as in PyTorch
   const start = startDim < 0 ? startDim + rank : startDim;
   const end = endDim < 0 ? endDim + rank : endDim;
@@ -154,7 +156,7 @@ export function batchNormInfo(
   weightShape: readonly number[] | null,
   biasShape: readonly number[] | null,
 ): BatchNormInfo {
-  checkShape(op, xShape, "input");
+  checkShapeSizes(op, xShape, "input");
   check(xShape.length >= 2, op, () => `expected input of rank 2 or more (N, C, ...), got ${formatShape(xShape)}`);
   const channels = xShape[1]!;
   const perChannelShape = (name: string, shape: readonly number[] | null) => {
@@ -259,7 +261,7 @@ export function adaptivePoolInfo(
   xShape: readonly number[],
   outputSize: unknown,
 ): AdaptivePoolInfo {
-  checkShape(op, xShape, "input");
+  checkShapeSizes(op, xShape, "input");
   check(
     xShape.length === rank + 1 || xShape.length === rank + 2,
     op,
