@@ -23,6 +23,7 @@ import {
   costVsDilation,
   costVsGroups,
   divisors,
+  formatTutorialTable,
   latencyRows,
   layerStats,
   matchedBudgetVariants,
@@ -30,6 +31,7 @@ import {
   maxPool2d,
   maxPool3d,
   measureLatency,
+  measureLatencyAsync,
   ones,
   pad,
   poolOutputSize,
@@ -376,6 +378,11 @@ const table: [string, () => unknown, RegExp][] = [
     /^measureLatency: seed must be an integer, got 0.5$/,
   ],
   [
+    "formatTutorialTable format html",
+    () => formatTutorialTable(undefined, "html" as never),
+    /^formatTutorialTable: unknown format "html"; expected one of "markdown", "text"$/,
+  ],
+  [
     "latencyRows baseLine",
     () =>
       latencyRows([{ name: "a", stats: layerStats({ type: "ReLU" }, [1, 2]), timing: { samplesMs: [1], calls: 1 } }], {
@@ -465,6 +472,18 @@ describe("a table of misspelled, misplaced and mistyped options", () => {
     }
     expect(error).toBeInstanceOf(ConvError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe("measureLatencyAsync(variants, options)", () => {
+  it("rejects a misspelled callback before timing anything", async () => {
+    const variants = matchedBudgetVariants({ channels: 4, size: 4, groups: [2] });
+    await expect(measureLatencyAsync(variants, { onprogress: () => {} } as never)).rejects.toThrow(
+      /^measureLatencyAsync: unknown option "onprogress"; did you mean "onProgress"\?/,
+    );
+    await expect(measureLatencyAsync(variants, { pause: 5 } as never)).rejects.toThrow(
+      /^measureLatencyAsync: pause must be a function, got a number$/,
+    );
   });
 });
 
