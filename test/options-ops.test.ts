@@ -475,6 +475,17 @@ describe("a table of misspelled, misplaced and mistyped options", () => {
   });
 });
 
+describe("tutorialReceptiveField(stack)", () => {
+  it("takes receptiveFieldOfStack's layers (stride and padding included) and reads only kernelSize and dilation", () => {
+    const stack = [
+      { kernelSize: 3, stride: 2, padding: 1 },
+      { kernelSize: 3, dilation: 2, transposed: false },
+    ];
+    expect(tutorialReceptiveField(stack)).toBe(6);
+    expect(receptiveFieldOfStack(stack).at(-1)!.tutorialSize).toBe(6);
+  });
+});
+
 describe("measureLatencyAsync(variants, options)", () => {
   it("rejects a misspelled callback before timing anything", async () => {
     const variants = matchedBudgetVariants({ channels: 4, size: 4, groups: [2] });

@@ -222,12 +222,16 @@ export function receptiveFieldOfStack(
   });
 }
 
-/** The tutorial's receptive field of a stack of (kernel, dilation) layers: sum of d_i (k_i - 1). */
+/**
+ * The tutorial's receptive field of a stack of (kernel, dilation) layers: sum of d_i (k_i - 1).
+ * Takes the same layers as receptiveFieldOfStack; the formula reads only kernelSize and dilation
+ * (leaving out stride and padding is the tutorial's slip it shows).
+ */
 export function tutorialReceptiveField(stack: readonly { kernelSize: number; dilation?: number }[]): number {
   const op = "tutorialReceptiveField";
   checkStack(op, stack);
   return stack.reduce((sum, layer, i) => {
-    const { kernelSize: k, dilation = 1 } = checkStackLayer(op, layer, i, ["kernelSize", "dilation"]);
+    const { kernelSize: k, dilation = 1 } = checkStackLayer(op, layer, i, STACK_LAYER_KEYS);
     checkInteger(op, `layer ${i}: kernelSize`, k, { min: 1 });
     checkInteger(op, `layer ${i}: dilation`, dilation, { min: 1 });
     return sum + dilation * (k - 1);
