@@ -212,10 +212,11 @@ function poolLength(
 }
 
 /*
- * Shapes are walked with indexed loops and copied with copyShape (or Array.from), never with
- * slice() or for-of: tensors' shapes are frozen arrays, and V8 has no fast path for slice() on a
- * frozen array and a slower one for its iterator. Small convolutions check and copy a few shapes
- * per call, so this is a measurable share of their time.
+ * Tensors' shapes are frozen arrays, and V8 has no fast path for slice() on a frozen array and a
+ * slower one for its iterator than for an indexed loop. So the per-call arithmetic in this file
+ * walks shapes it is given with indexed loops and copies them with copyShape; arrays it builds
+ * itself are not frozen and are copied with slice(). Small convolutions check and copy a few
+ * shapes per call, so this shows in their per-call overhead (bench workload g, bench/results.md).
  */
 
 /** Number of elements of a shape. */
@@ -502,7 +503,7 @@ export function convInfo(
     padAfter = pads.map((p) => p[1]);
   } else {
     padBefore = padding;
-    padAfter = copyShape(padding);
+    padAfter = padding.slice();
   }
 
   const outSize: number[] = [];
@@ -628,7 +629,7 @@ export function convTransposeInfo(
     stride,
     dilation,
     padBefore: padding,
-    padAfter: copyShape(padding),
+    padAfter: padding.slice(),
     outputPadding,
     paddingMode: "zeros",
     inputShape: copyShape(xShape),
@@ -680,7 +681,7 @@ export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[
   } = options;
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
   const kernelSize = expandSize(op, "kernelSize", kernelArg, rank);
-  const stride = strideArg === undefined ? copyShape(kernelSize) : expandSize(op, "stride", strideArg, rank);
+  const stride = strideArg === undefined ? kernelSize.slice() : expandSize(op, "stride", strideArg, rank);
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const dilation = expandSize(op, "dilation", dilationArg, rank);
   checkBoolean(op, "ceilMode", ceilMode);
