@@ -26,9 +26,9 @@
  * by one); once a stride or a pooling layer scales S, later layers add (k_eff - 1) S where the
  * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
  */
+import { effectiveKernelSize } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
 import { checkBoolean, checkInteger, checkOptions, formatValue } from "../core/validate.js";
-import { effectiveKernelSize } from "../core/arithmetic.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 

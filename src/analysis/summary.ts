@@ -10,7 +10,6 @@
  * Everything comes from shapes (cost.ts, receptive-field.ts); no tensor is allocated.
  */
 import { formatShape, ConvError } from "../core/errors.js";
-import { checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 import {
@@ -22,6 +21,7 @@ import {
   type ReceptiveField,
   type ReceptiveFieldState,
 } from "./receptive-field.js";
+import { checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
 export interface SummaryOptions {
   /** Whose count fills the `count` column (default "exact": convkit's MACs). */

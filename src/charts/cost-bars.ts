@@ -4,9 +4,10 @@
  * With a baseline, each bar is labelled with its ratio to the baseline's value.
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../core/errors.js";
 import { formatValue } from "../core/validate.js";
-import { checkChartOptions, formatCount, panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { checkChartOptions } from "./chart-options.js";
+import { check } from "../core/errors.js";
+import { formatCount, panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One variant: a name and its counts, e.g. `{name: "grouped g=2", params: 190, macs: 1620}`. */
 export interface CostDatum {

@@ -4,16 +4,10 @@
  * metrics of different units in separate charts, or use a log scale to compare slopes.
  */
 import * as Plot from "@observablehq/plot";
+import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
+import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
-import { formatValue, checkBoolean, checkOneOf } from "../core/validate.js";
-import {
-  checkChartOptions,
-  formatCount,
-  formatTick,
-  plotChart,
-  type Chart,
-  type ChartOptions,
-} from "./chart-options.js";
+import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /**
  * One configuration: the parameter and the metrics, e.g. `{groups: 4, params: 18432, macs: ...}`.

@@ -5,16 +5,10 @@
  * above it pays more per MAC than the baseline does ("FLOPs are not latency").
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../core/errors.js";
 import { formatValue } from "../core/validate.js";
-import {
-  checkChartOptions,
-  formatCount,
-  formatTick,
-  plotChart,
-  type Chart,
-  type ChartOptions,
-} from "./chart-options.js";
+import { checkChartOptions } from "./chart-options.js";
+import { check } from "../core/errors.js";
+import { formatCount, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One variant: a name and numeric fields, e.g. latencyRows' rows as they are. */
 export interface LatencyPoint {

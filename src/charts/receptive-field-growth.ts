@@ -9,9 +9,10 @@
  * r_0 = j_0 = 1. The chart only draws; the numbers come from the caller (e.g. convkit's cost model).
  */
 import * as Plot from "@observablehq/plot";
-import { check } from "../core/errors.js";
 import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
-import { checkChartOptions, formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { checkChartOptions } from "./chart-options.js";
+import { check } from "../core/errors.js";
+import { formatTick, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** The state after `layer` layers (0 = the input itself) of one stack. */
 export interface ReceptiveFieldDatum {

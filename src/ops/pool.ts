@@ -3,19 +3,12 @@
  * implicit padding, dilation for max, ceilMode; average counts padding by default).
  * Like the convolutions, 1-D and 2-D run as 3-D with leading sizes of 1.
  */
-import {
-  AVG_POOL_OPTION_KEYS,
-  checkOutputElements,
-  MAX_POOL_OPTION_KEYS,
-  poolInfo,
-  type PoolInfo,
-  type PoolOptions,
-  type SpatialRank,
-} from "../core/arithmetic.js";
-import { formatShape } from "../core/errors.js";
-import { checkBoolean, checkOptions } from "../core/validate.js";
+import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
+import { AVG_POOL_OPTION_KEYS, checkOutputElements, MAX_POOL_OPTION_KEYS } from "../core/arithmetic.js";
+import { formatShape } from "../core/errors.js";
+import { checkBoolean, checkOptions } from "../core/validate.js";
 
 /** Checks a pooling call's input and options object, then its shapes (poolInfo), before allocating. */
 function checkPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions, keys: readonly string[]): PoolInfo {
