@@ -15,10 +15,11 @@
  */
 import { convOutputSize, effectiveKernelSize, samePadding } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
+import { checkBoolean, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
 /** The positive divisors of n, ascending. */
 export function divisors(n: number): number[] {
-  check(Number.isInteger(n) && n >= 1, "divisors", () => `n must be a positive integer, got ${JSON.stringify(n)}`);
+  checkPositiveInteger("divisors", "n", n);
   const small: number[] = [];
   const large: number[] = [];
   for (let d = 1; d * d <= n; d++) {
@@ -45,37 +46,51 @@ export interface ConvShapeOptions {
   bias?: boolean;
 }
 
-function expand(op: string, name: string, value: number | readonly number[], rank: number): number[] {
-  const values = typeof value === "number" ? new Array<number>(rank).fill(value) : value.slice();
-  check(
-    values.length === rank && values.every((v) => Number.isInteger(v) && v >= 1),
-    op,
-    () => `${name} must be a positive integer or an array of ${rank}, got ${JSON.stringify(value)}`,
-  );
-  return values;
-}
+/** The option names of ConvShapeOptions, which costVsGroups and costVsDilation check their options against. */
+const CONV_SHAPE_KEYS = [
+  "inChannels",
+  "outChannels",
+  "kernelSize",
+  "inputSize",
+  "stride",
+  "padding",
+  "dilation",
+  "batch",
+  "bias",
+] as const;
 
-function positive(op: string, name: string, value: unknown): number {
+function expand(op: string, name: string, value: number | readonly number[], rank: number): number[] {
+  const values: unknown[] = typeof value === "number" ? new Array<number>(rank).fill(value) : Array.from(value);
   check(
-    typeof value === "number" && Number.isInteger(value) && value >= 1,
+    values.length === rank && values.every((v) => typeof v === "number" && Number.isInteger(v) && v >= 1),
     op,
-    () => `${name} must be a positive integer, got ${JSON.stringify(value)}`,
+    () => `${name} must be a positive integer or an array of ${rank}, got ${formatValue(value)}`,
   );
-  return value;
+  return values as number[];
 }
 
 function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kernel: number[]; out: number[] } {
+  for (const [name, v] of [
+    ["kernelSize", o.kernelSize],
+    ["inputSize", o.inputSize],
+  ] as const) {
+    check(
+      typeof v === "number" || Array.isArray(v),
+      op,
+      () => `${name} must be a positive integer or an array of them, got ${formatValue(v)}`,
+    );
+  }
   // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
   const rank =
     typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
   const kernel = expand(op, "kernelSize", o.kernelSize, rank);
   const input = expand(op, "inputSize", o.inputSize, rank);
-  const stride = positive(op, "stride", o.stride ?? 1);
+  const stride = checkPositiveInteger(op, "stride", o.stride ?? 1);
   const padding = o.padding ?? 0;
   check(
     padding === "same" ? stride === 1 : Number.isInteger(padding) && padding >= 0,
     op,
-    () => `padding must be a non-negative integer, or "same" with stride 1, got ${JSON.stringify(padding)}`,
+    () => `padding must be a non-negative integer, or "same" with stride 1, got ${formatValue(padding)}`,
   );
   const out = input.map((size, i) =>
     Math.max(
@@ -106,13 +121,15 @@ export interface GroupsPoint {
  */
 export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
   const op = "costVsGroups";
-  const cin = positive(op, "inChannels", options.inChannels);
-  const cout = positive(op, "outChannels", options.outChannels);
-  const N = positive(op, "batch", options.batch ?? 1);
-  const { kernel, out } = outputSizes(op, options, positive(op, "dilation", options.dilation ?? 1));
+  checkOptions(op, options, CONV_SHAPE_KEYS);
+  check(options !== undefined, op, () => "expected options like {inChannels, outChannels, kernelSize, inputSize}");
+  const cin = checkPositiveInteger(op, "inChannels", options.inChannels);
+  const cout = checkPositiveInteger(op, "outChannels", options.outChannels);
+  const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
+  const { kernel, out } = outputSizes(op, options, checkPositiveInteger(op, "dilation", options.dilation ?? 1));
   const K = kernel.reduce((a, b) => a * b, 1);
   const P = out.reduce((a, b) => a * b, 1);
-  const bias = options.bias ?? true;
+  const bias = checkBoolean(op, "bias", options.bias ?? true);
   return divisors(cin)
     .filter((g) => cout % g === 0)
     .map((g) => {
@@ -143,24 +160,34 @@ export interface DilationPoint {
  * Output size and cost of a convolution as the dilation grows: parameters stay, the kernel's
  * reach k_eff = d (k - 1) + 1 grows, and without padding the output (hence the MACs) shrinks.
  */
-export function costVsDilation({
-  dilations,
-  groups = 1,
-  ...options
-}: ConvShapeOptions & { dilations: readonly number[]; groups?: number }): DilationPoint[] {
+export function costVsDilation(
+  allOptions: ConvShapeOptions & { dilations: readonly number[]; groups?: number },
+): DilationPoint[] {
   const op = "costVsDilation";
-  const cin = positive(op, "inChannels", options.inChannels);
-  const cout = positive(op, "outChannels", options.outChannels);
-  const g = positive(op, "groups", groups);
+  checkOptions(op, allOptions, [...CONV_SHAPE_KEYS.filter((k) => k !== "dilation"), "dilations", "groups"]);
+  check(
+    allOptions !== undefined,
+    op,
+    () => "expected options like {inChannels, outChannels, kernelSize, inputSize, dilations}",
+  );
+  const { dilations, groups = 1, ...options } = allOptions;
+  check(
+    Array.isArray(dilations),
+    op,
+    () => `dilations must be an array of positive integers, got ${formatValue(dilations)}`,
+  );
+  const cin = checkPositiveInteger(op, "inChannels", options.inChannels);
+  const cout = checkPositiveInteger(op, "outChannels", options.outChannels);
+  const g = checkPositiveInteger(op, "groups", groups);
   check(
     cin % g === 0 && cout % g === 0,
     op,
     () => `groups (${g}) must divide inChannels (${cin}) and outChannels (${cout})`,
   );
-  const N = positive(op, "batch", options.batch ?? 1);
-  const bias = options.bias ?? true;
+  const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
+  const bias = checkBoolean(op, "bias", options.bias ?? true);
   return dilations.map((d) => {
-    positive(op, "dilation", d);
+    checkPositiveInteger(op, "dilation", d);
     const { kernel, out } = outputSizes(op, options, d);
     const K = kernel.reduce((a, b) => a * b, 1);
     const P = out.reduce((a, b) => a * b, 1);
@@ -182,8 +209,8 @@ export function costVsDilation({
  * produce the same output size; e.g. N = 256, k = 3: 0.115 (8.7x fewer MACs).
  */
 export function mobileNetCostRatio(outChannels: number, kernelSize: number): number {
-  positive("mobileNetCostRatio", "outChannels", outChannels);
-  positive("mobileNetCostRatio", "kernelSize", kernelSize);
+  checkPositiveInteger("mobileNetCostRatio", "outChannels", outChannels);
+  checkPositiveInteger("mobileNetCostRatio", "kernelSize", kernelSize);
   return 1 / outChannels + 1 / (kernelSize * kernelSize);
 }
 
@@ -191,13 +218,7 @@ export function mobileNetCostRatio(outChannels: number, kernelSize: number): num
  * ShuffleNet V2's memory access cost (elements) of a 1x1 convolution from c1 to c2 channels with
  * g groups on an h x w map: h w (c1 + c2) (read input, write output) + c1 c2 / g (read weights).
  */
-export function shuffleNetMAC({
-  height,
-  width,
-  inChannels,
-  outChannels,
-  groups = 1,
-}: {
+export function shuffleNetMAC(options: {
   height: number;
   width: number;
   inChannels: number;
@@ -205,13 +226,16 @@ export function shuffleNetMAC({
   groups?: number;
 }): number {
   const op = "shuffleNetMAC";
+  checkOptions(op, options, ["height", "width", "inChannels", "outChannels", "groups"]);
+  check(options !== undefined, op, () => "expected options like {height, width, inChannels, outChannels}");
+  const { height, width, inChannels, outChannels, groups = 1 } = options;
   const [h, w, c1, c2, g] = [
     ["height", height],
     ["width", width],
     ["inChannels", inChannels],
     ["outChannels", outChannels],
     ["groups", groups],
-  ].map(([n, v]) => positive(op, n as string, v));
+  ].map(([n, v]) => checkPositiveInteger(op, n as string, v));
   check(
     c1! % g! === 0 && c2! % g! === 0,
     op,
@@ -224,14 +248,17 @@ export function shuffleNetMAC({
  * ShuffleNet V2's lower bound (guideline G1) on the memory access cost of an ungrouped 1x1 conv
  * with FLOPs B = h w c1 c2 on an h x w map: 2 sqrt(h w B) + B / (h w), reached when c1 = c2.
  */
-export function shuffleNetMinMAC({ height, width, flops }: { height: number; width: number; flops: number }): number {
+export function shuffleNetMinMAC(options: { height: number; width: number; flops: number }): number {
   const op = "shuffleNetMinMAC";
-  positive(op, "height", height);
-  positive(op, "width", width);
+  checkOptions(op, options, ["height", "width", "flops"]);
+  check(options !== undefined, op, () => "expected options like {height, width, flops}");
+  const { height, width, flops } = options;
+  checkPositiveInteger(op, "height", height);
+  checkPositiveInteger(op, "width", width);
   check(
-    typeof flops === "number" && flops > 0,
+    typeof flops === "number" && Number.isFinite(flops) && flops > 0,
     op,
-    () => `flops must be a positive number, got ${JSON.stringify(flops)}`,
+    () => `flops must be a positive number, got ${formatValue(flops)}`,
   );
   const hw = height * width;
   return 2 * Math.sqrt(hw * flops) + flops / hw;

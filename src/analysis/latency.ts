@@ -24,6 +24,15 @@
  */
 import { getBackendName, getThreads, getWasmFma } from "../kernels/backend.js";
 import { check } from "../core/errors.js";
+import {
+  checkFiniteNumber,
+  checkFunction,
+  checkInteger,
+  checkNonNegativeInteger,
+  checkOptions,
+  checkPositiveInteger,
+  formatValue,
+} from "../core/validate.js";
 import { defaultNow, median, timeSample } from "./timing.js";
 import { buildLayer, type LayerSpec } from "../nn/layer-spec.js";
 import { layerStats, type LayerStats } from "./cost.js";
@@ -69,6 +78,8 @@ export interface AsyncLatencyOptions extends LatencyOptions {
   /** Checked between samples; when it returns true the measurement stops with a ConvError ("cancelled after ..."). */
   cancelled?: () => boolean;
 }
+
+const LATENCY_OPTION_KEYS = ["warmup", "rounds", "sampleMs", "baseline", "seed", "now"] as const;
 
 /** One variant's timing: the per-call time of each round's sample, and the calls timed in total. */
 export interface LatencyTiming {
@@ -127,27 +138,28 @@ export { median, timeSample } from "./timing.js";
  */
 export function latencyRows(
   entries: readonly { name: string; stats: LayerStats; timing: LatencyTiming }[],
-  { baseline }: { baseline?: string } = {},
+  options: { baseline?: string } = {},
 ): LatencyRow[] {
   const op = "latencyRows";
+  const { baseline } = checkOptions(op, options, ["baseline"]);
+  check(Array.isArray(entries as unknown), op, () => `expected an array of variants, got ${formatValue(entries)}`);
   check(entries.length > 0, op, () => "expected at least one variant");
   const names = entries.map((e) => e.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  check(duplicate === undefined, op, () => `variant names must be unique; ${JSON.stringify(duplicate)} repeats`);
+  check(duplicate === undefined, op, () => `variant names must be unique; ${formatValue(duplicate)} repeats`);
   const baseName = baseline ?? names[0]!;
   const base = entries.find((e) => e.name === baseName);
   check(
     base !== undefined,
     op,
-    () => `baseline ${JSON.stringify(baseName)} is not one of the variants ${JSON.stringify(names)}`,
+    () => `baseline ${formatValue(baseName)} is not one of the variants ${formatValue(names)}`,
   );
-  check(base.stats.macs > 0, op, () => `baseline ${JSON.stringify(baseName)} has no MACs to compare with`);
+  check(base.stats.macs > 0, op, () => `baseline ${formatValue(baseName)} has no MACs to compare with`);
   const rows = entries.map(({ name, stats, timing }) => {
     check(
       timing.samplesMs.length > 0 && timing.samplesMs.every((t) => Number.isFinite(t) && t > 0),
       op,
-      () =>
-        `variant ${JSON.stringify(name)}: samples must be positive times in ms, got ${JSON.stringify(timing.samplesMs)}`,
+      () => `variant ${formatValue(name)}: samples must be positive times in ms, got ${formatValue(timing.samplesMs)}`,
     );
     const medianMs = median(timing.samplesMs);
     return {
@@ -189,34 +201,29 @@ export function latencyRows(
  * dilation 2, all with "same" padding and no bias (so FLOPs = 2 MACs). The regular conv comes
  * first: it is the baseline.
  */
-export function matchedBudgetVariants({
-  channels = 64,
-  size = 56,
-  kernelSize = 3,
-  groups = [2, 4, 8],
-  batch = 1,
-}: {
-  channels?: number;
-  size?: number;
-  kernelSize?: number;
-  groups?: readonly number[];
-  batch?: number;
-} = {}): LatencyVariant[] {
+export function matchedBudgetVariants(
+  options: {
+    channels?: number;
+    size?: number;
+    kernelSize?: number;
+    groups?: readonly number[];
+    batch?: number;
+  } = {},
+): LatencyVariant[] {
   const op = "matchedBudgetVariants";
-  for (const [name, v] of [
-    ["channels", channels],
-    ["size", size],
-    ["kernelSize", kernelSize],
-    ["batch", batch],
-  ] as const) {
-    check(Number.isInteger(v) && v >= 1, op, () => `${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  }
+  const checked = checkOptions(op, options, ["channels", "size", "kernelSize", "groups", "batch"]);
+  const { channels = 64, size = 56, kernelSize = 3, groups = [2, 4, 8], batch = 1 } = checked;
+  checkPositiveInteger(op, "channels", channels);
+  checkPositiveInteger(op, "size", size);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "batch", batch);
+  check(Array.isArray(groups), op, () => `groups must be an array of integers, got ${formatValue(groups)}`);
   check(kernelSize % 2 === 1, op, () => `kernelSize must be odd (symmetric "same" padding), got ${kernelSize}`);
   for (const g of groups)
     check(
       Number.isInteger(g) && g > 1 && channels % g === 0,
       op,
-      () => `groups ${JSON.stringify(g)} must be an integer > 1 dividing channels (${channels})`,
+      () => `groups ${formatValue(g)} must be an integer > 1 dividing channels (${channels})`,
     );
   check(channels % 2 === 0, op, () => `channels (${channels}) must be even (GDSConv uses 2 groups)`);
   const input = [batch, channels, size, size];
@@ -272,22 +279,18 @@ function* latencySteps(
   { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions,
 ): Generator<LatencyProgress, LatencyReport> {
   const op = "measureLatency";
-  check(variants.length > 0, op, () => "expected at least one variant");
   check(
-    Number.isInteger(warmup) && warmup >= 0,
+    Array.isArray(variants as unknown) && variants.length > 0,
     op,
-    () => `warmup must be a non-negative integer, got ${JSON.stringify(warmup)}`,
+    () => `expected at least one variant, got ${formatValue(variants)}`,
   );
-  check(
-    Number.isInteger(rounds) && rounds >= 1,
-    op,
-    () => `rounds must be a positive integer, got ${JSON.stringify(rounds)}`,
-  );
-  check(
-    typeof sampleMs === "number" && sampleMs >= 0,
-    op,
-    () => `sampleMs must be a non-negative number, got ${JSON.stringify(sampleMs)}`,
-  );
+  checkNonNegativeInteger(op, "warmup", warmup);
+  checkPositiveInteger(op, "rounds", rounds);
+  checkFiniteNumber(op, "sampleMs", sampleMs, { min: 0 });
+  checkInteger(op, "seed", seed);
+  checkFunction(op, "now", now);
+  if (baseline !== undefined)
+    check(typeof baseline === "string", op, () => `baseline must be a variant's name, got ${formatValue(baseline)}`);
   // Every variant is counted and built before anything runs, so a bad spec fails fast.
   const prepared: Prepared[] = variants.map(({ name, layer, input }, i) => {
     const stats = layerStats(layer, input);
@@ -328,7 +331,7 @@ function* latencySteps(
 
 /** Times `variants` on the active backend and joins the times with layerStats (see the file comment). */
 export function measureLatency(variants: readonly LatencyVariant[], options: LatencyOptions = {}): LatencyReport {
-  const steps = latencySteps(variants, options);
+  const steps = latencySteps(variants, checkOptions("measureLatency", options, LATENCY_OPTION_KEYS));
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -343,8 +346,14 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resol
  */
 export async function measureLatencyAsync(
   variants: readonly LatencyVariant[],
-  { onProgress, pause = macrotask, cancelled, ...options }: AsyncLatencyOptions = {},
+  allOptions: AsyncLatencyOptions = {},
 ): Promise<LatencyReport> {
+  const op = "measureLatencyAsync";
+  const checked = checkOptions(op, allOptions, [...LATENCY_OPTION_KEYS, "onProgress", "pause", "cancelled"]);
+  const { onProgress, pause = macrotask, cancelled, ...options } = checked;
+  if (onProgress !== undefined) checkFunction(op, "onProgress", onProgress);
+  checkFunction(op, "pause", pause);
+  if (cancelled !== undefined) checkFunction(op, "cancelled", cancelled);
   const steps = latencySteps(variants, options);
   for (;;) {
     const step = steps.next();

@@ -27,7 +27,8 @@
  * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
  */
 import { effectiveKernelSize } from "../core/arithmetic.js";
-import { check, ConvError } from "../core/errors.js";
+import { check } from "../core/errors.js";
+import { checkBoolean, checkInteger, checkOptions, formatValue } from "../core/validate.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 
@@ -181,22 +182,24 @@ export interface StackLayer {
 export function receptiveFieldOfStack(
   stack: readonly StackLayer[],
 ): { size: number; stride: number; padding: number; center: number; tutorialSize: number; tutorialGap: number }[] {
+  const op = "receptiveFieldOfStack";
+  checkStack(op, stack);
   let state: ReceptiveFieldState | null = initialReceptiveField(1);
   let tutorial = 0;
   return stack.map((layer, i) => {
-    const { kernelSize: k, stride = 1, padding = 0, dilation = 1, transposed = false } = layer;
-    for (const [name, v, min] of [
-      ["kernelSize", k, 1],
-      ["stride", stride, 1],
-      ["padding", padding, 0],
-      ["dilation", dilation, 1],
-    ] as const) {
-      if (!(Number.isInteger(v) && v >= min))
-        throw new ConvError(
-          "receptiveFieldOfStack",
-          `layer ${i}: ${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`,
-        );
-    }
+    const what = `layer ${i}`;
+    const {
+      kernelSize: k,
+      stride = 1,
+      padding = 0,
+      dilation = 1,
+      transposed = false,
+    } = checkStackLayer(op, layer, i, STACK_LAYER_KEYS);
+    checkInteger(op, `${what}: kernelSize`, k, { min: 1 });
+    checkInteger(op, `${what}: stride`, stride, { min: 1 });
+    checkInteger(op, `${what}: padding`, padding, { min: 0 });
+    checkInteger(op, `${what}: dilation`, dilation, { min: 1 });
+    checkBoolean(op, `${what}: transposed`, transposed);
     const kEff = effectiveKernelSize(k, dilation);
     state = nextReceptiveField(state, {
       kind: "sliding",
@@ -219,7 +222,39 @@ export function receptiveFieldOfStack(
   });
 }
 
-/** The tutorial's receptive field of a stack of (kernel, dilation) layers: sum of d_i (k_i - 1). */
+/**
+ * The tutorial's receptive field of a stack of (kernel, dilation) layers: sum of d_i (k_i - 1).
+ * Takes the same layers as receptiveFieldOfStack; the formula reads only kernelSize and dilation
+ * (leaving out stride and padding is the tutorial's slip it shows).
+ */
 export function tutorialReceptiveField(stack: readonly { kernelSize: number; dilation?: number }[]): number {
-  return stack.reduce((sum, { kernelSize: k, dilation = 1 }) => sum + dilation * (k - 1), 0);
+  const op = "tutorialReceptiveField";
+  checkStack(op, stack);
+  return stack.reduce((sum, layer, i) => {
+    const { kernelSize: k, dilation = 1 } = checkStackLayer(op, layer, i, STACK_LAYER_KEYS);
+    checkInteger(op, `layer ${i}: kernelSize`, k, { min: 1 });
+    checkInteger(op, `layer ${i}: dilation`, dilation, { min: 1 });
+    return sum + dilation * (k - 1);
+  }, 0);
+}
+
+const STACK_LAYER_KEYS = ["kernelSize", "stride", "padding", "dilation", "transposed"] as const;
+
+/** Throws unless `stack` is an array (of layers, checked one by one with checkStackLayer). */
+function checkStack(op: string, stack: unknown): void {
+  check(
+    Array.isArray(stack),
+    op,
+    () => `stack must be an array of layers like {kernelSize: 3, stride: 1}, got ${formatValue(stack)}`,
+  );
+}
+
+/** Throws unless layer `i` of a stack is an object with only the keys in `keys`; returns it. */
+function checkStackLayer<T extends object>(op: string, layer: T, i: number, keys: readonly string[]): T {
+  check(
+    layer !== null && typeof layer === "object" && !Array.isArray(layer),
+    op,
+    () => `layer ${i} must be an object like {kernelSize: 3}, got ${formatValue(layer)}`,
+  );
+  return checkOptions(op, layer, keys, `layer ${i} option`);
 }

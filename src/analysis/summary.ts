@@ -22,6 +22,7 @@ import {
   type ReceptiveField,
   type ReceptiveFieldState,
 } from "./receptive-field.js";
+import { checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
 export interface SummaryOptions {
   /** Whose count fills the `count` column (default "exact": convkit's MACs). */
@@ -31,6 +32,8 @@ export interface SummaryOptions {
   /** Title of the report (default "model"). */
   title?: string;
 }
+
+const SUMMARY_OPTION_KEYS = ["convention", "depth", "title"] as const;
 
 /** The counts a summary row and the totals share. */
 export interface SummaryCounts {
@@ -247,17 +250,13 @@ function totalLines(s: ModelSummary): string[] {
  *
  * @example summary(new Sequential(new Conv2d(3, 8, 3), new ReLU()), [1, 3, 32, 32]).totals.params // 224
  */
-export function summary(
-  model: ModelInput,
-  inputShape: readonly number[],
-  { convention = "exact", depth = Infinity, title = "model" }: SummaryOptions = {},
-): ModelSummary {
+export function summary(model: ModelInput, inputShape: readonly number[], options: SummaryOptions = {}): ModelSummary {
+  const op = "summary";
+  const { convention = "exact", depth = Infinity, title = "model" } = checkOptions(op, options, SUMMARY_OPTION_KEYS);
   if (!CONVENTIONS.includes(convention))
-    throw new ConvError(
-      "summary",
-      `unknown convention ${JSON.stringify(convention)}; expected one of ${CONVENTIONS.join(", ")}`,
-    );
-  if (!(depth >= 1)) throw new ConvError("summary", `depth must be at least 1, got ${JSON.stringify(depth)}`);
+    throw new ConvError(op, `unknown convention ${formatValue(convention)}; expected one of ${CONVENTIONS.join(", ")}`);
+  if (depth !== Infinity) checkPositiveInteger(op, "depth", depth);
+  if (typeof title !== "string") throw new ConvError(op, `title must be a string, got ${formatValue(title)}`);
   const root = resolveModel(model);
   const top =
     root.kind === "sequence"

@@ -8,6 +8,13 @@
  *   t.medianMs, t.gflops(2 * macs)
  */
 import { check } from "../core/errors.js";
+import {
+  checkFiniteNumber,
+  checkFunction,
+  checkNonNegativeInteger,
+  checkOptions,
+  formatValue,
+} from "../core/validate.js";
 
 /** performance.now() where it exists (Node, browsers), else Date.now(). */
 export const defaultNow: () => number =
@@ -16,9 +23,9 @@ export const defaultNow: () => number =
 /** The median of a non-empty list (the mean of the middle two for an even length). */
 export function median(values: readonly number[]): number {
   check(
-    values.length > 0 && values.every(Number.isFinite),
+    Array.isArray(values) && values.length > 0 && values.every(Number.isFinite),
     "median",
-    () => `expected finite numbers, got ${JSON.stringify(values)}`,
+    () => `expected finite numbers, got ${formatValue(values)}`,
   );
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -31,8 +38,13 @@ export function median(values: readonly number[]): number {
  */
 export function timeSample(
   run: () => unknown,
-  { sampleMs = 20, now = defaultNow }: { sampleMs?: number; now?: () => number } = {},
+  options: { sampleMs?: number; now?: () => number } = {},
 ): { ms: number; calls: number } {
+  const op = "timeSample";
+  const { sampleMs = 20, now = defaultNow } = checkOptions(op, options, ["sampleMs", "now"]);
+  checkFunction(op, "run", run);
+  checkFiniteNumber(op, "sampleMs", sampleMs, { min: 0 });
+  checkFunction(op, "now", now);
   let calls = 0;
   const t0 = now();
   let t: number;
@@ -67,10 +79,13 @@ export interface ConvTiming {
 }
 
 /** Times a synchronous call in rounds after a warm-up; `run`'s result is discarded. */
-export function timeConv(
-  run: () => unknown,
-  { warmup = 3, rounds = 7, roundMs = 50 }: TimeConvOptions = {},
-): ConvTiming {
+export function timeConv(run: () => unknown, options: TimeConvOptions = {}): ConvTiming {
+  const op = "timeConv";
+  const { warmup = 3, rounds = 7, roundMs = 50 } = checkOptions(op, options, ["warmup", "rounds", "roundMs"]);
+  checkFunction(op, "run", run);
+  checkNonNegativeInteger(op, "warmup", warmup);
+  checkNonNegativeInteger(op, "rounds", rounds); // 0 still times one round
+  checkFiniteNumber(op, "roundMs", roundMs, { min: 0 });
   for (let i = 0; i < warmup; i++) run();
   const samples = Array.from({ length: Math.max(1, rounds) }, () => timeSample(run, { sampleMs: roundMs }));
   const roundsMs = samples.map((s) => s.ms);

@@ -5,7 +5,8 @@
  * the tutorial printed where it differs, and why.
  */
 import { layerStats } from "./cost.js";
-import { formatShape } from "../core/errors.js";
+import { check, formatShape } from "../core/errors.js";
+import { checkOneOf, formatValue } from "../core/validate.js";
 import type { LayerSpec } from "../nn/layer-spec.js";
 import { alignedTable, formatThousands, markdownTable, type ColumnAlign } from "../core/format.js";
 
@@ -100,6 +101,12 @@ export function formatTutorialTable(
   rows: readonly TutorialRow[] = tutorialTable(),
   format: "markdown" | "text" = "markdown",
 ): string {
+  check(
+    Array.isArray(rows as unknown),
+    "formatTutorialTable",
+    () => `rows must be an array of tutorialTable() rows, got ${formatValue(rows)}`,
+  );
+  checkOneOf("formatTutorialTable", "format", format, ["markdown", "text"]);
   const header = ["variant", "input", "output", "params", "multiplications", "tutorial"];
   const cells = rows.map((r) => [
     r.variant,

@@ -10,7 +10,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { checkPositiveInteger, formatValue } from "../core/validate.js";
+import { checkChartOptions, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One stage of a channel stack: a (grouped) convolution or a channel shuffle. */
 export type ChannelStage =
@@ -34,7 +35,7 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
   check(
     first.type === "conv",
     op,
-    () => `the first stage must be a conv (it fixes the input channels), got ${JSON.stringify(first.type)}`,
+    () => `the first stage must be a conv (it fixes the input channels), got ${formatValue(first.type)}`,
   );
   const counts = [first.inChannels];
   stages.forEach((stage, i) => {
@@ -51,11 +52,7 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
         ["outChannels", outChannels],
         ["groups", groups],
       ] as const) {
-        check(
-          Number.isInteger(value) && value >= 1,
-          op,
-          () => `stage ${i}: ${name} must be a positive integer, got ${JSON.stringify(value)}`,
-        );
+        checkPositiveInteger(op, `stage ${i}: ${name}`, value);
       }
       check(
         inChannels % groups === 0 && outChannels % groups === 0,
@@ -70,7 +67,7 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
         Number.isInteger(groups) && groups >= 1 && channels % groups === 0,
         op,
         () =>
-          `stage ${i}: shuffle groups must be a positive divisor of the channels (${channels}), got ${JSON.stringify(groups)}`,
+          `stage ${i}: shuffle groups must be a positive divisor of the channels (${channels}), got ${formatValue(groups)}`,
       );
       counts.push(channels);
     } else {
@@ -78,7 +75,7 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
         false,
         op,
         () =>
-          `stage ${i}: unknown type ${JSON.stringify((stage as { type: unknown }).type)}; expected "conv" or "shuffle"`,
+          `stage ${i}: unknown type ${formatValue((stage as { type: unknown }).type)}; expected "conv" or "shuffle"`,
       );
     }
   });
@@ -156,8 +153,10 @@ export interface ChannelConnectivityOptions extends ChartOptions {
  */
 export function channelConnectivity(
   stages: readonly ChannelStage[],
-  { inputLabel = "input", highlight, ...options }: ChannelConnectivityOptions = {},
+  allOptions: ChannelConnectivityOptions = {},
 ): Chart {
+  const checked = checkChartOptions("channelConnectivity", allOptions, ["inputLabel", "highlight"]);
+  const { inputLabel = "input", highlight, ...options } = checked;
   const counts = channelCounts(stages, "channelConnectivity");
   const links = channelLinks(stages);
   const last = counts.length - 1;
@@ -165,8 +164,7 @@ export function channelConnectivity(
     check(
       Number.isInteger(highlight) && highlight >= 0 && highlight < counts[last]!,
       "channelConnectivity",
-      () =>
-        `highlight must be a channel of the last column (0..${counts[last]! - 1}), got ${JSON.stringify(highlight)}`,
+      () => `highlight must be a channel of the last column (0..${counts[last]! - 1}), got ${formatValue(highlight)}`,
     );
   }
   const onPath = pathsInto(links, counts, highlight);

@@ -4,11 +4,12 @@
  * block diagonal; a shuffle or alternating group counts fill the matrix.
  */
 import * as Plot from "@observablehq/plot";
-import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { checkChartOptions, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { channelReach, type ChannelStage } from "./channel-connectivity.js";
 
 /** The reach matrix of a channel stack (see channelReach) as a grid of cells. */
 export function channelReachMatrix(stages: readonly ChannelStage[], options: ChartOptions = {}): Chart {
+  options = checkChartOptions("channelReachMatrix", options, []);
   const reach = channelReach(stages);
   const inputs = reach[0]!.length;
   const outputs = reach.length;

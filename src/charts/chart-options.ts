@@ -4,6 +4,7 @@
  * `document` (e.g. linkedom's `parseHTML(...).document`) to render outside a browser.
  */
 import * as Plot from "@observablehq/plot";
+import { checkOptions } from "../core/validate.js";
 
 /** What a chart returns: Plot's SVG, or a figure/div wrapping it (title, caption, several panels). */
 export type Chart = SVGSVGElement | HTMLElement;
@@ -16,6 +17,61 @@ export type Chart = SVGSVGElement | HTMLElement;
 export type ChartOptions = Omit<Plot.PlotOptions, "marks">;
 
 const SCALES = ["x", "y", "fx", "fy", "color", "opacity", "r", "symbol", "length"] as const;
+
+/**
+ * The options a chart passes through to Plot.plot: Plot's top-level options (ChartOptions, that is
+ * Plot.PlotOptions without `marks`; test/chart-options.test-d.ts checks that the list covers it),
+ * and `axis` and `grid`, which Plot also reads there as defaults for every scale. A chart takes
+ * these plus its own options.
+ */
+export const PLOT_OPTION_KEYS = [
+  "width",
+  "height",
+  "aspectRatio",
+  "margin",
+  "marginTop",
+  "marginRight",
+  "marginBottom",
+  "marginLeft",
+  "style",
+  "className",
+  "title",
+  "subtitle",
+  "caption",
+  "figure",
+  "ariaLabel",
+  "ariaDescription",
+  "document",
+  "clip",
+  ...SCALES,
+  "projection",
+  "facet",
+  "inset",
+  "insetTop",
+  "insetRight",
+  "insetBottom",
+  "insetLeft",
+  "clamp",
+  "nice",
+  "zero",
+  "round",
+  "align",
+  "padding",
+  "axis",
+  "grid",
+  "label",
+  "labelArrow",
+] as const;
+
+/**
+ * Checks a chart's options object against the chart's own option names and Plot's
+ * (PLOT_OPTION_KEYS): a key neither knows, such as a misspelled `baseline` or `marks` (the chart
+ * draws its own), is refused with the closest valid name, rather than passed to Plot, which would
+ * ignore it.
+ */
+export function checkChartOptions<T extends object>(op: string, options: T | undefined, own: readonly string[]): T {
+  return checkOptions(op, options, [...own, ...PLOT_OPTION_KEYS]);
+}
 
 /**
  * The narrowest chart drawn, in px. A page that sizes charts from its column width can ask for

@@ -4,6 +4,8 @@
  * With a baseline, each bar is labelled with its ratio to the baseline's value.
  */
 import * as Plot from "@observablehq/plot";
+import { formatValue } from "../core/validate.js";
+import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -30,18 +32,22 @@ const DEFAULT_LABELS: Record<string, string> = {
 };
 
 /** One bar chart per metric of `data`; a single metric returns the SVG, several a row of panels. */
-export function costBars(
-  data: readonly CostDatum[],
-  { metrics = ["params", "macs"], labels = {}, baseline, ...options }: CostBarsOptions = {},
-): Chart {
+export function costBars(data: readonly CostDatum[], allOptions: CostBarsOptions = {}): Chart {
   const op = "costBars";
+  const checked = checkChartOptions(op, allOptions, ["metrics", "labels", "baseline"]);
+  const { metrics = ["params", "macs"], labels = {}, baseline, ...options } = checked;
+  check(
+    Array.isArray(metrics as unknown),
+    op,
+    () => `metrics must be an array of field names, got ${formatValue(metrics)}`,
+  );
   check(data.length > 0, op, () => "expected at least one variant");
   check(metrics.length > 0, op, () => "expected at least one metric");
   const base = baseline === undefined ? undefined : data.find((d) => d.name === baseline);
   check(
     baseline === undefined || base !== undefined,
     op,
-    () => `baseline ${JSON.stringify(baseline)} is not one of the variants ${JSON.stringify(data.map((d) => d.name))}`,
+    () => `baseline ${formatValue(baseline)} is not one of the variants ${formatValue(data.map((d) => d.name))}`,
   );
   const names = data.map((d) => d.name);
   const width = options.width ?? (metrics.length > 1 ? 420 : 640);
@@ -51,7 +57,7 @@ export function costBars(
       check(
         typeof value === "number" && Number.isFinite(value),
         op,
-        () => `variant ${JSON.stringify(d.name)} has no numeric ${JSON.stringify(metric)}: ${JSON.stringify(value)}`,
+        () => `variant ${formatValue(d.name)} has no numeric ${formatValue(metric)}: ${formatValue(value)}`,
       );
       const ratio = base === undefined ? undefined : value / (base[metric] as number);
       const label =

@@ -4,6 +4,8 @@
  * metrics of different units in separate charts, or use a log scale to compare slopes.
  */
 import * as Plot from "@observablehq/plot";
+import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
+import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -32,9 +34,10 @@ export interface CostLinesOptions extends ChartOptions {
 const DEFAULT_LABELS: Record<string, string> = { params: "parameters", macs: "MACs", flops: "FLOPs" };
 
 /** Lines of the `metrics` fields of `data` against its `param` field. */
-export function costLines(
-  data: readonly CostPoint[],
-  {
+export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptions): Chart {
+  const op = "costLines";
+  const checked = checkChartOptions(op, allOptions, ["param", "metrics", "labels", "xType", "yType", "values"]);
+  const {
     param: x,
     metrics: y = ["params", "macs"],
     labels = {},
@@ -42,11 +45,13 @@ export function costLines(
     yType = "linear",
     values = false,
     ...options
-  }: CostLinesOptions,
-): Chart {
-  const op = "costLines";
+  } = checked;
+  checkOneOf(op, "xType", xType, ["linear", "log"]);
+  checkOneOf(op, "yType", yType, ["linear", "log"]);
+  checkBoolean(op, "values", values);
+  check(Array.isArray(y as unknown), op, () => `metrics must be an array of field names, got ${formatValue(y)}`);
   check(data.length > 0, op, () => "expected at least one point");
-  check(typeof x === "string", op, () => `param must name a field, got ${JSON.stringify(x)}`);
+  check(typeof x === "string", op, () => `param must name a field, got ${formatValue(x)}`);
   const points = y.flatMap((metric) =>
     data.map((d) => {
       const xv = (d as Record<string, unknown>)[x];
@@ -54,17 +59,17 @@ export function costLines(
       check(
         typeof xv === "number" && Number.isFinite(xv),
         op,
-        () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(x)}`,
+        () => `point ${formatValue(d)} has no numeric ${formatValue(x)}`,
       );
       check(
         typeof yv === "number" && Number.isFinite(yv),
         op,
-        () => `point ${JSON.stringify(d)} has no numeric ${JSON.stringify(metric)}`,
+        () => `point ${formatValue(d)} has no numeric ${formatValue(metric)}`,
       );
       check(
         (xType !== "log" || xv > 0) && (yType !== "log" || yv > 0),
         op,
-        () => `a log scale needs positive values; ${JSON.stringify(d)}`,
+        () => `a log scale needs positive values; ${formatValue(d)}`,
       );
       return { metric: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
     }),

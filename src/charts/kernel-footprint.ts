@@ -11,7 +11,8 @@
 import * as Plot from "@observablehq/plot";
 import { convInfo, type PaddingMode } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
-import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
+import { checkFiniteNumber, checkOptions, formatValue } from "../core/validate.js";
+import { checkChartOptions, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 type Pair = number | readonly [number, number];
 
@@ -66,16 +67,34 @@ function padSource(i: number, n: number, mode: PaddingMode): number | null {
 }
 
 /** The taps and cells of one output cell's footprint (validated by convInfo). */
-export function kernelFootprintData({
-  inputSize,
-  kernelSize,
-  stride = 1,
-  padding = 0,
-  dilation = 1,
-  paddingMode = "zeros",
-  output = [0, 0],
-}: FootprintConfig): Footprint {
+export function kernelFootprintData(config: FootprintConfig): Footprint {
   const op = "kernelFootprint";
+  const keys = ["inputSize", "kernelSize", "stride", "padding", "dilation", "paddingMode", "output"];
+  check(config !== undefined, op, () => "expected a configuration like {inputSize: 5, kernelSize: 3}");
+  const {
+    inputSize,
+    kernelSize,
+    stride = 1,
+    padding = 0,
+    dilation = 1,
+    paddingMode = "zeros",
+    output = [0, 0],
+  } = checkOptions(op, config, keys, "field");
+  for (const [name, v] of [
+    ["inputSize", inputSize],
+    ["kernelSize", kernelSize],
+  ] as const) {
+    check(
+      typeof v === "number" || (Array.isArray(v) && v.length === 2),
+      op,
+      () => `${name} must be a number or [height, width], got ${formatValue(v)}`,
+    );
+  }
+  check(
+    Array.isArray(output) && output.length === 2,
+    op,
+    () => `output must be a cell [row, col], got ${formatValue(output)}`,
+  );
   const pair = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : [v[0], v[1]]);
   const [kh, kw] = pair(kernelSize);
   const info = convInfo(op, 2, [1, ...pair(inputSize)], [1, 1, kh, kw], null, {
@@ -157,10 +176,9 @@ const COLORS = {
  * beside it with that cell filled. For reflect/replicate/circular padding, the input cells that
  * padded taps copy are outlined in amber.
  */
-export function kernelFootprint(
-  config: FootprintConfig,
-  { cellSize = 22, ...options }: KernelFootprintOptions = {},
-): Chart {
+export function kernelFootprint(config: FootprintConfig, allOptions: KernelFootprintOptions = {}): Chart {
+  const { cellSize = 22, ...options } = checkChartOptions("kernelFootprint", allOptions, ["cellSize"]);
+  checkFiniteNumber("kernelFootprint", "cellSize", cellSize, { min: 1 });
   const fp = kernelFootprintData(config);
   const [h, w] = fp.inSize;
   const [oh, ow] = fp.outSize;

@@ -5,6 +5,8 @@
  * above it pays more per MAC than the baseline does ("FLOPs are not latency").
  */
 import * as Plot from "@observablehq/plot";
+import { formatValue } from "../core/validate.js";
+import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -34,11 +36,10 @@ const DEFAULT_LABELS: Record<string, string> = {
 };
 
 /** A dot per variant of `data`, `y` against `x` on log scales, with the baseline's proportional line. */
-export function latencyScatter(
-  data: readonly LatencyPoint[],
-  { xField: x = "macs", yField: y = "medianMs", labels = {}, baseline, ...options }: LatencyScatterOptions = {},
-): Chart {
+export function latencyScatter(data: readonly LatencyPoint[], allOptions: LatencyScatterOptions = {}): Chart {
   const op = "latencyScatter";
+  const checked = checkChartOptions(op, allOptions, ["xField", "yField", "labels", "baseline"]);
+  const { xField: x = "macs", yField: y = "medianMs", labels = {}, baseline, ...options } = checked;
   check(data.length > 0, op, () => "expected at least one variant");
   const points = data.map((d) => {
     const r = d as unknown as Record<string, unknown>;
@@ -46,14 +47,12 @@ export function latencyScatter(
     check(
       typeof xv === "number" && Number.isFinite(xv) && xv > 0,
       op,
-      () =>
-        `variant ${JSON.stringify(d.name)} needs a positive ${JSON.stringify(x)} for a log scale, got ${JSON.stringify(xv)}`,
+      () => `variant ${formatValue(d.name)} needs a positive ${formatValue(x)} for a log scale, got ${formatValue(xv)}`,
     );
     check(
       typeof yv === "number" && Number.isFinite(yv) && yv > 0,
       op,
-      () =>
-        `variant ${JSON.stringify(d.name)} needs a positive ${JSON.stringify(y)} for a log scale, got ${JSON.stringify(yv)}`,
+      () => `variant ${formatValue(d.name)} needs a positive ${formatValue(y)} for a log scale, got ${formatValue(yv)}`,
     );
     return { name: d.name, x: xv, y: yv, anchor: "start" as "start" | "end" };
   });
@@ -61,8 +60,7 @@ export function latencyScatter(
   check(
     baseline === undefined || base !== undefined,
     op,
-    () =>
-      `baseline ${JSON.stringify(baseline)} is not one of the variants ${JSON.stringify(points.map((p) => p.name))}`,
+    () => `baseline ${formatValue(baseline)} is not one of the variants ${formatValue(points.map((p) => p.name))}`,
   );
   // Variants with the same x (e.g. a dilated conv beside the regular one): labels alternate sides.
   const byX = new Map<number, typeof points>();

@@ -9,6 +9,8 @@
  * r_0 = j_0 = 1. The chart only draws; the numbers come from the caller (e.g. convkit's cost model).
  */
 import * as Plot from "@observablehq/plot";
+import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
+import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -34,21 +36,25 @@ export interface ReceptiveFieldGrowthOptions extends ChartOptions {
 /** Lines of r (solid) and effective stride (dashed) against the layer index, per series. */
 export function receptiveFieldGrowth(
   data: readonly ReceptiveFieldDatum[],
-  { showStride = true, yType = "linear", ...options }: ReceptiveFieldGrowthOptions = {},
+  allOptions: ReceptiveFieldGrowthOptions = {},
 ): Chart {
   const op = "receptiveFieldGrowth";
+  const checked = checkChartOptions(op, allOptions, ["showStride", "yType"]);
+  const { showStride = true, yType = "linear", ...options } = checked;
+  checkBoolean(op, "showStride", showStride);
+  checkOneOf(op, "yType", yType, ["linear", "log"]);
   check(data.length > 0, op, () => "expected at least one layer");
   for (const d of data) {
     check(
       Number.isInteger(d.layer) && d.layer >= 0,
       op,
-      () => `layer must be a non-negative integer, got ${JSON.stringify(d)}`,
+      () => `layer must be a non-negative integer, got ${formatValue(d)}`,
     );
     // Transposed convolutions have fractional strides (1/s): any positive stride is fine.
     check(
       d.r >= 1 && d.stride > 0 && Number.isFinite(d.r) && Number.isFinite(d.stride),
       op,
-      () => `r must be a finite number >= 1 and stride a finite positive number, got ${JSON.stringify(d)}`,
+      () => `r must be a finite number >= 1 and stride a finite positive number, got ${formatValue(d)}`,
     );
   }
   const series = [...new Set(data.map((d) => d.series ?? ""))];

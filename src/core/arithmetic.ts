@@ -10,8 +10,8 @@
  *   transposed output     o = (i - 1) s - p_before - p_after + k_eff + output_padding
  *   "same" padding        total d (k - 1), floor(total / 2) before, the rest after
  */
-import { check, formatShape } from "./errors.js";
-import { checkPositiveInteger } from "./validate.js";
+import { check, ConvError, formatShape } from "./errors.js";
+import { checkBoolean, checkNonNegativeInteger, checkOptions, checkPositiveInteger, formatValue } from "./validate.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 export type PaddingString = "same" | "valid";
@@ -104,19 +104,33 @@ export function samePadding(kernelSize: number, dilation = 1): [before: number, 
  * Output size of a convolution along one dimension:
  * floor((input + p_before + p_after - d (k - 1) - 1) / stride) + 1.
  * `padding` is per side (a number) or `[before, after]`. Returns 0 or less when the kernel does
- * not fit; `convInfo` turns that into an error.
+ * not fit; `convInfo` turns that into an error. Sizes must be non-negative integers, and kernel
+ * size, stride and dilation positive (ConvError otherwise).
  */
 export function convOutputSize(
   inputSize: number,
   kernelSize: number,
-  {
-    stride = 1,
-    padding = 0,
-    dilation = 1,
-  }: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
+  options: { stride?: number; padding?: number | readonly [number, number]; dilation?: number } = {},
 ): number {
-  const before = typeof padding === "number" ? padding : padding[0];
-  const after = typeof padding === "number" ? padding : padding[1];
+  const op = "convOutputSize";
+  const { stride = 1, padding = 0, dilation = 1 } = checkOptions(op, options, ["stride", "padding", "dilation"]);
+  checkNonNegativeInteger(op, "inputSize", inputSize);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "stride", stride);
+  checkPositiveInteger(op, "dilation", dilation);
+  let before: number;
+  let after: number;
+  if (typeof padding === "number") {
+    before = after = checkNonNegativeInteger(op, "padding", padding);
+  } else {
+    check(
+      Array.isArray(padding) && padding.length === 2,
+      op,
+      () => `padding must be a number or [before, after], got ${formatValue(padding)}`,
+    );
+    before = checkNonNegativeInteger(op, "padding[0]", padding[0]);
+    after = checkNonNegativeInteger(op, "padding[1]", padding[1]);
+  }
   return convOutputLength(inputSize + before + after, effectiveKernelSize(kernelSize, dilation), stride);
 }
 
@@ -128,16 +142,33 @@ function convOutputLength(paddedSize: number, effectiveKernel: number, stride: n
 /**
  * Output size of a transposed convolution along one dimension:
  * (input - 1) stride - 2 padding + d (k - 1) + outputPadding + 1.
+ * Arguments are checked as in convOutputSize; the result may be 0 or less when padding is too large.
  */
 export function convTransposeOutputSize(
   inputSize: number,
   kernelSize: number,
-  {
-    stride = 1,
-    padding = 0,
-    dilation = 1,
-    outputPadding = 0,
-  }: { stride?: number; padding?: number; dilation?: number; outputPadding?: number } = {},
+  options: { stride?: number; padding?: number; dilation?: number; outputPadding?: number } = {},
+): number {
+  const op = "convTransposeOutputSize";
+  const checked = checkOptions(op, options, ["stride", "padding", "dilation", "outputPadding"]);
+  const { stride = 1, padding = 0, dilation = 1, outputPadding = 0 } = checked;
+  checkNonNegativeInteger(op, "inputSize", inputSize);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "stride", stride);
+  checkPositiveInteger(op, "dilation", dilation);
+  checkNonNegativeInteger(op, "padding", padding);
+  checkNonNegativeInteger(op, "outputPadding", outputPadding);
+  return convTransposeLength(inputSize, kernelSize, stride, padding, dilation, outputPadding);
+}
+
+/** convTransposeOutputSize on checked numbers. */
+function convTransposeLength(
+  inputSize: number,
+  kernelSize: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+  outputPadding: number,
 ): number {
   return (inputSize - 1) * stride - 2 * padding + effectiveKernelSize(kernelSize, dilation) + outputPadding;
 }
@@ -145,17 +176,34 @@ export function convTransposeOutputSize(
 /**
  * Output size of a pooling window along one dimension (PyTorch's pooling_output_shape): like a
  * convolution, with ceil instead of floor when ceilMode is set, and the last window dropped if it
- * would start inside the right padding.
+ * would start inside the right padding. Arguments are checked as in convOutputSize; ceilMode is
+ * true or false.
  */
 export function poolOutputSize(
   inputSize: number,
   kernelSize: number,
-  {
-    stride = kernelSize,
-    padding = 0,
-    dilation = 1,
-    ceilMode = false,
-  }: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+  options: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+): number {
+  const op = "poolOutputSize";
+  const checked = checkOptions(op, options, ["stride", "padding", "dilation", "ceilMode"]);
+  const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = checked;
+  checkNonNegativeInteger(op, "inputSize", inputSize);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "stride", stride);
+  checkPositiveInteger(op, "dilation", dilation);
+  checkNonNegativeInteger(op, "padding", padding);
+  checkBoolean(op, "ceilMode", ceilMode);
+  return poolLength(inputSize, kernelSize, stride, padding, dilation, ceilMode);
+}
+
+/** poolOutputSize on checked numbers. */
+function poolLength(
+  inputSize: number,
+  kernelSize: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+  ceilMode: boolean,
 ): number {
   const span = inputSize + 2 * padding - effectiveKernelSize(kernelSize, dilation);
   let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
@@ -178,10 +226,13 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
-/** A plain, mutable copy of shape[start..] (what shape.slice(start) returns, faster on frozen shapes). */
-function copyShape(shape: readonly number[], start = 0): number[] {
+/**
+ * A plain, mutable copy of shape[start..end) (what shape.slice(start, end) returns, faster on
+ * frozen shapes); start and end are non-negative.
+ */
+export function copyShape(shape: readonly number[], start = 0, end = shape.length): number[] {
   const out: number[] = [];
-  for (let i = start; i < shape.length; i++) out.push(shape[i]!);
+  for (let i = start; i < end; i++) out.push(shape[i]!);
   return out;
 }
 
@@ -195,13 +246,26 @@ function repeated(value: number, length: number): number[] {
   return out;
 }
 
-/** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
-export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
-  check(Array.isArray(shape), op, () => `${what} must be an array of sizes, got ${String(shape)}`);
+/**
+ * Throws unless `shape` is an array of non-negative integers. No limit on the element count: the
+ * shape-only paths (convInfo, the cost model) allocate nothing and accept any size.
+ */
+export function checkShapeSizes(op: string, shape: readonly number[], what = "shape"): void {
+  check(Array.isArray(shape), op, () => `${what} must be an array of sizes, got ${formatValue(shape)}`);
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i];
-    check(Number.isInteger(s) && s! >= 0, op, () => `${what} ${formatShape(shape)} must hold non-negative integers`);
+    check(
+      typeof s === "number" && Number.isInteger(s) && s >= 0,
+      op,
+      () =>
+        `${what} ${shape.every((v) => typeof v === "number") ? formatShape(shape) : formatValue(shape)} must hold non-negative integers`,
+    );
   }
+}
+
+/** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
+export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
+  checkShapeSizes(op, shape, what);
   const n = numel(shape);
   check(
     n <= MAX_ELEMENTS,
@@ -210,19 +274,65 @@ export function checkShape(op: string, shape: readonly number[], what = "shape")
   );
 }
 
+/**
+ * The most elements an op allocates for the result it computes: 2^28, 1 GiB of float32. A tiny
+ * input with a large padding, stride or dilation can ask for billions of output elements; the ops
+ * (conv, transposed conv, pooling, pad) refuse that before allocating anything, naming the
+ * argument that made the output large. Shapes alone (convInfo, poolInfo, the cost model) are not
+ * limited, since they allocate nothing; tensors a caller creates directly (zeros, rand, ...) are
+ * limited only by what a Float32Array holds (MAX_ELEMENTS).
+ */
+export const MAX_OUTPUT_ELEMENTS = 2 ** 28;
+
+/** Throws before an op allocates an output of more than MAX_OUTPUT_ELEMENTS; `cause` names the argument. */
+export function checkOutputElements(op: string, outputShape: readonly number[], cause: () => string): void {
+  const n = numel(outputShape);
+  if (n > MAX_OUTPUT_ELEMENTS) {
+    throw new ConvError(
+      op,
+      `the output ${formatShape(outputShape)} would have ${n.toExponential(3)} elements, more than an op allocates (2^28); ${cause()}`,
+    );
+  }
+}
+
+/**
+ * Which argument makes a convolution's output large, for checkOutputElements: the spatial
+ * dimension that grows most from input to output, and the option that grows it (padding for a
+ * convolution; stride, dilation or outputPadding for a transposed one).
+ */
+export function describeOutputGrowth(info: ConvInfo): string {
+  let dim = 0;
+  for (let i = 1; i < info.outSize.length; i++) {
+    if (info.outSize[i]! / info.inSize[i]! > info.outSize[dim]! / info.inSize[dim]!) dim = i;
+  }
+  const where = `in spatial dimension ${dim} (input ${info.inSize[dim]}, output ${info.outSize[dim]})`;
+  if (!info.transposed) {
+    const padding = info.padBefore[dim]! + info.padAfter[dim]!;
+    return padding > info.inSize[dim]!
+      ? `padding (${info.padBefore[dim]}, ${info.padAfter[dim]}) makes it so ${where}`
+      : `the input ${formatShape(info.inputShape)} is that large`;
+  }
+  const byStride = (info.inSize[dim]! - 1) * info.stride[dim]!;
+  const byDilation = info.dilation[dim]! * (info.kernelSize[dim]! - 1);
+  if (byStride === 0 && byDilation === 0) return `outputPadding (${info.outputPadding[dim]}) makes it so ${where}`;
+  return byStride >= byDilation
+    ? `stride (${info.stride[dim]}) makes it so ${where}`
+    : `dilation (${info.dilation[dim]}) makes it so ${where}`;
+}
+
 /** Expands a size option to one positive integer per dimension. */
 export function expandSize(op: string, name: string, value: unknown, rank: number, { min = 1 } = {}): number[] {
   const values = typeof value === "number" ? repeated(value, rank) : value;
   check(
     Array.isArray(values) && values.length === rank,
     op,
-    () => `${name} must be a number or an array of ${rank}, got ${JSON.stringify(value)}`,
+    () => `${name} must be a number or an array of ${rank}, got ${formatValue(value)}`,
   );
   for (const v of values as unknown[]) {
     check(typeof v === "number" && Number.isInteger(v) && v >= min, op, () =>
       min > 0
-        ? `${name} must be a positive integer, got ${JSON.stringify(value)}`
-        : `${name} must be a non-negative integer, got ${JSON.stringify(value)}`,
+        ? `${name} must be a positive integer, got ${formatValue(value)}`
+        : `${name} must be a non-negative integer, got ${formatValue(value)}`,
     );
   }
   return values as number[];
@@ -243,8 +353,7 @@ export function checkPaddingMode(op: string, value: unknown): PaddingMode {
   check(
     PADDING_MODES.includes(value as PaddingMode),
     op,
-    () =>
-      `unknown paddingMode ${JSON.stringify(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`,
+    () => `unknown paddingMode ${formatValue(value)}; expected one of ${PADDING_MODES.map((m) => `"${m}"`).join(", ")}`,
   );
   return value as PaddingMode;
 }
@@ -260,7 +369,7 @@ export function checkPadding(
     check(
       value === "same" || value === "valid",
       op,
-      () => `unknown padding ${JSON.stringify(value)}; expected a number, an array of ${rank}, "same" or "valid"`,
+      () => `unknown padding ${formatValue(value)}; expected a number, an array of ${rank}, "same" or "valid"`,
     );
     check(
       value !== "same" || stride.every((s) => s === 1),
@@ -295,7 +404,7 @@ function batchOf(
   xShape: readonly number[],
   rank: number,
 ): { batched: boolean; batch: number; channels: number; spatial: number[] } {
-  checkShape(op, xShape, "input");
+  checkShapeSizes(op, xShape, "input");
   check(
     xShape.length === rank + 1 || xShape.length === rank + 2,
     op,
@@ -320,7 +429,7 @@ function checkWeightAndBias(
   outChannels: () => number,
   xShape: readonly number[],
 ): void {
-  checkShape(op, wShape, "weight");
+  checkShapeSizes(op, wShape, "weight");
   check(
     wShape.length === rank + 2,
     op,
@@ -427,7 +536,6 @@ export function convInfo(
     outSize.push(convOutputLength(padded, kEff, stride[i]!));
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
-  checkShape(op, outputShape, "output");
   return {
     op,
     transposed: false,
@@ -476,7 +584,7 @@ export function convTransposeInfo(
     typeof paddingArg !== "string",
     op,
     () =>
-      `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${JSON.stringify(paddingArg)}`,
+      `padding must be a number or an array of ${rank} (transposed convolutions take no padding string), got ${formatValue(paddingArg)}`,
   );
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const outputPadding = expandSize(op, "outputPadding", outputPaddingArg, rank, { min: 0 });
@@ -496,12 +604,7 @@ export function convTransposeInfo(
   );
   checkOutputPadding(op, outputPadding, stride, dilation);
   const outSize = spatial.map((size, i) =>
-    convTransposeOutputSize(size, kernelSize[i]!, {
-      stride: stride[i]!,
-      padding: padding[i]!,
-      dilation: dilation[i]!,
-      outputPadding: outputPadding[i]!,
-    }),
+    convTransposeLength(size, kernelSize[i]!, stride[i]!, padding[i]!, dilation[i]!, outputPadding[i]!),
   );
   for (let i = 0; i < rank; i++) {
     check(
@@ -512,7 +615,6 @@ export function convTransposeInfo(
     );
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
-  checkShape(op, outputShape, "output");
   return {
     op,
     transposed: true,
@@ -566,9 +668,9 @@ export interface PoolInfo {
 /** Validates a pooling call (PyTorch's pool*d_shape_check) and computes its output size. */
 export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[], options: PoolOptions): PoolInfo {
   check(
-    options !== null && typeof options === "object",
+    options !== null && typeof options === "object" && !Array.isArray(options),
     op,
-    () => `expected options with a kernelSize, got ${JSON.stringify(options)}`,
+    () => `expected options with a kernelSize, got ${formatValue(options)}`,
   );
   const {
     kernelSize: kernelArg,
@@ -582,6 +684,7 @@ export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[
   const stride = strideArg === undefined ? kernelSize.slice() : expandSize(op, "stride", strideArg, rank);
   const padding = expandSize(op, "padding", paddingArg, rank, { min: 0 });
   const dilation = expandSize(op, "dilation", dilationArg, rank);
+  checkBoolean(op, "ceilMode", ceilMode);
   for (let i = 0; i < rank; i++) {
     check(
       padding[i]! <= kernelSize[i]! / 2,
@@ -590,12 +693,7 @@ export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[
     );
   }
   const outSize = spatial.map((size, i) =>
-    poolOutputSize(size, kernelSize[i]!, {
-      stride: stride[i]!,
-      padding: padding[i]!,
-      dilation: dilation[i]!,
-      ceilMode,
-    }),
+    poolLength(size, kernelSize[i]!, stride[i]!, padding[i]!, dilation[i]!, ceilMode),
   );
   for (let i = 0; i < rank; i++) {
     check(

@@ -3,8 +3,44 @@
  * shared: every method returns a new tensor with its own storage, so a tensor never changes under
  * you.
  */
-import { checkShape, numel } from "./arithmetic.js";
+import { checkOutputElements, checkShape, copyShape, numel } from "./arithmetic.js";
 import { check, ConvError, formatShape } from "./errors.js";
+import { checkBoolean, checkFiniteNumber, checkInteger, checkOptions, describeType, formatValue } from "./validate.js";
+
+/**
+ * Whether a tensor's storage was freed under it. The wasm engine (kernels/wasm-tensors.ts)
+ * installs its test when it loads, so that every Tensor method and every op refuses a tensor
+ * that disposeWasm freed without core/ depending on the engine.
+ */
+let isDisposedData: (data: Float32Array) => boolean = () => false;
+
+/** Installs the test of freed storage (kernels/wasm-tensors.ts calls it once). */
+export function setDisposedDataCheck(test: (data: Float32Array) => boolean): void {
+  isDisposedData = test;
+}
+
+/**
+ * Throws unless `value` is a usable Tensor: made by this library (instanceof, not an object that
+ * only looks like one), its data a Float32Array as long as its shape says, and not freed by
+ * disposeWasm. `name` is the argument ("input", "weight", "bias", "out").
+ */
+export function checkTensor(op: string, name: string, value: unknown): asserts value is Tensor {
+  if (!(value instanceof Tensor))
+    throw new ConvError(op, `${name} must be a Tensor, got ${value === null ? "null" : typeof value}`);
+  const { data, shape } = value;
+  if (!(data instanceof Float32Array) || data.length !== numel(shape)) {
+    throw new ConvError(
+      op,
+      `the ${name} ${formatShape(shape)} holds ${describeType(data)}${data instanceof Float32Array ? ` of length ${data.length}` : ""}, not the ${numel(shape)} float32 values its shape needs`,
+    );
+  }
+  if (isDisposedData(data)) {
+    throw new ConvError(
+      op,
+      `the ${name} ${formatShape(shape)} was disposed (disposeWasm); its memory may have been reused`,
+    );
+  }
+}
 
 /** Nested arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -16,6 +52,11 @@ export class Tensor {
   /** Wraps `data` (not copied) as a tensor of `shape`; use `Tensor.from` to copy and validate. */
   constructor(data: Float32Array, shape: readonly number[]) {
     checkShape("Tensor", shape);
+    if (!(data instanceof Float32Array))
+      throw new ConvError(
+        "Tensor",
+        `data must be a Float32Array (Tensor.from copies other arrays), got ${describeType(data)}`,
+      );
     // (an if, not check(): no message closure is made on every construction)
     if (data.length !== numel(shape))
       throw new ConvError(
@@ -31,6 +72,11 @@ export class Tensor {
   /** A tensor of `shape` holding a float32 copy of `data` (row-major). */
   static from(data: ArrayLike<number>, shape: readonly number[]): Tensor {
     checkShape("Tensor.from", shape);
+    check(
+      Array.isArray(data) || ArrayBuffer.isView(data),
+      "Tensor.from",
+      () => `data must be an array or a typed array of numbers, got ${describeType(data)}`,
+    );
     check(
       data.length === numel(shape),
       "Tensor.from",
@@ -56,8 +102,10 @@ export class Tensor {
 
   /** The same values under another shape with the same element count; one entry may be -1. */
   reshape(shape: readonly number[]): Tensor {
+    checkTensor("reshape", "tensor", this);
+    check(Array.isArray(shape), "reshape", () => `shape must be an array of sizes, got ${formatValue(shape)}`);
     const inferred = shape.indexOf(-1);
-    const target = shape.slice();
+    const target = copyShape(shape);
     if (inferred >= 0) {
       const known = numel(shape.filter((_, i) => i !== inferred));
       check(
@@ -79,6 +127,7 @@ export class Tensor {
 
   /** Swaps two dimensions (negative dims count from the end), like torch.transpose. */
   transpose(dim0: number, dim1: number): Tensor {
+    checkTensor("transpose", "tensor", this);
     const order = this.shape.map((_, i) => i);
     const a = normalizeDim("transpose", dim0, this.rank);
     const b = normalizeDim("transpose", dim1, this.rank);
@@ -88,6 +137,7 @@ export class Tensor {
 
   /** Reorders the dimensions: output dim i is input dim dims[i], like torch.permute. */
   permute(...dims: number[]): Tensor {
+    checkTensor("permute", "tensor", this);
     check(
       dims.length === this.rank,
       "permute",
@@ -114,19 +164,17 @@ export class Tensor {
 
   /** Elements start..end-1 along `dim` (end exclusive, negative indices count from the end). */
   slice(dim: number, start: number, end: number = this.shape[normalizeDim("slice", dim, this.rank)]!): Tensor {
+    checkTensor("slice", "tensor", this);
     const d = normalizeDim("slice", dim, this.rank);
     const size = this.shape[d]!;
     const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
-    check(
-      Number.isInteger(start) && Number.isInteger(end),
-      "slice",
-      () => `start and end must be integers, got ${start} and ${end}`,
-    );
+    checkInteger("slice", "start", start);
+    checkInteger("slice", "end", end);
     const from = clamp(start);
     const to = Math.max(clamp(end), from);
-    const outer = numel(this.shape.slice(0, d));
-    const inner = numel(this.shape.slice(d + 1));
-    const outShape = this.shape.slice();
+    const outer = numel(copyShape(this.shape, 0, d));
+    const inner = numel(copyShape(this.shape, d + 1));
+    const outShape = copyShape(this.shape);
     outShape[d] = to - from;
     const out = new Float32Array(numel(outShape));
     const block = (to - from) * inner;
@@ -138,6 +186,7 @@ export class Tensor {
 
   /** The value at a full index (negative indices count from the end). */
   get(...index: number[]): number {
+    checkTensor("get", "tensor", this);
     check(
       index.length === this.rank,
       "get",
@@ -151,7 +200,7 @@ export class Tensor {
       check(
         Number.isInteger(j) && j >= 0 && j < size,
         "get",
-        () => `index ${i} is out of range for dimension ${d} of size ${size}`,
+        () => `index ${formatValue(i)} is out of range for dimension ${d} of size ${size}`,
       );
       offset += j * strides[d]!;
     });
@@ -160,15 +209,17 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    checkTensor("item", "tensor", this);
     check(this.size === 1, "item", () => `only a one-element tensor has an item; shape ${formatShape(this.shape)}`);
     return this.data[0]!;
   }
 
   /** Values as nested arrays (a number for a rank-0 tensor). */
   toArray(): NestedArray {
+    checkTensor("toArray", "tensor", this);
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.rank) return this.data[offset]!;
-      const stride = numel(this.shape.slice(dim + 1));
+      const stride = numel(copyShape(this.shape, dim + 1));
       return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, offset + i * stride));
     };
     return build(0, 0);
@@ -176,6 +227,7 @@ export class Tensor {
 
   /** Sum of all elements (accumulated in float64). */
   sum(): number {
+    checkTensor("sum", "tensor", this);
     let s = 0;
     for (const v of this.data) s += v;
     return s;
@@ -183,6 +235,8 @@ export class Tensor {
 
   /** A tensor of the same shape with `fn` applied to each element. */
   map(fn: (value: number, index: number) => number): Tensor {
+    checkTensor("map", "tensor", this);
+    check(typeof fn === "function", "map", () => `fn must be a function, got ${describeType(fn)}`);
     return new Tensor(this.data.map(fn), this.shape);
   }
 
@@ -204,21 +258,30 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 function normalizeDim(op: string, dim: number, rank: number): number {
   const d = dim < 0 ? dim + rank : dim;
-  check(Number.isInteger(d) && d >= 0 && d < rank, op, () => `dim ${dim} is out of range for a tensor of rank ${rank}`);
+  check(
+    Number.isInteger(d) && d >= 0 && d < rank,
+    op,
+    () => `dim ${formatValue(dim)} is out of range for a tensor of rank ${rank}`,
+  );
   return d;
 }
 
 /** A tensor from nested arrays, e.g. `tensor([[1, 2], [3, 4]])`; ragged arrays are an error. */
 export function tensor(values: NestedArray): Tensor {
   const shape: number[] = [];
-  for (let v: NestedArray = values; Array.isArray(v); v = v[0]!) shape.push(v.length);
+  const seen = new Set<unknown>();
+  for (let v: NestedArray = values; Array.isArray(v); v = v[0]!) {
+    check(!seen.has(v), "tensor", () => "values must be nested arrays of numbers, got an array that contains itself");
+    seen.add(v);
+    shape.push(v.length);
+  }
   const flat: number[] = [];
   const walk = (v: NestedArray, dim: number): void => {
     if (dim === shape.length) {
-      check(
-        typeof v === "number",
-        "tensor",
-        () => `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`,
+      check(typeof v === "number", "tensor", () =>
+        Array.isArray(v)
+          ? `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`
+          : `values must be nested arrays of numbers, got ${formatValue(v)} at depth ${dim}`,
       );
       flat.push(v as number);
       return;
@@ -237,23 +300,36 @@ export function tensor(values: NestedArray): Tensor {
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
   checkShape("full", shape);
+  check(typeof value === "number", "full", () => `value must be a number, got ${formatValue(value)}`);
   return new Tensor(new Float32Array(numel(shape)).fill(value), shape);
 }
 
 export function zeros(shape: readonly number[]): Tensor {
+  checkShape("zeros", shape);
   return full(shape, 0);
 }
 
 export function ones(shape: readonly number[]): Tensor {
+  checkShape("ones", shape);
   return full(shape, 1);
 }
 
 /** start, start + step, ... below stop, like torch.arange; `arange(n)` is 0..n-1. */
 export function arange(start: number, stop?: number, step = 1): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
-  check(step !== 0 && Number.isFinite(step), "arange", () => `step must be a finite non-zero number, got ${step}`);
+  checkFiniteNumber("arange", "start", start);
+  checkFiniteNumber("arange", "stop", stop);
+  check(
+    typeof step === "number" && step !== 0 && Number.isFinite(step),
+    "arange",
+    () => `step must be a finite non-zero number, got ${formatValue(step)}`,
+  );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  checkShape("arange", [n]);
+  checkOutputElements(
+    "arange",
+    [n],
+    () => `the range from ${start} to ${stop} in steps of ${step} has that many values`,
+  );
   return new Tensor(
     Float32Array.from({ length: n }, (_, i) => start + i * step),
     [n],
@@ -278,16 +354,30 @@ export function mulberry32(seed: number): () => number {
 }
 
 export interface RandomOptions {
-  /** Seed of the mulberry32 generator (default 0). */
+  /**
+   * Seed of the mulberry32 generator (default 0): an integer, taken modulo 2^32 (so -1 is
+   * 2^32 - 1). Fractions, NaN and infinities are refused rather than truncated to another seed.
+   */
   seed?: number;
 }
 
+/** The checked options of rand or randn: known keys, an integer seed, finite numbers. */
+function randomOptions<K extends string>(
+  op: string,
+  options: unknown,
+  keys: readonly K[],
+  defaults: Record<K, number>,
+): { seed: number } & Record<K, number> {
+  const given = checkOptions(op, options as object | undefined, ["seed", ...keys]) as Record<string, unknown>;
+  const out: Record<string, number> = { seed: checkInteger(op, "seed", given.seed ?? 0) };
+  for (const key of keys) out[key] = checkFiniteNumber(op, key, given[key] ?? defaults[key]);
+  return out as { seed: number } & Record<K, number>;
+}
+
 /** Uniform values in [low, high) from mulberry32(seed). */
-export function rand(
-  shape: readonly number[],
-  { seed = 0, low = 0, high = 1 }: RandomOptions & { low?: number; high?: number } = {},
-): Tensor {
+export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   checkShape("rand", shape);
+  const { seed, low, high } = randomOptions("rand", options, ["low", "high"], { low: 0, high: 1 });
   const next = mulberry32(seed);
   const out = new Float32Array(numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * next();
@@ -298,11 +388,9 @@ export function rand(
  * Standard normal values from mulberry32(seed) by the Box-Muller transform: each pair of uniforms
  * (u1, u2) gives r cos(2 pi u2) and r sin(2 pi u2) with r = sqrt(-2 ln(1 - u1)).
  */
-export function randn(
-  shape: readonly number[],
-  { seed = 0, mean = 0, std = 1 }: RandomOptions & { mean?: number; std?: number } = {},
-): Tensor {
+export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   checkShape("randn", shape);
+  const { seed, mean, std } = randomOptions("randn", options, ["mean", "std"], { mean: 0, std: 1 });
   const next = mulberry32(seed);
   const out = new Float32Array(numel(shape));
   for (let i = 0; i < out.length; i += 2) {
@@ -316,8 +404,13 @@ export function randn(
 
 /** Concatenates tensors along `dim`; all other dimensions must agree. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  check(tensors.length > 0, "cat", () => "expected at least one tensor");
-  const first = tensors[0]!;
+  check(
+    Array.isArray(tensors as unknown) && tensors.length > 0,
+    "cat",
+    () => `expected a non-empty array of tensors, got ${formatValue(tensors)}`,
+  );
+  for (let i = 0; i < tensors.length; i++) checkTensor("cat", `tensor ${i}`, tensors[i]);
+  const first: Tensor = tensors[0]!;
   const d = normalizeDim("cat", dim, first.rank);
   for (const t of tensors) {
     check(
@@ -326,11 +419,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       () => `shapes ${tensors.map((x) => formatShape(x.shape)).join(", ")} must agree except in dimension ${d}`,
     );
   }
-  const outShape = first.shape.slice();
+  const outShape = copyShape(first.shape);
   outShape[d] = tensors.reduce((s, t) => s + t.shape[d]!, 0);
   checkShape("cat", outShape, "output");
-  const outer = numel(first.shape.slice(0, d));
-  const inner = numel(first.shape.slice(d + 1));
+  const outer = numel(copyShape(first.shape, 0, d));
+  const inner = numel(copyShape(first.shape, d + 1));
   const out = new Float32Array(numel(outShape));
   let offset = 0;
   for (let o = 0; o < outer; o++) {
@@ -345,6 +438,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Largest |a - b| over all elements (shapes must match). */
 export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  checkTensor("maxAbsDiff", "tensor a", a);
+  checkTensor("maxAbsDiff", "tensor b", b);
   check(sameShape(a, b), "maxAbsDiff", () => `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
   let m = 0;
   for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
@@ -362,8 +457,15 @@ function sameShape(a: Tensor, b: Tensor): boolean {
 export function allClose(
   a: Tensor,
   b: Tensor,
-  { rtol = 1e-5, atol = 1e-8, equalNan = false }: { rtol?: number; atol?: number; equalNan?: boolean } = {},
+  options: { rtol?: number; atol?: number; equalNan?: boolean } = {},
 ): boolean {
+  const op = "allClose";
+  checkTensor(op, "tensor a", a);
+  checkTensor(op, "tensor b", b);
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = checkOptions(op, options, ["rtol", "atol", "equalNan"]);
+  checkFiniteNumber(op, "rtol", rtol, { min: 0 });
+  checkFiniteNumber(op, "atol", atol, { min: 0 });
+  checkBoolean(op, "equalNan", equalNan);
   if (!sameShape(a, b)) return false;
   for (let i = 0; i < a.size; i++) {
     const x = a.data[i]!;

@@ -138,10 +138,12 @@ export function checkBoolean(op: string, name: string, value: unknown): boolean 
   return value;
 }
 
-/** Throws unless `value` is an integer (a number, not NaN or infinite); returns it. */
-export function checkInteger(op: string, name: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value))
-    throw new ConvError(op, `${name} must be an integer, got ${formatValue(value)}`);
+/** Throws unless `value` is an integer (a number, not NaN or infinite), at least `min` when given; returns it. */
+export function checkInteger(op: string, name: string, value: unknown, { min = -Infinity } = {}): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    const bound = min > -Infinity ? ` >= ${min}` : "";
+    throw new ConvError(op, `${name} must be an integer${bound}, got ${formatValue(value)}`);
+  }
   return value;
 }
 
@@ -149,6 +151,14 @@ export function checkInteger(op: string, name: string, value: unknown): number {
 export function checkPositiveInteger(op: string, name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
     throw new ConvError(op, `${name} must be a positive integer, got ${formatValue(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a non-negative integer; returns it. */
+export function checkNonNegativeInteger(op: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new ConvError(op, `${name} must be a non-negative integer, got ${formatValue(value)}`);
   }
   return value;
 }
@@ -171,6 +181,12 @@ export function checkFiniteNumber(
             : "";
     throw new ConvError(op, `${name} must be a finite number${range}, got ${formatValue(value)}`);
   }
+  return value;
+}
+
+/** Throws unless `value` is a function (a callback: a clock, a progress handler); returns it. */
+export function checkFunction<T>(op: string, name: string, value: T): T {
+  if (typeof value !== "function") throw new ConvError(op, `${name} must be a function, got ${describeType(value)}`);
   return value;
 }
 

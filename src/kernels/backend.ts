@@ -7,6 +7,7 @@
  */
 import type { ConvInfo } from "../core/arithmetic.js";
 import { ConvError } from "../core/errors.js";
+import { formatValue } from "../core/validate.js";
 import { convReference, convTransposeReference, reluReference } from "./reference.js";
 import { convTransposeWasm, convWasm, reluWasm, wasmAvailable, wasmUnavailableReason } from "./wasm.js";
 
@@ -94,7 +95,7 @@ export function getBackend(name?: string, op = "getBackend"): ConvBackend {
   if (!backend)
     throw new ConvError(
       op,
-      `unknown backend ${JSON.stringify(name)}; available: ${[...backends.keys()].map((n) => `"${n}"`).join(", ")}`,
+      `unknown backend ${formatValue(name)}; available: ${[...backends.keys()].map((n) => `"${n}"`).join(", ")}`,
     );
   return backend;
 }

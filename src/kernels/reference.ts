@@ -42,6 +42,9 @@ export function dims3(info: ConvInfo): Dims3 {
  *   y:      (N, C_out, oD, oH, oW)
  * y[n, co, od, oh, ow] = bias[co] + sum over ci in co's group, kd, kh, kw of
  *   x[n, ci, od*sD - pD + kd*dD, oh*sH - pH + kh*dH, ow*sW - pW + kw*dW] * weight[co, ci mod C_in/g, kd, kh, kw]
+ * with x zero outside the input. Taps on the zero padding add nothing, so they are skipped, unless
+ * the weight holds an infinity or a NaN: then, as in PyTorch, each such tap adds 0 x weight, which
+ * is NaN for a non-finite weight.
  */
 export function convReference(
   info: ConvInfo,
@@ -60,6 +63,7 @@ export function convReference(
   } = dims3(info);
   const cPerGroup = C / G; // input channels each filter sees
   const fPerGroup = F / G; // filters per group
+  const padTaps = !allFinite(weight); // multiply the padding's zeros too (0 x Inf = NaN)
   const y = new Float32Array(N * F * OD * OH * OW);
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
@@ -71,16 +75,17 @@ export function convReference(
             for (let c = 0; c < cPerGroup; c++) {
               for (let kd = 0; kd < KD; kd++) {
                 const id = od * SD - PD + kd * DD;
-                if (id < 0 || id >= D) continue;
+                const insideD = id >= 0 && id < D;
+                if (!insideD && !padTaps) continue;
                 for (let kh = 0; kh < KH; kh++) {
                   const ih = oh * SH - PH + kh * DH;
-                  if (ih < 0 || ih >= H) continue;
+                  const insideH = insideD && ih >= 0 && ih < H;
+                  if (!insideH && !padTaps) continue;
                   for (let kw = 0; kw < KW; kw++) {
                     const iw = ow * SW - PW + kw * DW;
-                    if (iw < 0 || iw >= W) continue;
-                    const xv = x[(((n * C + c0 + c) * D + id) * H + ih) * W + iw]!;
                     const wv = weight[(((f * cPerGroup + c) * KD + kd) * KH + kh) * KW + kw]!;
-                    sum += xv * wv;
+                    if (insideH && iw >= 0 && iw < W) sum += x[(((n * C + c0 + c) * D + id) * H + ih) * W + iw]! * wv;
+                    else if (padTaps) sum += 0 * wv;
                   }
                 }
               }
@@ -159,6 +164,12 @@ export function convTransposeReference(
     }
   }
   return y;
+}
+
+/** Whether every value is finite (no infinity, no NaN). */
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
 }
 
 /** y = max(x, 0) elementwise, as torch.relu: a NaN stays NaN (the same bits), -0 becomes +0. */

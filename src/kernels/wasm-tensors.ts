@@ -11,14 +11,18 @@
  *
  * Like TensorFlow.js's tensors, they hold engine memory until disposed (disposeWasm): garbage
  * collection does not free them, because a subarray of a tensor's data does not keep the tensor
- * alive, and memory freed under it would be rewritten by later calls. A disposed tensor passed to
- * a convolution is refused. Where the engine's memory is not shared (a page that is not
- * cross-origin isolated, or no WebAssembly SIMD) growing it would detach every view, so toWasm
- * returns a plain copy there and inWasm() says false; results are the same, only the copies stay.
+ * alive, and memory freed under it would be rewritten by later calls. Every op and Tensor method
+ * refuses a disposed tensor (core/tensor.ts, checkTensor). Where the engine's memory is not shared
+ * (a page that is not cross-origin isolated, or no WebAssembly SIMD) growing it would detach every
+ * view, so toWasm returns a plain copy there and inWasm() says false; results are the same, only
+ * the copies stay.
  */
 import { ConvError, formatShape } from "../core/errors.js";
 import { allocResident, freeResident, isFreedResident, isResident } from "./wasm.js";
-import { Tensor } from "../core/tensor.js";
+import { setDisposedDataCheck, Tensor } from "../core/tensor.js";
+
+// Every Tensor method and op refuses a tensor whose memory disposeWasm freed (core/tensor.ts, checkTensor).
+setDisposedDataCheck(isFreedResident);
 
 export { wasmResidentBytes } from "./wasm.js";
 

@@ -12,8 +12,12 @@
  * GDSConv are compositions (layers.ts).
  */
 import {
+  checkOutputElements,
+  CONV_OPTION_KEYS,
+  CONV_TRANSPOSE_OPTION_KEYS,
   convInfo,
   convTransposeInfo,
+  describeOutputGrowth,
   type ConvInfo,
   type ConvOptions,
   type ConvTransposeOptions,
@@ -21,9 +25,31 @@ import {
 } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { ConvError, formatShape } from "../core/errors.js";
+import { checkOptions, formatValue } from "../core/validate.js";
 import { pad } from "./pad.js";
-import { Tensor } from "../core/tensor.js";
-import { checkNotDisposed } from "../kernels/wasm-tensors.js";
+import { checkTensor, Tensor } from "../core/tensor.js";
+
+const CALL_OPTION_KEYS = ["backend", "out"] as const;
+const CONV_CALL_KEYS: readonly string[] = [...CONV_OPTION_KEYS, ...CALL_OPTION_KEYS];
+const CONV_TRANSPOSE_CALL_KEYS: readonly string[] = [...CONV_TRANSPOSE_OPTION_KEYS, ...CALL_OPTION_KEYS];
+
+/**
+ * Checks a call's arguments before its shapes: x, weight and (unless null or undefined) bias are
+ * Tensors, and the options object holds only the op's keys.
+ */
+function checkCall<T extends object>(
+  op: string,
+  x: unknown,
+  weight: unknown,
+  bias: unknown,
+  options: T,
+  keys: readonly string[],
+): T {
+  checkTensor(op, "input", x);
+  checkTensor(op, "weight", weight);
+  if (bias !== null && bias !== undefined) checkTensor(op, "bias", bias);
+  return checkOptions(op, options, keys);
+}
 
 /** Options of one call, beside the convolution's own. */
 export interface CallOptions {
@@ -44,17 +70,11 @@ function outputArray(
   outputShape: readonly number[],
   inputs: Array<Tensor | null | undefined>,
 ): Float32Array | null {
-  // tensors in wasm memory that disposeWasm freed are refused (wasm-tensors.ts)
-  checkNotDisposed(op, "input", inputs[0]);
-  checkNotDisposed(op, "weight", inputs[1]);
-  checkNotDisposed(op, "bias", inputs[2]);
   if (out === undefined) return null;
-  if (!(out instanceof Tensor))
-    throw new ConvError(op, `out must be a Tensor, got ${out === null ? "null" : typeof out}`);
+  checkTensor(op, "out", out);
   if (out.shape.length !== outputShape.length || out.shape.some((d, i) => d !== outputShape[i])) {
     throw new ConvError(op, `out has shape ${formatShape(out.shape)} but the output is ${formatShape(outputShape)}`);
   }
-  checkNotDisposed(op, "out", out);
   const o = out.data;
   for (const [name, t] of [
     ["input", inputs[0]],
@@ -86,13 +106,22 @@ function convNd(
   bias: Tensor | null | undefined,
   options: ConvOptions & CallOptions,
 ): Tensor {
+  options = checkCall(op, x, weight, bias, options, CONV_CALL_KEYS);
   const info = convInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
+  checkOutputElements(op, info.outputShape, () => describeOutputGrowth(info));
   let input = x.data;
   let run: ConvInfo = info;
   if (info.paddingMode !== "zeros" && (info.padBefore.some((p) => p > 0) || info.padAfter.some((p) => p > 0))) {
     // PyTorch: pad in the mode first, then convolve with no padding.
+    const padded = info.inSize.map((s, i) => s + info.padBefore[i]! + info.padAfter[i]!);
+    checkOutputElements(
+      op,
+      [info.batch, info.inChannels, ...padded],
+      () =>
+        `the ${info.paddingMode} padding (${formatShape(info.padBefore)}, ${formatShape(info.padAfter)}) makes the padded input that large`,
+    );
     const pads = info.padBefore.flatMap((_, i) => {
       const d = rank - 1 - i; // F.pad lists pairs from the last dimension
       return [info.padBefore[d]!, info.padAfter[d]!];
@@ -113,9 +142,17 @@ function convTransposeNd(
   bias: Tensor | null | undefined,
   options: ConvTransposeOptions & CallOptions,
 ): Tensor {
+  if (options !== null && typeof options === "object" && "paddingMode" in options) {
+    throw new ConvError(
+      op,
+      `transposed convolutions take no paddingMode (they pad with zeros only, as in PyTorch), got paddingMode ${formatValue((options as { paddingMode: unknown }).paddingMode)}`,
+    );
+  }
+  options = checkCall(op, x, weight, bias, options, CONV_TRANSPOSE_CALL_KEYS);
   const info = convTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
+  checkOutputElements(op, info.outputShape, () => describeOutputGrowth(info));
   const y = backend.convTranspose(info, x.data, weight.data, bias ? bias.data : null, out);
   return result(y, options.out, info.outputShape);
 }

@@ -8,12 +8,12 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkShape, numel } from "../core/arithmetic.js";
+import { checkOutputElements, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { check, formatShape } from "../core/errors.js";
+import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
 import { reluReference } from "../kernels/reference.js";
-import { Tensor } from "../core/tensor.js";
-import { checkNotDisposed } from "../kernels/wasm-tensors.js";
+import { checkTensor, Tensor } from "../core/tensor.js";
 
 /** Shapes of a linear call: x (*, in) times weight (out, in)^T -> (*, out). */
 export interface LinearInfo {
@@ -32,8 +32,8 @@ export function linearInfo(
   wShape: readonly number[],
   biasShape: readonly number[] | null,
 ): LinearInfo {
-  checkShape(op, xShape, "input");
-  checkShape(op, wShape, "weight");
+  checkShapeSizes(op, xShape, "input");
+  checkShapeSizes(op, wShape, "weight");
   check(
     xShape.length >= 1,
     op,
@@ -60,9 +60,10 @@ export function linearInfo(
         `bias ${formatShape(biasShape)} must have one entry per output feature (${outFeatures}); weight ${formatShape(wShape)}`,
     );
   }
-  const outputShape = [...xShape.slice(0, -1), outFeatures];
-  checkShape(op, outputShape, "output");
-  return { inFeatures, outFeatures, rows: numel(xShape.slice(0, -1)), inputShape: xShape.slice(), outputShape };
+  const lead = copyShape(xShape, 0, xShape.length - 1);
+  const outputShape = [...lead, outFeatures];
+  checkShapeSizes(op, outputShape, "output");
+  return { inFeatures, outFeatures, rows: numel(lead), inputShape: copyShape(xShape), outputShape };
 }
 
 /**
@@ -70,13 +71,15 @@ export function linearInfo(
  * Accumulates each dot product in float64, then rounds to float32.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor("linear", "input", x);
+  checkTensor("linear", "weight", weight);
+  if (bias !== null && bias !== undefined) checkTensor("linear", "bias", bias);
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
-  for (const [name, t] of [
-    ["input", x],
-    ["weight", weight],
-    ["bias", bias],
-  ] as const)
-    checkNotDisposed("linear", name, t);
+  checkOutputElements(
+    "linear",
+    info.outputShape,
+    () => `the input ${formatShape(x.shape)} and the weight ${formatShape(weight.shape)} make it that large`,
+  );
   const { rows, inFeatures: K, outFeatures: M } = info;
   const xd = x.data;
   const wd = weight.data;
@@ -97,19 +100,16 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 /** max(x, 0) elementwise; NaN stays NaN, as in PyTorch. */
 export function relu(x: Tensor): Tensor {
   check(x instanceof Tensor, "relu", () => `expected the input to be a Tensor, got ${x === null ? "null" : typeof x}`);
-  checkNotDisposed("relu", "input", x);
+  checkTensor("relu", "input", x);
   const backend = getBackend();
   return new Tensor((backend.relu ?? reluReference)(x.data), x.shape);
 }
 
 /** The shape torch.flatten(x, startDim, endDim) returns: dims startDim..endDim merged into one. */
 export function flattenShape(op: string, xShape: readonly number[], startDim = 0, endDim = -1): number[] {
-  checkShape(op, xShape, "input");
-  check(
-    Number.isInteger(startDim) && Number.isInteger(endDim),
-    op,
-    () => `startDim and endDim must be integers, got ${startDim} and ${endDim}`,
-  );
+  checkShapeSizes(op, xShape, "input");
+  checkInteger(op, "startDim", startDim);
+  checkInteger(op, "endDim", endDim);
   const rank = Math.max(xShape.length, 1); // a scalar flattens to [1], as in PyTorch
   const start = startDim < 0 ? startDim + rank : startDim;
   const end = endDim < 0 ? endDim + rank : endDim;
@@ -129,12 +129,12 @@ export function flattenShape(op: string, xShape: readonly number[], startDim = 0
     () => `startDim (${startDim}) must not come after endDim (${endDim}) for input ${formatShape(xShape)}`,
   );
   if (xShape.length === 0) return [1];
-  return [...xShape.slice(0, start), numel(xShape.slice(start, end + 1)), ...xShape.slice(end + 1)];
+  return [...copyShape(xShape, 0, start), numel(copyShape(xShape, start, end + 1)), ...copyShape(xShape, end + 1)];
 }
 
 /** torch.flatten: x with dimensions startDim..endDim (default: all) merged into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  checkNotDisposed("flatten", "input", x);
+  checkTensor("flatten", "input", x);
   return x.reshape(flattenShape("flatten", x.shape, startDim, endDim));
 }
 
@@ -156,7 +156,7 @@ export function batchNormInfo(
   weightShape: readonly number[] | null,
   biasShape: readonly number[] | null,
 ): BatchNormInfo {
-  checkShape(op, xShape, "input");
+  checkShapeSizes(op, xShape, "input");
   check(xShape.length >= 2, op, () => `expected input of rank 2 or more (N, C, ...), got ${formatShape(xShape)}`);
   const channels = xShape[1]!;
   const perChannelShape = (name: string, shape: readonly number[] | null) => {
@@ -175,8 +175,8 @@ export function batchNormInfo(
   return {
     channels,
     perChannel: channels === 0 ? 0 : numel(xShape) / channels,
-    inputShape: xShape.slice(),
-    outputShape: xShape.slice(),
+    inputShape: copyShape(xShape),
+    outputShape: copyShape(xShape),
   };
 }
 
@@ -195,13 +195,15 @@ export interface BatchNormOptions {
  * Computed as PyTorch's CPU kernel does, folded per channel: a_c = gamma_c / sqrt(var_c + eps),
  * b_c = beta_c - mean_c a_c, y = a_c x + b_c.
  */
-export function batchNorm(
-  x: Tensor,
-  runningMean: Tensor,
-  runningVar: Tensor,
-  { weight = null, bias = null, eps = 1e-5 }: BatchNormOptions = {},
-): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions = {}): Tensor {
   const op = "batchNorm";
+  checkTensor(op, "input", x);
+  checkTensor(op, "running_mean", runningMean);
+  checkTensor(op, "running_var", runningVar);
+  const { weight = null, bias = null, eps = 1e-5 } = checkOptions(op, options, ["weight", "bias", "eps"]);
+  if (weight !== null) checkTensor(op, "weight", weight);
+  if (bias !== null) checkTensor(op, "bias", bias);
+  checkFiniteNumber(op, "eps", eps, { min: 0 });
   const info = batchNormInfo(
     op,
     x.shape,
@@ -210,15 +212,6 @@ export function batchNorm(
     weight ? weight.shape : null,
     bias ? bias.shape : null,
   );
-  check(typeof eps === "number" && eps >= 0, op, () => `eps must be a non-negative number, got ${JSON.stringify(eps)}`);
-  for (const [name, t] of [
-    ["input", x],
-    ["running_mean", runningMean],
-    ["running_var", runningVar],
-    ["weight", weight],
-    ["bias", bias],
-  ] as const)
-    checkNotDisposed(op, name, t);
   const { channels: C } = info;
   const N = x.shape[0]!;
   const inner = C === 0 || N === 0 ? 0 : info.perChannel / N;
@@ -268,7 +261,7 @@ export function adaptivePoolInfo(
   xShape: readonly number[],
   outputSize: unknown,
 ): AdaptivePoolInfo {
-  checkShape(op, xShape, "input");
+  checkShapeSizes(op, xShape, "input");
   check(
     xShape.length === rank + 1 || xShape.length === rank + 2,
     op,
@@ -276,25 +269,24 @@ export function adaptivePoolInfo(
       `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
   );
   const batched = xShape.length === rank + 2;
-  const inSize = xShape.slice(batched ? 2 : 1);
+  const inSize = copyShape(xShape, batched ? 2 : 1);
   for (const s of inSize) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   const sizes = typeof outputSize === "number" ? new Array<unknown>(rank).fill(outputSize) : outputSize;
   check(
     Array.isArray(sizes) && sizes.length === rank,
     op,
-    () => `outputSize must be a number or an array of ${rank}, got ${JSON.stringify(outputSize)}`,
+    () => `outputSize must be a number or an array of ${rank}, got ${formatValue(outputSize)}`,
   );
   const outSize = (sizes as unknown[]).map((s, i) => {
     if (s === null) return inSize[i]!;
     check(
       typeof s === "number" && Number.isInteger(s) && s >= 1,
       op,
-      () =>
-        `outputSize must hold positive integers (or null to keep the input size), got ${JSON.stringify(outputSize)}`,
+      () => `outputSize must hold positive integers (or null to keep the input size), got ${formatValue(outputSize)}`,
     );
     return s as number;
   });
-  const lead = xShape.slice(0, batched ? 2 : 1);
+  const lead = copyShape(xShape, 0, batched ? 2 : 1);
   return {
     op,
     batched,
@@ -302,7 +294,7 @@ export function adaptivePoolInfo(
     channels: xShape[batched ? 1 : 0]!,
     inSize,
     outSize,
-    inputShape: xShape.slice(),
+    inputShape: copyShape(xShape),
     outputShape: [...lead, ...outSize],
   };
 }
@@ -312,8 +304,13 @@ export function adaptivePoolInfo(
  * (N, C, oH, oW), each output the mean of its window (see adaptivePoolWindow).
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize<2>): Tensor {
+  checkTensor("adaptiveAvgPool2d", "input", x);
   const info = adaptivePoolInfo("adaptiveAvgPool2d", 2, x.shape, outputSize);
-  checkNotDisposed("adaptiveAvgPool2d", "input", x);
+  checkOutputElements(
+    "adaptiveAvgPool2d",
+    info.outputShape,
+    () => `outputSize ${formatValue(outputSize)} makes it that large`,
+  );
   const [H, W] = info.inSize as [number, number];
   const [OH, OW] = info.outSize as [number, number];
   const planes = info.batch * info.channels;

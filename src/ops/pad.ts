@@ -4,10 +4,10 @@
  * Modes: "constant" (or "zeros") fills with `value`; "reflect" mirrors without repeating the edge
  * (pad < size); "replicate" repeats the edge; "circular" wraps around (pad <= size).
  */
-import { checkShape, numel, type PaddingMode } from "../core/arithmetic.js";
+import { checkOutputElements, checkShape, copyShape, numel, type PaddingMode } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
-import { Tensor } from "../core/tensor.js";
-import { checkNotDisposed } from "../kernels/wasm-tensors.js";
+import { checkOneOf, checkPositiveInteger, formatValue } from "../core/validate.js";
+import { checkTensor, Tensor } from "../core/tensor.js";
 
 export type PadMode = PaddingMode | "constant";
 const PAD_MODES: readonly PadMode[] = ["constant", "zeros", "reflect", "replicate", "circular"];
@@ -52,30 +52,34 @@ function sourceIndices(
 
 export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   const op = "pad";
-  checkNotDisposed(op, "input", x);
+  checkTensor(op, "input", x);
+  checkOneOf(op, "mode", mode, PAD_MODES);
+  check(typeof value === "number", op, () => `value must be a number, got ${formatValue(value)}`);
   check(
-    PAD_MODES.includes(mode),
-    op,
-    () => `unknown mode ${JSON.stringify(mode)}; expected one of ${PAD_MODES.map((m) => `"${m}"`).join(", ")}`,
-  );
-  check(
-    pads.length % 2 === 0 && pads.length / 2 <= x.rank,
+    Array.isArray(pads) && pads.length % 2 === 0 && pads.length / 2 <= x.rank,
     op,
     () =>
-      `pads must hold (before, after) pairs for at most ${x.rank} dimensions, got ${formatShape(pads)} for input ${formatShape(x.shape)}`,
+      `pads must be an array of (before, after) pairs for at most ${x.rank} dimensions, got ${formatValue(pads)} for input ${formatShape(x.shape)}`,
   );
-  for (const p of pads)
-    check(Number.isInteger(p) && p >= 0, op, () => `padding must be non-negative integers, got ${formatShape(pads)}`);
-  const outShape = x.shape.slice();
+  for (let i = 0; i < pads.length; i++) {
+    const p = pads[i];
+    check(
+      typeof p === "number" && Number.isInteger(p) && p >= 0,
+      op,
+      () => `pads must be non-negative integers, got ${formatValue(pads)}`,
+    );
+  }
+  // The output's size is checked before the index maps, which are as long as the padded dimensions.
+  const outShape = copyShape(x.shape);
+  for (let j = 0; j < pads.length / 2; j++)
+    outShape[x.rank - 1 - j] = x.shape[x.rank - 1 - j]! + pads[2 * j]! + pads[2 * j + 1]!;
+  checkShape(op, outShape, "output");
+  checkOutputElements(op, outShape, () => `pads ${formatShape(pads)} make it that large`);
   const maps: (Int32Array | null)[] = x.shape.map(() => null);
   for (let j = 0; j < pads.length / 2; j++) {
     const dim = x.rank - 1 - j;
-    const before = pads[2 * j]!;
-    const after = pads[2 * j + 1]!;
-    maps[dim] = sourceIndices(op, x.shape[dim]!, before, after, mode, dim, x.shape);
-    outShape[dim] = x.shape[dim]! + before + after;
+    maps[dim] = sourceIndices(op, x.shape[dim]!, pads[2 * j]!, pads[2 * j + 1]!, mode, dim, x.shape);
   }
-  checkShape(op, outShape, "output");
   const inStrides = x.strides;
   const out = new Float32Array(numel(outShape));
   const index = new Array<number>(x.rank).fill(0);
@@ -101,9 +105,9 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
  */
 export function channelShuffle(x: Tensor, groups: number): Tensor {
   const op = "channelShuffle";
-  checkNotDisposed(op, "input", x);
+  checkTensor(op, "input", x);
   check(x.rank >= 3, op, () => `expected input (N, C, ...) with at least 3 dimensions, got ${formatShape(x.shape)}`);
-  check(Number.isInteger(groups) && groups >= 1, op, () => `groups must be a positive integer, got ${groups}`);
+  checkPositiveInteger(op, "groups", groups);
   const [n, c, ...rest] = x.shape as number[];
   check(
     c! % groups === 0,

@@ -6,8 +6,19 @@
 import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
 import { effectiveKernelSize } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
-import { Tensor } from "../core/tensor.js";
-import { checkNotDisposed } from "../kernels/wasm-tensors.js";
+import { checkTensor, Tensor } from "../core/tensor.js";
+import { AVG_POOL_OPTION_KEYS, checkOutputElements, MAX_POOL_OPTION_KEYS } from "../core/arithmetic.js";
+import { formatShape } from "../core/errors.js";
+import { checkBoolean, checkOptions } from "../core/validate.js";
+
+/** Checks a pooling call's input and options object, then its shapes (poolInfo), before allocating. */
+function checkPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions, keys: readonly string[]): PoolInfo {
+  checkTensor(op, "input", x);
+  checkOptions(op, options, keys);
+  const info = poolInfo(op, rank, x.shape, options);
+  checkOutputElements(op, info.outputShape, () => `the input ${formatShape(info.inputShape)} is that large`);
+  return info;
+}
 
 /**
  * Visits every output cell of a pooling call with its window, clipped to the input.
@@ -50,8 +61,7 @@ function poolLoop(
 }
 
 function maxPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOptions): Tensor {
-  const info = poolInfo(op, rank, x.shape, options);
-  checkNotDisposed(op, "input", x);
+  const info = checkPool(op, rank, x, options, MAX_POOL_OPTION_KEYS);
   const [, H, W] = widen3(info.inSize, 1);
   const [DD, DH, DW] = widen3(info.dilation, 1);
   const [D] = widen3(info.inSize, 1);
@@ -81,9 +91,11 @@ function avgPool(
   x: Tensor,
   options: PoolOptions & { countIncludePad?: boolean },
 ): Tensor {
+  checkTensor(op, "input", x);
+  checkOptions(op, options, AVG_POOL_OPTION_KEYS);
   const { countIncludePad = true, ...poolOptions } = options ?? ({} as PoolOptions);
-  const info = poolInfo(op, rank, x.shape, { ...poolOptions, dilation: 1 });
-  checkNotDisposed(op, "input", x);
+  checkBoolean(op, "countIncludePad", countIncludePad);
+  const info = checkPool(op, rank, x, { ...poolOptions, dilation: 1 }, MAX_POOL_OPTION_KEYS);
   const [D, H, W] = widen3(info.inSize, 1);
   const data = x.data;
   const y = poolLoop(info, (base, [d0, d1], [h0, h1], [w0, w1], paddedCount) => {
