@@ -165,14 +165,14 @@ describe("arguments that are not what they look like", () => {
     ["a duck-typed {shape, data}", { shape: [1], data: new Float32Array([7]) }],
   ])("conv2d(x, w, bias) refuses a bias that is %s instead of dropping it", (_, bias) => {
     expect(convError(() => conv2d(x, w, bias as unknown as Tensor)).message).toMatch(
-      /^conv2d: bias must be a Tensor, got (object|number)$/,
+      /^conv2d: bias must be a Tensor, got (an array|a number|Float32Array|a plain object)$/,
     );
   });
 
   it("conv2d, convTranspose2d and maxPool2d refuse a duck-typed input or weight", () => {
     const fake = { shape: [1, 1, 3, 3], data: new Float32Array(1) } as unknown as Tensor;
-    expect(convError(() => conv2d(fake, w)).message).toMatch(/^conv2d: input must be a Tensor, got object$/);
-    expect(convError(() => conv2d(x, fake)).message).toMatch(/^conv2d: weight must be a Tensor, got object$/);
+    expect(convError(() => conv2d(fake, w)).message).toMatch(/^conv2d: input must be a Tensor, got a plain object$/);
+    expect(convError(() => conv2d(x, fake)).message).toMatch(/^conv2d: weight must be a Tensor, got a plain object$/);
     expect(convError(() => convTranspose2d(x, fake)).message).toMatch(/^convTranspose2d: weight must be a Tensor/);
     expect(convError(() => maxPool2d(fake, { kernelSize: 2 })).message).toMatch(/^maxPool2d: input must be a Tensor/);
     expect(convError(() => conv2d(x, w, null, { out: fake })).message).toMatch(/^conv2d: out must be a Tensor/);

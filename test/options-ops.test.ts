@@ -199,7 +199,7 @@ const table: [string, () => unknown, RegExp][] = [
   [
     "batchNorm weight array",
     () => batchNorm(x2, zeros([2]), ones([2]), { weight: [1, 1] } as never),
-    /^batchNorm: weight must be a Tensor, got object$/,
+    /^batchNorm: weight must be a Tensor, got an array$/,
   ],
   ["pad value string", () => pad(x2, [1, 1], "constant", "0" as never), /^pad: value must be a number, got "0"$/],
   ["pad mode edge", () => pad(x2, [1, 1], "edge" as never), /^pad: unknown mode "edge"/],

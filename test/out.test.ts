@@ -130,7 +130,7 @@ describe("out: bad arguments are refused before any compute", () => {
 
   it("something other than a Tensor", () => {
     expect(() => conv2d(x, w, null, { out: new Float32Array(144) as unknown as Tensor })).toThrow(
-      /^conv2d: out must be a Tensor, got object$/,
+      /^conv2d: out must be a Tensor, got Float32Array$/,
     );
   });
 });

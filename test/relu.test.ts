@@ -135,8 +135,8 @@ describe("relu on the wasm kernels", () => {
     disposeWasm(resident);
     expect(() => relu(resident)).toThrow(ConvError);
     expect(() => relu(resident)).toThrow(/relu: the input \[4096\] was disposed/);
-    expect(() => relu(null as unknown as Tensor)).toThrow(/relu: expected the input to be a Tensor, got null/);
-    expect(() => relu([1, 2] as unknown as Tensor)).toThrow(/relu: expected the input to be a Tensor, got object/);
+    expect(() => relu(null as unknown as Tensor)).toThrow(/^relu: input must be a Tensor, got null$/);
+    expect(() => relu([1, 2] as unknown as Tensor)).toThrow(/^relu: input must be a Tensor, got an array$/);
   });
 });
 

@@ -215,10 +215,12 @@ describe("disposeWasm", () => {
   });
 
   it("toWasm and disposeWasm refuse what is not a Tensor, naming the op; inWasm says false", () => {
-    expect(() => toWasm(null as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got null$/);
-    expect(() => toWasm(new Float32Array(4) as unknown as Tensor)).toThrow(/^toWasm: expected a Tensor, got object$/);
+    expect(() => toWasm(null as unknown as Tensor)).toThrow(/^toWasm: tensor must be a Tensor, got null$/);
+    expect(() => toWasm(new Float32Array(4) as unknown as Tensor)).toThrow(
+      /^toWasm: tensor must be a Tensor, got Float32Array$/,
+    );
     expect(() => disposeWasm(undefined as unknown as Tensor)).toThrow(
-      /^disposeWasm: expected a Tensor, got undefined$/,
+      /^disposeWasm: tensor must be a Tensor, got undefined$/,
     );
     expect(inWasm(null as unknown as Tensor)).toBe(false);
   });

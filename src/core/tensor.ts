@@ -26,7 +26,7 @@ export function setDisposedDataCheck(test: (data: Float32Array) => boolean): voi
  */
 export function checkTensor(op: string, name: string, value: unknown): asserts value is Tensor {
   if (!(value instanceof Tensor))
-    throw new ConvError(op, `${name} must be a Tensor, got ${value === null ? "null" : typeof value}`);
+    throw new ConvError(op, `${name} must be a Tensor, got ${describeType(value)}`);
   const { data, shape } = value;
   if (!(data instanceof Float32Array) || data.length !== numel(shape)) {
     throw new ConvError(

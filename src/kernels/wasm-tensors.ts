@@ -19,7 +19,8 @@
  */
 import { ConvError, formatShape } from "../core/errors.js";
 import { allocResident, freeResident, isFreedResident, isResident } from "./wasm.js";
-import { setDisposedDataCheck, Tensor } from "../core/tensor.js";
+import { checkTensor, setDisposedDataCheck, Tensor } from "../core/tensor.js";
+import { describeType } from "../core/validate.js";
 
 // Every Tensor method and op refuses a tensor whose memory disposeWasm freed (core/tensor.ts, checkTensor).
 setDisposedDataCheck(isFreedResident);
@@ -28,8 +29,7 @@ export { wasmResidentBytes } from "./wasm.js";
 
 /** A copy of `t` in the wasm engine's memory (a plain copy where that memory is not shared; see inWasm). */
 export function toWasm(t: Tensor): Tensor {
-  checkTensor("toWasm", t);
-  checkNotDisposed("toWasm", "tensor", t);
+  checkTensor("toWasm", "tensor", t); // a Tensor, not disposed
   const data = allocResident("toWasm", t.size);
   if (!data) return new Tensor(t.data.slice(), t.shape);
   data.set(t.data);
@@ -46,12 +46,8 @@ export function inWasm(t: Tensor): boolean {
  * be used again. Returns false, doing nothing, for any other tensor (or one already disposed).
  */
 export function disposeWasm(t: Tensor): boolean {
-  checkTensor("disposeWasm", t);
+  if (!(t instanceof Tensor)) throw new ConvError("disposeWasm", `tensor must be a Tensor, got ${describeType(t)}`);
   return freeResident(t.data);
-}
-
-function checkTensor(op: string, t: unknown): void {
-  if (!(t instanceof Tensor)) throw new ConvError(op, `expected a Tensor, got ${t === null ? "null" : typeof t}`);
 }
 
 /** Throws if `t` is a tensor whose engine memory disposeWasm freed (its data may hold anything now). */

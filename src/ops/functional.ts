@@ -99,7 +99,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 
 /** max(x, 0) elementwise; NaN stays NaN, as in PyTorch. */
 export function relu(x: Tensor): Tensor {
-  check(x instanceof Tensor, "relu", () => `expected the input to be a Tensor, got ${x === null ? "null" : typeof x}`);
   checkTensor("relu", "input", x);
   const backend = getBackend();
   return new Tensor((backend.relu ?? reluReference)(x.data), x.shape);
