@@ -706,7 +706,7 @@ describe("the other interactive pages", () => {
     const shown = () => page.$eval("#rf-summary strong", (el) => Number((el as HTMLElement).dataset.value));
     const stackText = () => page.locator("#control-stack textarea").inputValue();
     try {
-      // Published sizes (issue 3's acceptance figures): VGG-16 after pool5 212, WaveNet k=2 d=1..512 1,024.
+      // Published sizes: VGG-16 after pool5 212, WaveNet k=2 d=1..512 1,024.
       for (const [preset, published] of [
         ["VGG-16", 212],
         ["WaveNet (k=2, d=1..512)", 1024],

@@ -6,7 +6,7 @@ const lines = (...rows) => rows.join("\n");
 const repeat = (n, line) => Array.from({ length: n }, () => line);
 const vggBlock = (convs) => [...repeat(convs, "3 1 1 1"), "2 2 1 0"];
 
-/** The presets of the issue: a plain 3x3 stack, dilations 2^i, VGG-16's convs and pools, WaveNet. */
+/** The presets: a plain 3x3 stack, dilations 2^i, VGG-16's convs and pools, WaveNet. */
 export const PRESETS = {
   "plain 3x3": lines(...repeat(8, "3 1 1 1")),
   "dilated 2^i": lines(...[1, 2, 4, 8, 16, 32].map((d) => `3 1 ${d} ${d}`)),

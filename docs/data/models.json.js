@@ -1,4 +1,4 @@
-// Data loader: the example model files (examples/*.json, issue 3's format: name, description,
+// Data loader: the example model files (examples/*.json, convkit's model format: name, description,
 // source, inputShape, layers) for the Networks page, which validates and summarises them with
 // convkit's parseModel and summary in the browser. Web addresses in the text fields lose their
 // scheme ("github.com/..."): the site is read offline and links nowhere outside itself.
