@@ -65,7 +65,8 @@ function declarationText(node) {
   return node
     .getText()
     .replace(/^export\s+/, "")
-    .replace(/^declare\s+/, "");
+    .replace(/^declare\s+/, "")
+    .replace(/;$/, "");
 }
 
 const KINDS = {

@@ -74,7 +74,9 @@ and never enter the library's dependencies.
 - Single rounds move by 10-50% with the machine's load: compare engines within one run, as ratios,
   never against figures from another machine or day.
 
-## Results: ${title.replace(/\$/g, "&#36;")}
+## Latest results
+
+As \`npm run bench\` last wrote them to \`bench/results.md\` (${title.replace(/\$/g, "&#36;")}).
 
 ${embed(results)}
 `);

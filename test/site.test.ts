@@ -109,6 +109,12 @@ async function settle(page: Page): Promise<void> {
   await page.waitForTimeout(50);
 }
 
+/** Saves what the page shows to build/screenshots/: the whole page, or the first screen of a very long one. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const long = await page.evaluate(() => document.documentElement.scrollHeight > 12_000);
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: !long });
+}
+
 function screenshotName(path: string): string {
   return (path === "/" ? "index" : path.slice(1).replace(/\//g, "-")) + ".png";
 }
@@ -616,7 +622,7 @@ describe("every page in Chromium", () => {
     it(`${path} loads without errors, failed or external requests, and draws what its data implies`, async () => {
       const { page, problems } = await visit(path);
       try {
-        await page.screenshot({ path: join(SCREENSHOTS, screenshotName(path)), fullPage: true });
+        await screenshot(page, screenshotName(path));
         expect(problems).toEqual([]);
         expect(await page.locator(".observablehq--error").count()).toBe(0);
         const grids = await tensorGrids(page);
@@ -704,7 +710,7 @@ describe("every page at phone width (390 x 844)", () => {
         const problems = await watchPage(page, site.origin);
         await page.goto(site.origin + path, { waitUntil: "load" });
         await settle(page);
-        await page.screenshot({ path: join(SCREENSHOTS, `phone-${screenshotName(path)}`), fullPage: true });
+        await screenshot(page, `phone-${screenshotName(path)}`);
         expect(problems).toEqual([]);
         expect(await page.locator(".observablehq--error").count()).toBe(0);
         const { scrollWidth, innerWidth } = await page.evaluate(() => ({
