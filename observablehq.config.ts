@@ -44,7 +44,7 @@ export default {
       pages: [
         { name: "API", path: "/api" },
         { name: "Engine", path: "/engine" },
-        { name: "Counting conventions", path: "/conventions" },
+        { name: "Cost model and conventions", path: "/conventions" },
         { name: "Benchmarks", path: "/benchmarks" },
       ],
     },

@@ -163,6 +163,14 @@ PyTorch's arguments in camelCase (\`padding_mode\` is \`paddingMode\`), and an u
 option is refused with a \`ConvError\`. Every invalid call throws a \`ConvError\` before any compute,
 naming the op, the argument and the shapes.
 
+\`padding\` is a number, one per dimension, \`"same"\` (total \`d(k-1)\`, the odd unit after, stride 1
+only) or \`"valid"\`; \`paddingMode\` is \`"zeros" | "reflect" | "replicate" | "circular"\`. Layers
+initialise as PyTorch does (\`kaiming_uniform(a=sqrt 5)\`, i.e. U(±1/sqrt(fanIn)) for weight and
+bias) from \`seed\`, or from a global stream reset by \`manualSeed\`. Every functional convolution also
+takes \`out\`, like PyTorch's \`out=\`. Results are checked against PyTorch's on the fixture cases in
+the tests, and by property tests (grouped = per-group convolutions, dilated = zero-inserted kernel,
+transposed = adjoint, strided = subsampled, separable and GDSConv = their definitions).
+
 A first walk-through, runnable as it stands in Node after installing convkit:
 
 \`\`\`js run=false
