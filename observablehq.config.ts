@@ -1,6 +1,6 @@
 // Observable Framework configuration for the convkit site (docs/ -> dist/).
 // Built offline by scripts/build-site.mjs: no CDN globals, no npm: imports, no Google Fonts, no
-// external footer (see ../shared/notes/platform.md, "Observable Framework 1.13.4, built offline").
+// external footer.
 export default {
   root: "docs",
   title: "convkit",
@@ -10,6 +10,8 @@ export default {
   style: "style.css",
   // The default footer links to an external site.
   footer: "",
+  // Framework copies the icon into the build and points every page at it (no /favicon.ico 404).
+  head: '<link rel="icon" href="favicon.svg" type="image/svg+xml" sizes="any">',
   pages: [
     {
       name: "Convolution variants",
@@ -34,6 +36,16 @@ export default {
         { name: "Receptive field", path: "/receptive-field" },
         { name: "Networks", path: "/networks" },
         { name: "FLOPs are not latency", path: "/flops-vs-latency" },
+      ],
+    },
+    {
+      name: "Reference",
+      open: true,
+      pages: [
+        { name: "API", path: "/api" },
+        { name: "Engine", path: "/engine" },
+        { name: "Cost model and conventions", path: "/conventions" },
+        { name: "Benchmarks", path: "/benchmarks" },
       ],
     },
   ],

@@ -6,7 +6,7 @@
 //   node scripts/build-site.mjs --skip-lib  use lib/ as it is, even if src/ is newer (only a missing
 //                                           lib/ is built); `npm test` builds lib/ itself first
 //
-// Steps, each a trap described in ../shared/notes/platform.md:
+// Steps, each working around a trap of building Framework 1.13 offline:
 // 1. lib/ must be current: pages import "convkit", which resolves to lib/ through the self-link.
 // 2. Framework asks the npm registry for ~15 `@latest` versions of packages the pages never use;
 //    empty folders under docs/.observablehq/cache/_npm/ pin them (the cache is gitignored, so they
@@ -15,7 +15,11 @@
 // 4. `observable build` exits 0 even when a page is broken, so the rendered pages are checked for
 //    `observablehq--error` blocks here (the browser tests, test/site.test.ts, check the rest).
 // 5. The notebook reports (build/reports/*.html, written by `npm run reports`) are copied to
-//    dist/reports/ with their external and file:// references removed, so they open offline.
+//    dist/reports/ with their external and file:// references removed, so they open offline, and
+//    pointed at the site's icon (dist/favicon.svg), so no page asks for a /favicon.ico that is not there.
+// 6. Page loaders (docs/api.md.js reads lib/*.d.ts, docs/benchmarks.md.js bench/results.md) are
+//    cached by Framework until the loader itself changes: their cached pages are dropped before each
+//    build, and their inputs count in the input hash.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -81,6 +85,7 @@ function inputHash() {
     ...walk(lib),
     ...walk(reports),
     ...walk(join(root, "examples")),
+    join(root, "bench", "results.md"),
     join(root, "observablehq.config.ts"),
     join(root, "scripts", "build-site.mjs"),
     join(root, "package-lock.json"),
@@ -109,6 +114,9 @@ function prepareCache() {
   }
   // The reports listing is a data loader reading build/reports; drop its cached output.
   rmSync(join(cache, "data"), { recursive: true, force: true });
+  // Pages made by page loaders (docs/*.md.js) read lib/ and bench/; drop their cached output.
+  if (existsSync(cache))
+    for (const name of readdirSync(cache)) if (name.endsWith(".md")) rmSync(join(cache, name), { force: true });
 }
 
 function runFramework() {
@@ -152,14 +160,19 @@ export function sanitizeReport(html) {
     );
 }
 
+/** The site's icon at dist/favicon.svg, for pages Framework did not make (the notebook reports). */
+const ICON = "favicon.svg";
+
 function copyReports() {
+  cpSync(join(docs, ICON), join(dist, ICON));
   if (!existsSync(reports)) return 0;
   let n = 0;
   for (const file of walk(reports)) {
     const target = join(dist, "reports", relative(reports, file));
     mkdirSync(dirname(target), { recursive: true });
     if (file.endsWith(".html")) {
-      writeFileSync(target, sanitizeReport(readFileSync(file, "utf8")));
+      const icon = `<link rel="icon" href="${"../".repeat(relative(reports, file).split(/[\\/]/).length)}${ICON}" type="image/svg+xml">`;
+      writeFileSync(target, sanitizeReport(readFileSync(file, "utf8")).replace(/<head>/i, `<head>\n${icon}`));
       n++;
     } else {
       cpSync(file, target);

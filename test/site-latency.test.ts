@@ -2,8 +2,11 @@
  * Browser test of the "FLOPs are not latency" page (docs/flops-vs-latency.md): Debian's Chromium
  * driven by playwright-core, dist/ served by scripts/serve.mjs on 127.0.0.1, as test/site.test.ts
  * does for the other pages. The page measures convkit's kernels in the browser after it has
- * painted; the test waits for the measurement, then checks the charts' marks, the table against
- * layerStats, the button and the controls. Timings are printed, not asserted.
+ * painted; the test checks that the page shows its readout before the measurement ends, waits for
+ * the measurement, then checks the charts' marks, the table against layerStats, the button and the
+ * controls. How fast the kernels ran depends on the machine and is not asserted: the test checks
+ * that every variant got a time and that the GFLOP/s and time-per-MAC columns follow from it, and
+ * prints the times for a reader.
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -71,6 +74,8 @@ describe("the FLOPs are not latency page", () => {
           { timeout: 20_000 },
         )
         .toEqual(costs);
+      // The readout was up while the measurement was still to come or under way.
+      expect(["waiting", "running"]).toContain(firstPhase);
       await waitDone(page);
       console.log(
         `flops-vs-latency: load event after ${loadMs} ms; first readout phase "${firstPhase}"; measurement done ${Date.now() - startedAt} ms later`,
