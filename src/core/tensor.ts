@@ -25,8 +25,7 @@ export function setDisposedDataCheck(test: (data: Float32Array) => boolean): voi
  * disposeWasm. `name` is the argument ("input", "weight", "bias", "out").
  */
 export function checkTensor(op: string, name: string, value: unknown): asserts value is Tensor {
-  if (!(value instanceof Tensor))
-    throw new ConvError(op, `${name} must be a Tensor, got ${describeType(value)}`);
+  if (!(value instanceof Tensor)) throw new ConvError(op, `${name} must be a Tensor, got ${describeType(value)}`);
   const { data, shape } = value;
   if (!(data instanceof Float32Array) || data.length !== numel(shape)) {
     throw new ConvError(
