@@ -217,9 +217,11 @@ type ConvTransposeOp<R extends SpatialRank> = (
   options: ConvTransposeOptions<R>,
 ) => Tensor;
 
-/** The class of a regular convolution of one rank (Conv1d, Conv2d, Conv3d): one definition for all three. */
+/** The base class of a regular convolution of one rank: Conv1d, Conv2d and Conv3d below each extend it. */
 function convClass<R extends SpatialRank>(rank: R, type: string, run: ConvOp<R>) {
   const Layer = class extends ConvNd<R> {
+    /** The type name, which specs use: the class's own name does not survive minification. */
+    static readonly layerType = type;
     readonly type: string = type;
     constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R> = {}) {
       super(type, rank, inChannels, outChannels, kernelSize, options);
@@ -228,13 +230,14 @@ function convClass<R extends SpatialRank>(rank: R, type: string, run: ConvOp<R>)
       return run(x, this.weight, this.bias, this.convOptions);
     }
   };
-  Object.defineProperty(Layer, "name", { value: type });
   return Layer;
 }
 
-/** The class of a transposed convolution of one rank. */
+/** The base class of a transposed convolution of one rank: ConvTranspose1d, 2d and 3d below extend it. */
 function convTransposeClass<R extends SpatialRank>(rank: R, type: string, run: ConvTransposeOp<R>) {
   const Layer = class extends ConvTransposeNd<R> {
+    /** The type name, which specs use: the class's own name does not survive minification. */
+    static readonly layerType = type;
     readonly type: string = type;
     constructor(
       inChannels: number,
@@ -248,22 +251,15 @@ function convTransposeClass<R extends SpatialRank>(rank: R, type: string, run: C
       return run(x, this.weight, this.bias, this.convOptions);
     }
   };
-  Object.defineProperty(Layer, "name", { value: type });
   return Layer;
 }
 
-export const Conv1d = convClass(1, "Conv1d", conv1d);
-export type Conv1d = InstanceType<typeof Conv1d>;
-export const Conv2d = convClass(2, "Conv2d", conv2d);
-export type Conv2d = InstanceType<typeof Conv2d>;
-export const Conv3d = convClass(3, "Conv3d", conv3d);
-export type Conv3d = InstanceType<typeof Conv3d>;
-export const ConvTranspose1d = convTransposeClass(1, "ConvTranspose1d", convTranspose1d);
-export type ConvTranspose1d = InstanceType<typeof ConvTranspose1d>;
-export const ConvTranspose2d = convTransposeClass(2, "ConvTranspose2d", convTranspose2d);
-export type ConvTranspose2d = InstanceType<typeof ConvTranspose2d>;
-export const ConvTranspose3d = convTransposeClass(3, "ConvTranspose3d", convTranspose3d);
-export type ConvTranspose3d = InstanceType<typeof ConvTranspose3d>;
+export class Conv1d extends convClass(1, "Conv1d", conv1d) {}
+export class Conv2d extends convClass(2, "Conv2d", conv2d) {}
+export class Conv3d extends convClass(3, "Conv3d", conv3d) {}
+export class ConvTranspose1d extends convTransposeClass(1, "ConvTranspose1d", convTranspose1d) {}
+export class ConvTranspose2d extends convTransposeClass(2, "ConvTranspose2d", convTranspose2d) {}
+export class ConvTranspose3d extends convTransposeClass(3, "ConvTranspose3d", convTranspose3d) {}
 
 const DEPTHWISE_OPTION_KEYS = [...CONV_LAYER_OPTION_KEYS.filter((k) => k !== "groups"), "channelMultiplier"];
 
@@ -493,7 +489,7 @@ function convStats(layer: ResolvedConv, inputShape: readonly number[], type: str
 const padded = (padding: readonly number[] | PaddingString) => (typeof padding === "string" ? padding : [...padding]);
 
 function convFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<typeof convClass<R>>) {
-  const type = Layer.name as ConvSpec["type"];
+  const type = Layer.layerType as ConvSpec["type"];
   return defineLayer({
     type,
     module: Layer,
@@ -522,7 +518,7 @@ function convFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<typeof con
 }
 
 function convTransposeFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<typeof convTransposeClass<R>>) {
-  const type = Layer.name as ConvTransposeSpec["type"];
+  const type = Layer.layerType as ConvTransposeSpec["type"];
   return defineLayer({
     type,
     module: Layer,

@@ -83,9 +83,11 @@ export abstract class PoolNd<R extends SpatialRank, O> extends Module {
 
 type PoolOp<O> = (x: Tensor, options: O) => Tensor;
 
-/** The class of a max pooling layer of one rank (MaxPool1d, MaxPool2d, MaxPool3d). */
+/** The base class of a max pooling layer of one rank: MaxPool1d, MaxPool2d and MaxPool3d below extend it. */
 function maxPoolClass<R extends SpatialRank>(rank: R, type: string, run: PoolOp<MaxPoolOptions<R>>) {
   const Layer = class extends PoolNd<R, Omit<MaxPoolOptions<R>, "kernelSize">> {
+    /** The type name, which specs use: the class\'s own name does not survive minification. */
+    static readonly layerType = type;
     readonly type: string = type;
     constructor(kernelSize: SizeArg<R>, options: Omit<MaxPoolOptions<R>, "kernelSize"> = {}) {
       super(type, rank, true, kernelSize, options);
@@ -94,13 +96,14 @@ function maxPoolClass<R extends SpatialRank>(rank: R, type: string, run: PoolOp<
       return run(x, this.options as MaxPoolOptions<R>);
     }
   };
-  Object.defineProperty(Layer, "name", { value: type });
   return Layer;
 }
 
-/** The class of an average pooling layer of one rank (AvgPool1d, AvgPool2d, AvgPool3d). */
+/** The base class of an average pooling layer of one rank: AvgPool1d, AvgPool2d and AvgPool3d below extend it. */
 function avgPoolClass<R extends SpatialRank>(rank: R, type: string, run: PoolOp<AvgPoolOptions<R>>) {
   const Layer = class extends PoolNd<R, Omit<AvgPoolOptions<R>, "kernelSize">> {
+    /** The type name, which specs use: the class\'s own name does not survive minification. */
+    static readonly layerType = type;
     readonly type: string = type;
     constructor(kernelSize: SizeArg<R>, options: Omit<AvgPoolOptions<R>, "kernelSize"> = {}) {
       super(type, rank, false, kernelSize, options);
@@ -109,22 +112,15 @@ function avgPoolClass<R extends SpatialRank>(rank: R, type: string, run: PoolOp<
       return run(x, this.options as AvgPoolOptions<R>);
     }
   };
-  Object.defineProperty(Layer, "name", { value: type });
   return Layer;
 }
 
-export const MaxPool1d = maxPoolClass(1, "MaxPool1d", maxPool1d);
-export type MaxPool1d = InstanceType<typeof MaxPool1d>;
-export const MaxPool2d = maxPoolClass(2, "MaxPool2d", maxPool2d);
-export type MaxPool2d = InstanceType<typeof MaxPool2d>;
-export const MaxPool3d = maxPoolClass(3, "MaxPool3d", maxPool3d);
-export type MaxPool3d = InstanceType<typeof MaxPool3d>;
-export const AvgPool1d = avgPoolClass(1, "AvgPool1d", avgPool1d);
-export type AvgPool1d = InstanceType<typeof AvgPool1d>;
-export const AvgPool2d = avgPoolClass(2, "AvgPool2d", avgPool2d);
-export type AvgPool2d = InstanceType<typeof AvgPool2d>;
-export const AvgPool3d = avgPoolClass(3, "AvgPool3d", avgPool3d);
-export type AvgPool3d = InstanceType<typeof AvgPool3d>;
+export class MaxPool1d extends maxPoolClass(1, "MaxPool1d", maxPool1d) {}
+export class MaxPool2d extends maxPoolClass(2, "MaxPool2d", maxPool2d) {}
+export class MaxPool3d extends maxPoolClass(3, "MaxPool3d", maxPool3d) {}
+export class AvgPool1d extends avgPoolClass(1, "AvgPool1d", avgPool1d) {}
+export class AvgPool2d extends avgPoolClass(2, "AvgPool2d", avgPool2d) {}
+export class AvgPool3d extends avgPoolClass(3, "AvgPool3d", avgPool3d) {}
 
 /** Average pooling to a fixed output size, like torch.nn.AdaptiveAvgPool2d (e.g. 1 for global pooling). */
 export class AdaptiveAvgPool2d extends Module {
@@ -236,7 +232,7 @@ function poolFamily<R extends SpatialRank>(
   max: boolean,
   Layer: ReturnType<typeof maxPoolClass<R>> | ReturnType<typeof avgPoolClass<R>>,
 ) {
-  const type = Layer.name as (MaxPoolSpec | AvgPoolSpec)["type"];
+  const type = Layer.layerType as (MaxPoolSpec | AvgPoolSpec)["type"];
   return defineLayer({
     type,
     module: Layer as abstract new (...args: never[]) => PoolNd<R, object>,
