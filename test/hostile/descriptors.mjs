@@ -103,7 +103,7 @@ export const PLOT_KEYS = [
   "length",
   "aspectRatio",
 ];
-const CHART_KEYS = { width: finite, height: finite, title: text, caption: text };
+const CHART_KEYS = { width: TYPES.chartWidth, height: finite, title: text, caption: text };
 
 const x1 = (k) => k.randn([1, 4, 7], { seed: 1 });
 const x2 = (k) => k.randn([1, 4, 6, 6], { seed: 1 });
@@ -159,8 +159,8 @@ function convTransposeOfOne(rank) {
 function poolOp(rank, max) {
   const name = `${max ? "max" : "avg"}Pool${rank}d`;
   const keys = max
-    ? { kernelSize: size, stride: size, padding, dilation: size, ceilMode: boolean }
-    : { kernelSize: size, stride: size, padding, ceilMode: boolean, countIncludePad: boolean };
+    ? { kernelSize: size, stride: TYPES.poolStride, padding, dilation: size, ceilMode: boolean }
+    : { kernelSize: size, stride: TYPES.poolStride, padding, ceilMode: boolean, countIncludePad: boolean };
   return {
     name,
     rank,
@@ -200,8 +200,8 @@ function convLayer(rank, transposed) {
 function poolLayer(rank, max) {
   const name = `${max ? "Max" : "Avg"}Pool${rank}d`;
   const keys = max
-    ? { stride: size, padding, dilation: size, ceilMode: boolean }
-    : { stride: size, padding, ceilMode: boolean, countIncludePad: boolean };
+    ? { stride: TYPES.poolStride, padding, dilation: size, ceilMode: boolean }
+    : { stride: TYPES.poolStride, padding, ceilMode: boolean, countIncludePad: boolean };
   return {
     name,
     kind: "class",
@@ -249,7 +249,7 @@ export const DESCRIPTORS = [
     kind: "class",
     op: "demo",
     args: () => ["demo", "a message"],
-    params: [fixed("op"), { name: "message", type: text }],
+    params: [fixed("op"), { name: "message", type: any }],
   },
   {
     name: "check",

@@ -152,11 +152,18 @@ function target(d) {
   return (d.module === "charts" ? charts : convkit)[d.name];
 }
 
+/** Where the last call threw: "forward" when a layer's constructor accepted what its forward refused. */
+let phase = "call";
+
 async function call(d, args) {
   const fn = target(d);
+  phase = "call";
   let result = d.kind === "class" ? new fn(...args) : fn(...args);
   if (result && typeof result.then === "function") result = await result;
-  if (d.forward && result && typeof result.forward === "function") return result.forward(d.forward(k));
+  if (d.forward && result && typeof result.forward === "function") {
+    phase = "forward";
+    return result.forward(d.forward(k));
+  }
   return result;
 }
 
@@ -416,6 +423,7 @@ async function runCaseUnguarded(c, i) {
     error = e;
   }
   const ms = performance.now() - t0;
+  const thrownIn = phase === "forward" ? "the constructor accepted it; forward() " : "";
   restoreGlobals();
 
   if (ms > CALL_MS) report(`took ${Math.round(ms)} ms (bound ${CALL_MS} ms)`);
@@ -433,9 +441,12 @@ async function runCaseUnguarded(c, i) {
     return (report(`the descriptor's valid call threw ${describeError(error)}`), { ms });
   if (threw) {
     if (error instanceof CallerGetterError && where.callerGetter) return { ms };
-    if (!(error instanceof k.ConvError)) return (report(`threw ${describeError(error)}`), { ms });
+    if (!(error instanceof k.ConvError)) return (report(`${thrownIn}threw ${describeError(error)}`), { ms });
     if (!errorIs(error, op))
-      return (report(`threw a ConvError not starting with "${op}:": ${error.message.slice(0, 300)}`), { ms });
+      return (
+        report(`${thrownIn}threw a ConvError not starting with "${op}:": ${error.message.slice(0, 300)}`),
+        { ms }
+      );
     if (expect.refuse) {
       if (!error.message.includes(where.argument))
         report(`threw a ConvError that does not name ${where.argument}: ${error.message.slice(0, 300)}`);

@@ -105,7 +105,7 @@ const LARGE = 64;
 function sizeCanonical(min) {
   return (v, rank) => {
     if (v === undefined) return keep(undefined);
-    const ok = (x) => isPlainInteger(x) && x >= min && x <= Number.MAX_SAFE_INTEGER;
+    const ok = (x) => isPlainInteger(x) && x >= min;
     if (ok(v)) return keep(v, v > LARGE);
     if (Array.isArray(v) && v.length === rank && v.every(ok))
       return keep(
@@ -124,6 +124,17 @@ export const TYPES = {
   optionalTensor: { canonical: (v) => (v === null || v === undefined ? keep(null) : REFUSE), tensor: true },
   /** A positive size, one number or one per spatial dimension (stride, dilation, kernelSize). */
   size: { canonical: sizeCanonical(1) },
+  /** A pooling stride: null means the kernel size, as in PyTorch (stride=None). */
+  poolStride: { canonical: (v, rank) => (v === null ? keep(undefined, true) : sizeCanonical(1)(v, rank)) },
+  /** A chart width: any number, clamped to the narrowest chart (MIN_CHART_WIDTH, 120 px). */
+  chartWidth: {
+    canonical: (v) =>
+      v === undefined
+        ? keep(undefined)
+        : typeof v === "number"
+          ? keep(Number.isFinite(v) ? Math.max(120, v) : 120)
+          : REFUSE,
+  },
   /** A non-negative size (padding, outputPadding). */
   padding: { canonical: sizeCanonical(0) },
   /** Conv padding: also "same" and "valid". */
