@@ -15,6 +15,7 @@
  *             the same call on the "reference" backend
  *   forward   for layers: the input the built layer runs on; the output is what is compared
  *   random    the result is a measurement (timing), compared by its keys only
+ *   passThrough  the function hands its argument back (checkOptions): its result is not checked for NaN
  *   variant   a second descriptor of one export, with other valid arguments (named in reports)
  */
 import { TYPES, oneOf } from "./values.mjs";
@@ -255,7 +256,8 @@ export const DESCRIPTORS = [
     name: "check",
     op: "demo",
     args: () => [true, "demo", () => "a message"],
-    params: [{ name: "condition", type: any }, fixed("op"), { name: "message", type: callback }],
+    // The message is built only when the condition fails, so with a true one anything goes.
+    params: [{ name: "condition", type: any }, fixed("op"), { name: "message", type: any }],
   },
   { name: "formatShape", args: () => [[1, 2]], params: [{ name: "shape", type: shape }] },
   { name: "formatValue", args: () => [1], params: [{ name: "value", type: any }] },
@@ -275,6 +277,7 @@ export const DESCRIPTORS = [
     params: [fixed("op"), { name: "options", type: options }, fixed("allowed")],
     options: 1,
     keys: { stride: any },
+    passThrough: true,
   },
   {
     name: "checkBoolean",
