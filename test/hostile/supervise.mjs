@@ -140,33 +140,57 @@ export async function superviseHostileRun({ seed = DEFAULT_SEED, runs = 40, only
   return { failures, end, restarts, ms: Date.now() - began, seed, runs };
 }
 
-/** Failures grouped by export, property and what happened (numbers in messages folded). */
+/** What happened, with the particulars (names, numbers, shapes, quoted text) folded away. */
+function outcomeOf(failure) {
+  const what = String(failure.what);
+  const kind = /^(the constructor accepted it; forward\(\) )?threw (\w+)/.exec(what);
+  if (/^accepted/.test(what)) return "accepted it";
+  if (/does not name/.test(what)) return "threw a ConvError that does not name the argument";
+  if (/not starting with/.test(what))
+    return `${kind?.[1] ? "the constructor accepted it; forward() " : ""}threw a ConvError of another op`;
+  if (/but the equivalent valid call/.test(what)) return "returned a result other than the equivalent valid call's";
+  if (kind)
+    return `${kind[1] ?? ""}threw ${kind[2]}: ${what
+      .replace(/^.*?threw \w+: /, "")
+      .replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, "N")
+      .replace(/'[^']*'|"[^"]*"/g, "…")
+      .slice(0, 90)}`;
+  return what
+    .replace(/\d+(\.\d+)?(e[+-]?\d+)?/g, "N")
+    .replace(/"[^"]*"/g, "…")
+    .slice(0, 90);
+}
+
+/** Failures grouped by export, property and outcome, with the arguments involved and one example. */
 export function groupFailures(failures) {
   const groups = new Map();
   for (const f of failures) {
-    const what = String(f.what)
-      .replace(/returned .*?, but/, "returned X, but")
-      .replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/g, "N")
-      .replace(/"[^"]*"/g, '"…"')
-      .slice(0, 160);
-    const key = `${f.export} | ${f.property} | ${f.argument ?? ""} | ${what}`;
-    if (!groups.has(key)) groups.set(key, { key, count: 0, example: f });
-    groups.get(key).count++;
+    const key = `${f.export} | ${f.property} | ${outcomeOf(f)}`;
+    if (!groups.has(key)) groups.set(key, { key, count: 0, arguments: new Set(), example: f });
+    const g = groups.get(key);
+    g.count++;
+    if (f.argument) g.arguments.add(f.argument);
   }
   return [...groups.values()];
 }
 
-export function formatFailures(result) {
+/** A readable report: one line per group (export, property, outcome, arguments) and its first call. */
+export function formatFailures(result, { maxGroups = 400 } = {}) {
+  const groups = groupFailures(result.failures);
   const lines = [
-    `hostile-input suite: seed ${result.seed}, ${result.runs} runs per property; ${result.failures.length} calls broke the contract`,
+    `hostile-input suite: seed ${result.seed}, ${result.runs} runs per property; ${result.failures.length} calls in ${groups.length} groups broke the contract`,
   ];
-  for (const g of groupFailures(result.failures)) {
+  for (const g of groups.slice(0, maxGroups)) {
     const f = g.example;
+    const args = [...g.arguments];
     lines.push(
-      `- ${f.export}: ${f.property}${f.argument ? ` (${f.argument})` : ""}: ${f.what}` +
-        `${g.count > 1 ? ` [${g.count} calls like it]` : ""}\n    e.g. ${f.call ?? ""}  <- ${f.value ?? ""}`,
+      `- ${f.export}: ${f.property}: ${outcomeOf(f)} [${g.count} call${g.count > 1 ? "s" : ""}` +
+        `${args.length ? `; ${args.slice(0, 10).join(", ")}${args.length > 10 ? ", ..." : ""}` : ""}]\n` +
+        `    e.g. ${f.call ?? ""}  <- ${f.value ?? ""}: ${String(f.what).slice(0, 300)}`,
     );
   }
+  if (groups.length > maxGroups)
+    lines.push(`... ${groups.length - maxGroups} more groups: node test/hostile/supervise.mjs --json lists every call`);
   return lines.join("\n");
 }
 
