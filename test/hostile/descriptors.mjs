@@ -66,6 +66,15 @@ const NESTED_NUMBERS = {
     return s !== null && rectangular(v, s) ? { value: v, mayRefuse: true } : { refuse: true };
   },
 };
+/** Any number, NaN and the infinities included (pad's fill value, as in PyTorch). */
+const NUMBER = { canonical: (v) => (v === undefined || typeof v === "number" ? { value: v } : { refuse: true }) };
+/** pad's pads: (before, after) pairs from the last dimension back, non-negative integers. */
+const PADS = {
+  canonical: (v) =>
+    Array.isArray(v) && v.length % 2 === 0 && v.length <= 8 && v.every((x) => Number.isInteger(x) && x >= 0)
+      ? { value: v, mayRefuse: v.length === 0 || v.some((x) => x > 64) }
+      : { refuse: true },
+};
 /** `out`: a Tensor of the output's shape; anything else is refused. */
 const OUT = { canonical: (v) => (v === undefined ? { value: undefined, mayRefuse: false } : { refuse: true }) };
 
@@ -586,9 +595,20 @@ export const DESCRIPTORS = [
     args: (k) => [x2(k), [1, 2, 1, 0], "reflect"],
     params: [
       { name: "input", type: tensor },
-      { name: "pads", type: structured },
+      { name: "pads", type: PADS },
       { name: "mode", type: oneOf("constant", "zeros", "reflect", "replicate", "circular") },
-      { name: "value", type: finite },
+      { name: "value", type: NUMBER },
+    ],
+  },
+  {
+    name: "pad",
+    variant: "constant mode",
+    args: (k) => [x2(k), [1, 2, 1, 0], "constant"],
+    params: [
+      { name: "input", type: tensor },
+      { name: "pads", type: PADS },
+      { name: "mode", type: oneOf("constant", "zeros", "reflect", "replicate", "circular") },
+      { name: "value", type: NUMBER },
     ],
   },
   {
