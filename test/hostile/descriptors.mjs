@@ -11,8 +11,8 @@
  *   params    one entry per positional argument: its name in error messages and its type
  *             (values.mjs TYPES); `fuzz: false` for an argument that names the caller's own op
  *   options   the index of the options object in args, and `keys` its keys and their types
- *   backend   true for the tensor ops whose options take `backend`: a result is compared with
- *             the same call on the "reference" backend
+ *   backend   true for the convolutions, whose options take `backend`: a result is compared
+ *             with the same call on the "reference" backend (pooling has one implementation)
  *   forward   for layers: the input the built layer runs on; the output is what is compared
  *   random    the result is a measurement (timing), compared by its keys only
  *   passThrough  the function hands its argument back (checkOptions): its result is not checked for NaN
@@ -180,8 +180,7 @@ function poolOp(rank, max) {
       { name: "options", type: requiredOptions },
     ],
     options: 1,
-    keys: { ...keys, backend: BACKEND },
-    backend: true,
+    keys,
   };
 }
 
@@ -1184,7 +1183,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 1,
-    keys: { warmup: countOrZero, rounds: count, sampleMs: duration, baseline: text, seed, threads: positiveInteger },
+    keys: { warmup: countOrZero, rounds: count, sampleMs: duration, baseline: text, seed, now: callback },
   },
   {
     name: "measureLatencyAsync",
