@@ -5,7 +5,8 @@
  *   REFUSE               the call must throw a ConvError naming the op and the argument;
  *   { value }            the call must equal the same call with `value` (the valid value the
  *                        hostile one means, e.g. `undefined` for an option means its default);
- *   { value, mayRefuse } either of the two (huge but valid sizes, strings any text accepts);
+ *   { value, mayRefuse } either of the two (huge but valid sizes, strings any text accepts, a
+ *                        live Tensor of another rank where some ops take any rank);
  *   SKIP                 not run: the value is valid and asks for unbounded work on purpose
  *                        (a billion timing rounds), which no library can refuse.
  * Values are factories, so every call gets fresh ones (a disposed tensor, a cyclic object).
@@ -77,6 +78,17 @@ export const GENERIC_VALUES = [
   ["an object whose getters throw", throwingProxy],
 ];
 
+/** The disposed tensors tensorValues made: a Tensor, but one every op must refuse. */
+const DISPOSED = new WeakSet();
+/** A live Tensor of another shape: the op may take it (relu takes any rank) or refuse it. */
+function isLiveTensor(v) {
+  try {
+    return v !== null && typeof v === "object" && v.constructor?.name === "Tensor" && !DISPOSED.has(v);
+  } catch {
+    return false; // an object whose getters throw
+  }
+}
+
 /** Hostile values where a Tensor goes (k: the convkit module; shape: the valid tensor's shape). */
 export function tensorValues(k, shape) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -92,6 +104,7 @@ export function tensorValues(k, shape) {
       () => {
         const t = k.toWasm(k.ones(shape));
         k.disposeWasm(t);
+        DISPOSED.add(t);
         return t;
       },
     ],
@@ -119,9 +132,12 @@ function sizeCanonical(min) {
 /** Argument types: how each valid value reads and what a hostile one must give. */
 export const TYPES = {
   /** A live Tensor (required). */
-  tensor: { canonical: () => REFUSE, tensor: true },
+  tensor: { canonical: (v) => (isLiveTensor(v) ? keep(v, true) : REFUSE), tensor: true },
   /** An optional Tensor (bias): null or undefined mean none. */
-  optionalTensor: { canonical: (v) => (v === null || v === undefined ? keep(null) : REFUSE), tensor: true },
+  optionalTensor: {
+    canonical: (v) => (v === null || v === undefined ? keep(null) : isLiveTensor(v) ? keep(v, true) : REFUSE),
+    tensor: true,
+  },
   /** A positive size, one number or one per spatial dimension (stride, dilation, kernelSize). */
   size: { canonical: sizeCanonical(1) },
   /** A pooling stride: null means the kernel size, as in PyTorch (stride=None). */
