@@ -1201,7 +1201,7 @@ export const DESCRIPTORS = [
       sampleMs: duration,
       baseline: text,
       seed,
-      threads: positiveInteger,
+      now: callback,
       onProgress: callback,
       pause: callback,
       cancelled: callback,
