@@ -116,9 +116,12 @@ describe("layer constructors refuse unknown options and wrong types", () => {
   it("new Conv3d(64, 64, 1000) is a ConvError naming the weight and kernelSize, thrown before allocating", () => {
     expectConvError(
       () => new Conv3d(64, 64, 1000),
-      /^Conv3d: the weight \[64, 64, 1000, 1000, 1000\] would hold 4\.096e\+12 values, more than .* check kernelSize/,
+      /^Conv3d: the weight \[64, 64, 1000, 1000, 1000\] would have 4\.096e\+12 elements, more than convkit allocates for one tensor \(2\^28\); check kernelSize/,
     );
-    expectConvError(() => new Linear(1e5, 1e5), /^Linear: the weight \[100000, 100000\] would hold .*inFeatures/);
+    expectConvError(
+      () => new Linear(1e5, 1e5),
+      /^Linear: the weight \[100000, 100000\] would have 1\.000e\+10 elements, .*; check inFeatures and outFeatures$/,
+    );
   });
 
   it("the rank classes keep their names, type strings and instanceof behaviour", () => {

@@ -275,28 +275,32 @@ export function checkShape(op: string, shape: readonly number[], what = "shape")
 }
 
 /**
- * The most elements an op allocates for the result it computes: 2^28, 1 GiB of float32. A tiny
- * input with a large padding, stride or dilation can ask for billions of output elements; the ops
- * (conv, transposed conv, pooling, pad) refuse that before allocating anything, naming the
- * argument that made the output large. Shapes alone (convInfo, poolInfo, the cost model) are not
+ * The most elements convkit allocates for one tensor it fills itself: an op's result (conv,
+ * transposed conv, pooling, pad, linear, arange) and a layer's parameter. 2^28, 1 GiB of float32.
+ * A tiny input with a large padding, stride or dilation, or a layer with a mistyped kernel size,
+ * can ask for billions of elements; such a call is refused before anything is allocated, naming
+ * the argument that made the size. Shapes alone (convInfo, poolInfo, the cost model) are not
  * limited, since they allocate nothing; tensors a caller creates directly (zeros, rand, ...) are
  * limited only by what a Float32Array holds (MAX_ELEMENTS).
  */
-export const MAX_OUTPUT_ELEMENTS = 2 ** 28;
+export const MAX_ALLOCATED_ELEMENTS = 2 ** 28;
 
-/** Throws before an op allocates an output of more than MAX_OUTPUT_ELEMENTS; `cause` names the argument. */
-export function checkOutputElements(op: string, outputShape: readonly number[], cause: () => string): void {
-  const n = numel(outputShape);
-  if (n > MAX_OUTPUT_ELEMENTS) {
+/**
+ * Throws before `op` allocates `what` (its output, a padded input, a layer's weight) of `shape`
+ * when that holds more than MAX_ALLOCATED_ELEMENTS; `cause` names the arguments that make it large.
+ */
+export function checkAllocation(op: string, what: string, shape: readonly number[], cause: () => string): void {
+  const n = numel(shape);
+  if (n > MAX_ALLOCATED_ELEMENTS) {
     throw new ConvError(
       op,
-      `the output ${formatShape(outputShape)} would have ${n.toExponential(3)} elements, more than an op allocates (2^28); ${cause()}`,
+      `the ${what} ${formatShape(shape)} would have ${n.toExponential(3)} elements, more than convkit allocates for one tensor (2^28); ${cause()}`,
     );
   }
 }
 
 /**
- * Which argument makes a convolution's output large, for checkOutputElements: the spatial
+ * Which argument makes a convolution's output large, for checkAllocation: the spatial
  * dimension that grows most from input to output, and the option that grows it (padding for a
  * convolution; stride, dilation or outputPadding for a transposed one).
  */

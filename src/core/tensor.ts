@@ -3,7 +3,7 @@
  * shared: every method returns a new tensor with its own storage, so a tensor never changes under
  * you.
  */
-import { checkOutputElements, checkShape, copyShape, numel } from "./arithmetic.js";
+import { checkAllocation, checkShape, copyShape, numel } from "./arithmetic.js";
 import { check, ConvError, formatShape } from "./errors.js";
 import { checkBoolean, checkFiniteNumber, checkInteger, checkOptions, describeType, formatValue } from "./validate.js";
 
@@ -25,8 +25,7 @@ export function setDisposedDataCheck(test: (data: Float32Array) => boolean): voi
  * disposeWasm. `name` is the argument ("input", "weight", "bias", "out").
  */
 export function checkTensor(op: string, name: string, value: unknown): asserts value is Tensor {
-  if (!(value instanceof Tensor))
-    throw new ConvError(op, `${name} must be a Tensor, got ${describeType(value)}`);
+  if (!(value instanceof Tensor)) throw new ConvError(op, `${name} must be a Tensor, got ${describeType(value)}`);
   const { data, shape } = value;
   if (!(data instanceof Float32Array) || data.length !== numel(shape)) {
     throw new ConvError(
@@ -325,8 +324,9 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
     () => `step must be a finite non-zero number, got ${formatValue(step)}`,
   );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  checkOutputElements(
+  checkAllocation(
     "arange",
+    "output",
     [n],
     () => `the range from ${start} to ${stop} in steps of ${step} has that many values`,
   );

@@ -8,7 +8,7 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkOutputElements, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
+import { checkAllocation, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { check, formatShape } from "../core/errors.js";
 import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
@@ -75,8 +75,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   checkTensor("linear", "weight", weight);
   if (bias !== null && bias !== undefined) checkTensor("linear", "bias", bias);
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
-  checkOutputElements(
+  checkAllocation(
     "linear",
+    "output",
     info.outputShape,
     () => `the input ${formatShape(x.shape)} and the weight ${formatShape(weight.shape)} make it that large`,
   );
@@ -305,8 +306,9 @@ export function adaptivePoolInfo(
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize<2>): Tensor {
   checkTensor("adaptiveAvgPool2d", "input", x);
   const info = adaptivePoolInfo("adaptiveAvgPool2d", 2, x.shape, outputSize);
-  checkOutputElements(
+  checkAllocation(
     "adaptiveAvgPool2d",
+    "output",
     info.outputShape,
     () => `outputSize ${formatValue(outputSize)} makes it that large`,
   );
