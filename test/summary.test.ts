@@ -203,6 +203,14 @@ describe("model files", () => {
     );
   });
 
+  it("loadModel(source, options) refuses an unknown option and a seed that is not an integer, naming loadModel", () => {
+    const text = exampleText("small-cnn.json");
+    expect(() => loadModel(text, { sead: 1 } as never)).toThrow(
+      /^loadModel: unknown option "sead"; did you mean "seed"\?/,
+    );
+    expect(() => loadModel(text, { seed: 0.5 })).toThrow(/^loadModel: seed must be an integer, got 0\.5$/);
+  });
+
   it("modelToJSON() writes a file loadModel() reads back to the same summary", () => {
     const json = modelToJSON(net, input, { name: "net" });
     const again = loadModel(JSON.stringify(json));
@@ -227,7 +235,7 @@ describe("model files", () => {
     [
       "unknown layer type",
       '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}, {"type": "Conv4d", "name": "c"}]}',
-      /model: layer 1 "c": layer: unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/,
+      /model: layer 1 "c": unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/,
     ],
     [
       "misspelt option",

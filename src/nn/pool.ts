@@ -29,7 +29,7 @@ import {
 } from "../ops/pool.js";
 import { statsOf, type LayerStats } from "../analysis/layer-stats.js";
 import { Module } from "./module.js";
-import { defineLayer, specFields, type SpecBase, type SpecFields } from "./registry.js";
+import { defineLayer, optionsOf, specFields, type SpecBase, type SpecFields } from "./registry.js";
 
 export type MaxPoolSpec = SpecBase & { type: "MaxPool1d" | "MaxPool2d" | "MaxPool3d" } & SpecFields<PoolOptions>;
 export type AvgPoolSpec = SpecBase & { type: "AvgPool1d" | "AvgPool2d" | "AvgPool3d" } & SpecFields<
@@ -246,8 +246,10 @@ function poolFamily<R extends SpatialRank>(
     ),
     resolve: (spec: MaxPoolSpec | AvgPoolSpec) => resolvePool(type, rank, max, specFields(spec)),
     stats: poolStats,
-    build: ({ type: _t, name: _n, kernelSize, ...options }) =>
-      new (Layer as ReturnType<typeof maxPoolClass<R>>)(kernelSize as SizeArg<R>, options as MaxPoolOptions<R>),
+    build: (spec) => {
+      const { kernelSize, ...options } = optionsOf(spec);
+      return new (Layer as ReturnType<typeof maxPoolClass<R>>)(kernelSize as SizeArg<R>, options as MaxPoolOptions<R>);
+    },
     toSpec: (layer) => ({ type, ...(layer.options as object) }) as MaxPoolSpec | AvgPoolSpec,
   });
 }

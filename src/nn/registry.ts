@@ -32,6 +32,17 @@ export function specFields(spec: object): Record<string, unknown> {
   return spec as Record<string, unknown>;
 }
 
+/** A spec's fields without its type and name: the constructor options it holds, for an entry's `build`. */
+export function optionsOf<S extends SpecBase>(spec: S): Omit<S, "type" | "name"> {
+  const { type: _type, name: _name, ...options } = spec;
+  return options;
+}
+
+/** The `seed` option an entry's `build` passes to its constructor: none when no seed was given. */
+export function seeded(seed: number | undefined): { seed?: number } {
+  return seed === undefined ? {} : { seed };
+}
+
 /** A layer validated and normalized: a leaf's options with defaults filled in, or a composite's children in order. */
 export type ResolvedLayer =
   | { kind: "layer"; type: string; options: unknown }
