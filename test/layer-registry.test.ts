@@ -391,7 +391,7 @@ describe("layer specs refuse unknown fields and wrong types, with the same check
       );
       expectConvError(
         () => parseModel(`{"inputShape": [1, 3, 8, 8], "layers": [{"type": "${type}"}]}`),
-        new RegExp(`^model: layer 0: layer: unknown layer type "${type}"`),
+        new RegExp(`^model: layer 0: unknown layer type "${type}"`),
       );
     }
   });
@@ -401,7 +401,7 @@ describe("layer specs refuse unknown fields and wrong types, with the same check
     expectConvError(() => layerStats(nested(2000), [1, 3]), /layers nest more than 100 deep/);
     expectConvError(
       () => parseModel({ inputShape: [1, 3], layers: [nested(2000)] }),
-      /^model: layer 0: layer: layers nest more than 100 deep$/,
+      /^model: layer 0: layers nest more than 100 deep$/,
     );
     expect(layerStats(nested(99), [1, 3]).otherOps).toBe(3);
   });
