@@ -402,12 +402,11 @@ export function checkOutputPadding(
   );
 }
 
-/** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
-function batchOf(
-  op: string,
-  xShape: readonly number[],
-  rank: number,
-): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+/**
+ * Checks an op's input shape, (N, C, ...spatial) or (C, ...spatial) for `rank` spatial dimensions,
+ * and says which of the two it is.
+ */
+export function isBatched(op: string, xShape: readonly number[], rank: number): boolean {
   checkShapeSizes(op, xShape, "input");
   check(
     xShape.length === rank + 1 || xShape.length === rank + 2,
@@ -415,7 +414,16 @@ function batchOf(
     () =>
       `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
   );
-  const batched = xShape.length === rank + 2;
+  return xShape.length === rank + 2;
+}
+
+/** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
+function batchOf(
+  op: string,
+  xShape: readonly number[],
+  rank: number,
+): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+  const batched = isBatched(op, xShape, rank);
   const batch = batched ? xShape[0]! : 1;
   const channels = xShape[batched ? 1 : 0]!;
   const spatial = copyShape(xShape, batched ? 2 : 1);

@@ -8,7 +8,7 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkAllocation, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
+import { checkAllocation, checkShapeSizes, copyShape, isBatched, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { check, formatShape } from "../core/errors.js";
 import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
@@ -261,14 +261,7 @@ export function adaptivePoolInfo(
   xShape: readonly number[],
   outputSize: unknown,
 ): AdaptivePoolInfo {
-  checkShapeSizes(op, xShape, "input");
-  check(
-    xShape.length === rank + 1 || xShape.length === rank + 2,
-    op,
-    () =>
-      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
-  );
-  const batched = xShape.length === rank + 2;
+  const batched = isBatched(op, xShape, rank);
   const inSize = copyShape(xShape, batched ? 2 : 1);
   for (const s of inSize) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   const sizes = typeof outputSize === "number" ? new Array<unknown>(rank).fill(outputSize) : outputSize;
