@@ -217,6 +217,8 @@ function poolLength(
  * walks shapes it is given with indexed loops and copies them with copyShape; arrays it builds
  * itself are not frozen and are copied with slice(). Small convolutions check and copy a few
  * shapes per call, so this shows in their per-call overhead (bench workload g, bench/results.md).
+ * The rule is for the per-call path only (core and ops; test/hostile-ops.test.ts checks them): code
+ * that runs once per model, not per call (layer specs, the cost model, summaries), copies with slice().
  */
 
 /** Number of elements of a shape. */
