@@ -597,4 +597,12 @@ describe("AdaptiveAvgPool2d and BatchNorm2d constructors keep their checks", () 
   it("refuses a bad outputSize", () => {
     expectConvError(() => new AdaptiveAvgPool2d(0 as never), /AdaptiveAvgPool2d: .*outputSize/);
   });
+
+  it("refuses a bad outputSize in a spec with the constructor's message", () => {
+    for (const outputSize of [0, [2, 1.5]]) {
+      const message = /^AdaptiveAvgPool2d: outputSize must hold positive integers \(or null to keep the input size\)/;
+      expectConvError(() => new AdaptiveAvgPool2d(outputSize as never), message);
+      expectConvError(() => resolveSpec({ type: "AdaptiveAvgPool2d", outputSize } as never), message);
+    }
+  });
 });

@@ -13,8 +13,7 @@ import {
   type SizeArg,
   type SpatialRank,
 } from "../core/arithmetic.js";
-import { check } from "../core/errors.js";
-import { checkBoolean, checkOptions, formatValue } from "../core/validate.js";
+import { checkBoolean, checkOptions } from "../core/validate.js";
 import type { Tensor } from "../core/tensor.js";
 import { adaptiveAvgPool2d, adaptivePoolInfo, adaptivePoolWindow, type AdaptiveSize } from "../ops/functional.js";
 import {
@@ -254,8 +253,6 @@ function poolFamily<R extends SpatialRank>(
   });
 }
 
-const OUTPUT_SIZE_MESSAGE = "outputSize must be a positive integer or an array of 2 (positive integers or null)";
-
 export const poolLayers = [
   poolFamily(1, true, MaxPool1d),
   poolFamily(2, true, MaxPool2d),
@@ -269,14 +266,8 @@ export const poolLayers = [
     required: ["outputSize"],
     optional: [],
     resolve: (spec: AdaptiveAvgPool2dSpec) => {
-      const size: unknown = spec.outputSize;
-      const ok = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1;
-      check(
-        ok(size) || (Array.isArray(size) && size.length === 2 && size.every((v) => v === null || ok(v))),
-        "AdaptiveAvgPool2d",
-        () => `${OUTPUT_SIZE_MESSAGE}, got ${formatValue(size)}`,
-      );
-      return size as AdaptiveSize<2>;
+      adaptivePoolInfo("AdaptiveAvgPool2d", 2, [1, 1, 1], spec.outputSize); // the constructor's check of outputSize
+      return spec.outputSize;
     },
     stats: adaptiveStats,
     build: (spec) => new AdaptiveAvgPool2d(spec.outputSize),
