@@ -100,6 +100,14 @@ export function samePadding(kernelSize: number, dilation = 1): [before: number, 
   return [before, total - before];
 }
 
+/** The arguments every one-dimension output-size function checks alike (convOutputSize and its siblings). */
+function checkWindow(op: string, inputSize: unknown, kernelSize: unknown, stride: unknown, dilation: unknown): void {
+  checkNonNegativeInteger(op, "inputSize", inputSize);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "stride", stride);
+  checkPositiveInteger(op, "dilation", dilation);
+}
+
 /**
  * Output size of a convolution along one dimension:
  * floor((input + p_before + p_after - d (k - 1) - 1) / stride) + 1.
@@ -114,10 +122,7 @@ export function convOutputSize(
 ): number {
   const op = "convOutputSize";
   const { stride = 1, padding = 0, dilation = 1 } = checkOptions(op, options, ["stride", "padding", "dilation"]);
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   let before: number;
   let after: number;
   if (typeof padding === "number") {
@@ -152,10 +157,7 @@ export function convTransposeOutputSize(
   const op = "convTransposeOutputSize";
   const checked = checkOptions(op, options, ["stride", "padding", "dilation", "outputPadding"]);
   const { stride = 1, padding = 0, dilation = 1, outputPadding = 0 } = checked;
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkNonNegativeInteger(op, "outputPadding", outputPadding);
   return convTransposeLength(inputSize, kernelSize, stride, padding, dilation, outputPadding);
@@ -187,10 +189,7 @@ export function poolOutputSize(
   const op = "poolOutputSize";
   const checked = checkOptions(op, options, ["stride", "padding", "dilation", "ceilMode"]);
   const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = checked;
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkBoolean(op, "ceilMode", ceilMode);
   return poolLength(inputSize, kernelSize, stride, padding, dilation, ceilMode);
