@@ -14,6 +14,7 @@ import {
   SeparableConv2d,
   Sequential,
   summary,
+  receptiveField,
   Flatten,
   rand,
   type LayerSpec,
@@ -113,6 +114,18 @@ describe("summary()", () => {
       /model: layer 2 \(Linear\) on input \[1, 288\]: Linear: input \[1, 288\] has 288 features in its last dimension but weight \[10, 100\] expects 100/,
     );
     expect(() => summary(net, input, { convention: "macs" as never })).toThrow(/summary: unknown convention "macs"/);
+  });
+
+  it("summary(model, inputShape) and receptiveField(model, inputShape) refuse an inputShape that is not an array of sizes", () => {
+    expect(() => summary(net, "1,3,8,8" as never)).toThrow(
+      /^summary: inputShape must be an array of sizes, got "1,3,8,8"$/,
+    );
+    expect(() => receptiveField(net, { foo: 1 } as never)).toThrow(
+      /^receptiveField: inputShape must be an array of sizes, got \{"foo":1\}$/,
+    );
+    expect(() => summary(net, [1, -3, 8, 8])).toThrow(
+      /^summary: inputShape \[1, -3, 8, 8\] must hold non-negative integers$/,
+    );
   });
 });
 

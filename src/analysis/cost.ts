@@ -28,8 +28,7 @@
  * `counts` holds what other tools report for the same layer; see COUNTING_CONVENTIONS.
  */
 import { checkShapeSizes } from "../core/arithmetic.js";
-import { check } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkOneOf } from "../core/validate.js";
 import { resolveLayer, type LayerSpec } from "../nn/layer-spec.js";
 import type { Module } from "../nn/module.js";
 import { CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./layer-stats.js";
@@ -123,10 +122,6 @@ export function layerStats(layer: Module | LayerSpec, inputShape: readonly numbe
 
 /** The number `convention` reports for a layer: stats.counts[convention] (MACs for "exact"). */
 export function countIn(stats: LayerStats, convention: Convention): number {
-  check(
-    CONVENTIONS.includes(convention),
-    "countIn",
-    () => `unknown convention ${formatValue(convention)}; expected one of ${CONVENTIONS.join(", ")}`,
-  );
+  checkOneOf("countIn", "convention", convention, CONVENTIONS);
   return stats.counts[convention];
 }
