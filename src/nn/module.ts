@@ -5,19 +5,18 @@
  * stream that `manualSeed` resets.
  */
 import { checkAllocation } from "../core/arithmetic.js";
-import { checkInteger } from "../core/validate.js";
-import { mulberry32, Tensor } from "../core/tensor.js";
+import { mulberry32, seededStream, Tensor } from "../core/tensor.js";
 
 let initStream = mulberry32(0);
 
 /** Resets the stream that layers without a `seed` draw their initial weights from. */
 export function manualSeed(seed: number): void {
-  initStream = mulberry32(checkInteger("manualSeed", "seed", seed));
+  initStream = seededStream("manualSeed", seed);
 }
 
 /** The random stream a layer draws its initial parameters from: its own seed's, or the global one. */
 export function initialStream(op: string, seed: unknown): () => number {
-  return seed === undefined ? initStream : mulberry32(checkInteger(op, "seed", seed));
+  return seed === undefined ? initStream : seededStream(op, seed);
 }
 
 /**
