@@ -385,3 +385,33 @@ describe("chart widths", () => {
     }
   });
 });
+
+describe("chart helpers refuse data that is not a non-empty array", () => {
+  it.each([
+    [
+      "channelConnectivity",
+      () => channelConnectivity(null as never),
+      /^channelConnectivity: expected at least one stage, got null$/,
+    ],
+    ["channelCounts", () => channelCounts({} as never), /^channelCounts: expected at least one stage, got \{\}$/],
+    [
+      "channelReachMatrix",
+      () => channelReachMatrix("x" as never),
+      /^channelReach: expected at least one stage, got "x"$/,
+    ],
+    ["costBars", () => costBars(null as never), /^costBars: expected at least one variant, got null$/],
+    [
+      "costLines",
+      () => costLines(null as never, { param: "groups" }),
+      /^costLines: expected at least one point, got null$/,
+    ],
+    [
+      "receptiveFieldGrowth",
+      () => receptiveFieldGrowth([]),
+      /^receptiveFieldGrowth: expected at least one layer, got \[\]$/,
+    ],
+  ])("%s", (_name, fn, message) => {
+    expect(fn).toThrow(ConvError);
+    expect(fn).toThrow(message);
+  });
+});

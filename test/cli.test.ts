@@ -104,7 +104,7 @@ describe("convkit errors", () => {
     [
       "unknown layer type",
       broken((m) => (m.layers[5].type = "Conv2D")),
-      /layer 5 "conv2_1": layer: unknown layer type "Conv2D"; expected one of/,
+      /layer 5 "conv2_1": unknown layer type "Conv2D"; expected one of/,
     ],
     [
       "invalid option",

@@ -21,6 +21,16 @@ describe("divisors()", () => {
 });
 
 describe("costVsGroups()", () => {
+  it("costVsGroups(options) checks kernelSize and inputSize as the conv ops do (expandSize)", () => {
+    const base = { inChannels: 4, outChannels: 4 };
+    expect(() => costVsGroups({ ...base, kernelSize: [3, 0], inputSize: 8 })).toThrow(
+      /^costVsGroups: kernelSize must be a positive integer, got \[3,0\]$/,
+    );
+    expect(() => costVsGroups({ ...base, kernelSize: [3, 3], inputSize: [8] })).toThrow(
+      /^costVsGroups: inputSize must be a number or an array of 2, got \[8\]$/,
+    );
+  });
+
   it("runs over the divisors of both channel counts: params = C_out C_in K / g + C_out, MACs = P C_out C_in K / g", () => {
     const points = costVsGroups({ inChannels: 4, outChannels: 10, kernelSize: 3, inputSize: 5 });
     expect(points.map((p) => [p.groups, p.params, p.macs])).toEqual([

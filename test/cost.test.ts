@@ -239,6 +239,9 @@ describe("counting conventions give each tool's published number", () => {
       expect(info.label && info.tool && info.source && info.rules && info.example).toBeTruthy();
     }
     expect(() => countIn(layerStats(new ReLU(), [1, 2]), "flops" as never)).toThrow(/unknown convention "flops"/);
+    expect(() => countIn(layerStats(new ReLU(), [1, 2]), 1n as never)).toThrow(
+      /^countIn: unknown convention 1n; expected one of/,
+    );
   });
 });
 

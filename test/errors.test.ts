@@ -204,7 +204,7 @@ describe("convolution errors", () => {
   it("an output no typed array can hold is refused before allocating", () => {
     expectConvError(
       () => conv2d(zeros([1, 1, 1, 1]), zeros([4, 1, 1, 1]), null, { padding: 25000 }),
-      /^conv2d: the output \[1, 4, 50001, 50001\] would have 1\.000e\+10 elements, more than an op allocates \(2\^28\); padding \(25000, 25000\) makes it so in spatial dimension 0/,
+      /^conv2d: the output \[1, 4, 50001, 50001\] would have 1\.000e\+10 elements, more than convkit allocates for one tensor \(2\^28\); padding \(25000, 25000\) makes it so in spatial dimension 0/,
     );
     expectConvError(() => zeros([65536, 65537]), /has 4\.295e\+9 elements, more than a Float32Array can hold/);
   });

@@ -13,6 +13,7 @@ import {
   SeparableConv2d,
   Sequential,
   summary,
+  receptiveField,
   Flatten,
   rand,
   type LayerSpec,
@@ -113,6 +114,18 @@ describe("summary()", () => {
     );
     expect(() => summary(net, input, { convention: "macs" as never })).toThrow(/summary: unknown convention "macs"/);
   });
+
+  it("summary(model, inputShape) and receptiveField(model, inputShape) refuse an inputShape that is not an array of sizes", () => {
+    expect(() => summary(net, "1,3,8,8" as never)).toThrow(
+      /^summary: inputShape must be an array of sizes, got "1,3,8,8"$/,
+    );
+    expect(() => receptiveField(net, { foo: 1 } as never)).toThrow(
+      /^receptiveField: inputShape must be an array of sizes, got \{"foo":1\}$/,
+    );
+    expect(() => summary(net, [1, -3, 8, 8])).toThrow(
+      /^summary: inputShape \[1, -3, 8, 8\] must hold non-negative integers$/,
+    );
+  });
 });
 
 describe("summary renderings", () => {
@@ -202,6 +215,14 @@ describe("model files", () => {
     );
   });
 
+  it("loadModel(source, options) refuses an unknown option and a seed that is not an integer, naming loadModel", () => {
+    const text = exampleText("small-cnn.json");
+    expect(() => loadModel(text, { sead: 1 } as never)).toThrow(
+      /^loadModel: unknown option "sead"; did you mean "seed"\?/,
+    );
+    expect(() => loadModel(text, { seed: 0.5 })).toThrow(/^loadModel: seed must be an integer, got 0\.5$/);
+  });
+
   it("modelToJSON() writes a file loadModel() reads back to the same summary", () => {
     const json = modelToJSON(net, input, { name: "net" });
     const again = loadModel(JSON.stringify(json));
@@ -226,7 +247,7 @@ describe("model files", () => {
     [
       "unknown layer type",
       '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}, {"type": "Conv4d", "name": "c"}]}',
-      /model: layer 1 "c": layer: unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/,
+      /model: layer 1 "c": unknown layer type "Conv4d"; expected one of Conv1d, Conv2d/,
     ],
     [
       "misspelt option",

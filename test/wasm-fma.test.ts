@@ -68,6 +68,7 @@ describe("fused multiply-add kernels", () => {
     expect(() => setWasmFma("yes" as unknown as boolean)).toThrow(
       /^setWasmFma: enabled must be true or false, got "yes"$/,
     );
+    expect(() => setWasmFma(1n as unknown as boolean)).toThrow(/^setWasmFma: enabled must be true or false, got 1n$/);
   });
 });
 

@@ -34,6 +34,9 @@ describe("setThreads / getThreads", () => {
   it("rejects non-integers and out-of-range counts", () => {
     expect(() => setThreads(0)).toThrow(/setThreads: threads must be an integer from 1 to 60, got 0/);
     expect(() => setThreads(1.5)).toThrow(/setThreads: threads must be an integer/);
+    expect(() => setThreads(2n as unknown as number)).toThrow(
+      /^setThreads: threads must be an integer from 1 to 60, got 2n$/,
+    );
     expect(getThreads()).toBe(initial);
   });
 

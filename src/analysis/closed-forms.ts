@@ -13,7 +13,7 @@
  *                 G2, eq. 2); for fixed FLOPs B = h w c1 c2 (g = 1), MAC >= 2 sqrt(h w B) + B / (h w),
  *                 equal when c1 = c2 (guideline G1, eq. 1). In elements, not bytes.
  */
-import { convOutputSize, effectiveKernelSize, samePadding } from "../core/arithmetic.js";
+import { convOutputSize, effectiveKernelSize, expandSize, samePadding } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
 import { checkBoolean, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
@@ -59,16 +59,6 @@ const CONV_SHAPE_KEYS = [
   "bias",
 ] as const;
 
-function expand(op: string, name: string, value: number | readonly number[], rank: number): number[] {
-  const values: unknown[] = typeof value === "number" ? new Array<number>(rank).fill(value) : Array.from(value);
-  check(
-    values.length === rank && values.every((v) => typeof v === "number" && Number.isInteger(v) && v >= 1),
-    op,
-    () => `${name} must be a positive integer or an array of ${rank}, got ${formatValue(value)}`,
-  );
-  return values as number[];
-}
-
 function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kernel: number[]; out: number[] } {
   for (const [name, v] of [
     ["kernelSize", o.kernelSize],
@@ -83,8 +73,8 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
   const rank =
     typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
-  const kernel = expand(op, "kernelSize", o.kernelSize, rank);
-  const input = expand(op, "inputSize", o.inputSize, rank);
+  const kernel = expandSize(op, "kernelSize", o.kernelSize, rank);
+  const input = expandSize(op, "inputSize", o.inputSize, rank);
   const stride = checkPositiveInteger(op, "stride", o.stride ?? 1);
   const padding = o.padding ?? 0;
   check(

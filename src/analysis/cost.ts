@@ -27,8 +27,8 @@
  *
  * `counts` holds what other tools report for the same layer; see COUNTING_CONVENTIONS.
  */
-import { check } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkShapeSizes } from "../core/arithmetic.js";
+import { checkOneOf } from "../core/validate.js";
 import { resolveLayer, type LayerSpec } from "../nn/layer-spec.js";
 import type { Module } from "../nn/module.js";
 import { CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./layer-stats.js";
@@ -116,20 +116,12 @@ export const COUNTING_CONVENTIONS: Readonly<Record<Convention, ConventionInfo>> 
  * @example layerStats(new Conv2d(4, 10, 3), [4, 5, 5]).macs // 3240
  */
 export function layerStats(layer: Module | LayerSpec, inputShape: readonly number[]): LayerStats {
-  check(
-    Array.isArray(inputShape) && inputShape.every((s) => Number.isInteger(s) && s >= 0),
-    "layerStats",
-    () => `inputShape must be an array of non-negative integers, e.g. [1, 3, 224, 224], got ${formatValue(inputShape)}`,
-  );
+  checkShapeSizes("layerStats", inputShape, "inputShape");
   return resolvedLayerStats(resolveLayer(layer), inputShape);
 }
 
 /** The number `convention` reports for a layer: stats.counts[convention] (MACs for "exact"). */
 export function countIn(stats: LayerStats, convention: Convention): number {
-  check(
-    CONVENTIONS.includes(convention),
-    "countIn",
-    () => `unknown convention ${JSON.stringify(convention)}; expected one of ${CONVENTIONS.join(", ")}`,
-  );
+  checkOneOf("countIn", "convention", convention, CONVENTIONS);
   return stats.counts[convention];
 }

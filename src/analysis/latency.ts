@@ -28,6 +28,7 @@ import {
   checkFiniteNumber,
   checkFunction,
   checkInteger,
+  checkNonEmptyArray,
   checkNonNegativeInteger,
   checkOptions,
   checkPositiveInteger,
@@ -142,8 +143,7 @@ export function latencyRows(
 ): LatencyRow[] {
   const op = "latencyRows";
   const { baseline } = checkOptions(op, options, ["baseline"]);
-  check(Array.isArray(entries as unknown), op, () => `expected an array of variants, got ${formatValue(entries)}`);
-  check(entries.length > 0, op, () => "expected at least one variant");
+  checkNonEmptyArray(op, entries, "variant");
   const names = entries.map((e) => e.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   check(duplicate === undefined, op, () => `variant names must be unique; ${formatValue(duplicate)} repeats`);
@@ -279,11 +279,7 @@ function* latencySteps(
   { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions,
 ): Generator<LatencyProgress, LatencyReport> {
   const op = "measureLatency";
-  check(
-    Array.isArray(variants as unknown) && variants.length > 0,
-    op,
-    () => `expected at least one variant, got ${formatValue(variants)}`,
-  );
+  checkNonEmptyArray(op, variants, "variant");
   checkNonNegativeInteger(op, "warmup", warmup);
   checkPositiveInteger(op, "rounds", rounds);
   checkFiniteNumber(op, "sampleMs", sampleMs, { min: 0 });

@@ -6,7 +6,6 @@
  */
 import { numel } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
 import { definitionOf, describeLayer, withContext, type ResolvedLayer } from "../nn/registry.js";
 
 /** Bytes per value: float32. */
@@ -113,15 +112,6 @@ export function statsOf(
     window,
     children: [],
   };
-}
-
-/** Throws unless `shape` is an array of non-negative integers (for layers that check nothing else about their input). */
-export function checkInputShape(op: string, shape: readonly number[]): void {
-  check(
-    Array.isArray(shape) && shape.every((s) => Number.isInteger(s) && s >= 0),
-    op,
-    () => `input ${formatValue(shape)} must hold non-negative integers`,
-  );
 }
 
 /** Stats of a validated layer; composites run their children in order and add them up. */

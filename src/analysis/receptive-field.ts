@@ -26,7 +26,7 @@
  * by one); once a stride or a pooling layer scales S, later layers add (k_eff - 1) S where the
  * tutorial adds k_eff - 1, and the gap grows with every layer (VGG-16 after pool5: 212 by the recurrence, 31 by the tutorial's sum).
  */
-import { effectiveKernelSize } from "../core/arithmetic.js";
+import { checkShapeSizes, effectiveKernelSize } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
 import { checkBoolean, checkInteger, checkOptions, formatValue } from "../core/validate.js";
 import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
@@ -136,6 +136,7 @@ export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape
  * @example receptiveField(vgg16, [1, 3, 224, 224]).at(-1).receptiveField // {size: [212, 212], stride: [32, 32], padding: [90, 90], ...}
  */
 export function receptiveField(model: ModelInput, inputShape: readonly number[]): ReceptiveFieldStep[] {
+  checkShapeSizes("receptiveField", inputShape, "inputShape");
   const resolved = resolveModel(model);
   const root =
     resolved.kind === "sequence"

@@ -22,7 +22,8 @@ import {
   type ReceptiveField,
   type ReceptiveFieldState,
 } from "./receptive-field.js";
-import { checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
+import { checkOneOf, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
+import { checkShapeSizes } from "../core/arithmetic.js";
 
 export interface SummaryOptions {
   /** Whose count fills the `count` column (default "exact": convkit's MACs). */
@@ -253,10 +254,10 @@ function totalLines(s: ModelSummary): string[] {
 export function summary(model: ModelInput, inputShape: readonly number[], options: SummaryOptions = {}): ModelSummary {
   const op = "summary";
   const { convention = "exact", depth = Infinity, title = "model" } = checkOptions(op, options, SUMMARY_OPTION_KEYS);
-  if (!CONVENTIONS.includes(convention))
-    throw new ConvError(op, `unknown convention ${formatValue(convention)}; expected one of ${CONVENTIONS.join(", ")}`);
+  checkOneOf(op, "convention", convention, CONVENTIONS);
   if (depth !== Infinity) checkPositiveInteger(op, "depth", depth);
   if (typeof title !== "string") throw new ConvError(op, `title must be a string, got ${formatValue(title)}`);
+  checkShapeSizes(op, inputShape, "inputShape");
   const root = resolveModel(model);
   const top =
     root.kind === "sequence"

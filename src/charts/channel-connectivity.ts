@@ -10,7 +10,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { check } from "../core/errors.js";
-import { checkPositiveInteger, formatValue } from "../core/validate.js";
+import { checkNonEmptyArray, checkPositiveInteger, formatValue } from "../core/validate.js";
 import { checkChartOptions, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 
 /** One stage of a channel stack: a (grouped) convolution or a channel shuffle. */
@@ -30,7 +30,7 @@ export interface ChannelLink {
 
 /** Channel counts of every column: the input, then after each stage. Throws on a mismatch. */
 export function channelCounts(stages: readonly ChannelStage[], op = "channelCounts"): number[] {
-  check(stages.length > 0, op, () => "expected at least one stage");
+  checkNonEmptyArray(op, stages, "stage");
   const first = stages[0]!;
   check(
     first.type === "conv",

@@ -4,7 +4,7 @@
  * With a baseline, each bar is labelled with its ratio to the baseline's value.
  */
 import * as Plot from "@observablehq/plot";
-import { formatValue } from "../core/validate.js";
+import { checkNonEmptyArray, formatValue } from "../core/validate.js";
 import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
@@ -41,7 +41,7 @@ export function costBars(data: readonly CostDatum[], allOptions: CostBarsOptions
     op,
     () => `metrics must be an array of field names, got ${formatValue(metrics)}`,
   );
-  check(data.length > 0, op, () => "expected at least one variant");
+  checkNonEmptyArray(op, data, "variant");
   check(metrics.length > 0, op, () => "expected at least one metric");
   const base = baseline === undefined ? undefined : data.find((d) => d.name === baseline);
   check(

@@ -4,7 +4,7 @@
  * metrics of different units in separate charts, or use a log scale to compare slopes.
  */
 import * as Plot from "@observablehq/plot";
-import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
+import { checkBoolean, checkNonEmptyArray, checkOneOf, formatValue } from "../core/validate.js";
 import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
@@ -50,7 +50,7 @@ export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptio
   checkOneOf(op, "yType", yType, ["linear", "log"]);
   checkBoolean(op, "values", values);
   check(Array.isArray(y as unknown), op, () => `metrics must be an array of field names, got ${formatValue(y)}`);
-  check(data.length > 0, op, () => "expected at least one point");
+  checkNonEmptyArray(op, data, "point");
   check(typeof x === "string", op, () => `param must name a field, got ${formatValue(x)}`);
   const points = y.flatMap((metric) =>
     data.map((d) => {

@@ -5,7 +5,7 @@
  * above it pays more per MAC than the baseline does ("FLOPs are not latency").
  */
 import * as Plot from "@observablehq/plot";
-import { formatValue } from "../core/validate.js";
+import { checkNonEmptyArray, formatValue } from "../core/validate.js";
 import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
@@ -40,7 +40,7 @@ export function latencyScatter(data: readonly LatencyPoint[], allOptions: Latenc
   const op = "latencyScatter";
   const checked = checkChartOptions(op, allOptions, ["xField", "yField", "labels", "baseline"]);
   const { xField: x = "macs", yField: y = "medianMs", labels = {}, baseline, ...options } = checked;
-  check(data.length > 0, op, () => "expected at least one variant");
+  checkNonEmptyArray(op, data, "variant");
   const points = data.map((d) => {
     const r = d as unknown as Record<string, unknown>;
     const [xv, yv] = [r[x], r[y]];

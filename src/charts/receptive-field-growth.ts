@@ -9,7 +9,7 @@
  * r_0 = j_0 = 1. The chart only draws; the numbers come from the caller (e.g. convkit's cost model).
  */
 import * as Plot from "@observablehq/plot";
-import { checkBoolean, checkOneOf, formatValue } from "../core/validate.js";
+import { checkBoolean, checkNonEmptyArray, checkOneOf, formatValue } from "../core/validate.js";
 import { checkChartOptions } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
@@ -43,7 +43,7 @@ export function receptiveFieldGrowth(
   const { showStride = true, yType = "linear", ...options } = checked;
   checkBoolean(op, "showStride", showStride);
   checkOneOf(op, "yType", yType, ["linear", "log"]);
-  check(data.length > 0, op, () => "expected at least one layer");
+  checkNonEmptyArray(op, data, "layer");
   for (const d of data) {
     check(
       Number.isInteger(d.layer) && d.layer >= 0,

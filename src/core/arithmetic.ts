@@ -100,6 +100,14 @@ export function samePadding(kernelSize: number, dilation = 1): [before: number, 
   return [before, total - before];
 }
 
+/** The arguments every one-dimension output-size function checks alike (convOutputSize and its siblings). */
+function checkWindow(op: string, inputSize: unknown, kernelSize: unknown, stride: unknown, dilation: unknown): void {
+  checkNonNegativeInteger(op, "inputSize", inputSize);
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "stride", stride);
+  checkPositiveInteger(op, "dilation", dilation);
+}
+
 /**
  * Output size of a convolution along one dimension:
  * floor((input + p_before + p_after - d (k - 1) - 1) / stride) + 1.
@@ -114,10 +122,7 @@ export function convOutputSize(
 ): number {
   const op = "convOutputSize";
   const { stride = 1, padding = 0, dilation = 1 } = checkOptions(op, options, ["stride", "padding", "dilation"]);
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   let before: number;
   let after: number;
   if (typeof padding === "number") {
@@ -152,10 +157,7 @@ export function convTransposeOutputSize(
   const op = "convTransposeOutputSize";
   const checked = checkOptions(op, options, ["stride", "padding", "dilation", "outputPadding"]);
   const { stride = 1, padding = 0, dilation = 1, outputPadding = 0 } = checked;
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkNonNegativeInteger(op, "outputPadding", outputPadding);
   return convTransposeLength(inputSize, kernelSize, stride, padding, dilation, outputPadding);
@@ -187,10 +189,7 @@ export function poolOutputSize(
   const op = "poolOutputSize";
   const checked = checkOptions(op, options, ["stride", "padding", "dilation", "ceilMode"]);
   const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = checked;
-  checkNonNegativeInteger(op, "inputSize", inputSize);
-  checkPositiveInteger(op, "kernelSize", kernelSize);
-  checkPositiveInteger(op, "stride", stride);
-  checkPositiveInteger(op, "dilation", dilation);
+  checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkBoolean(op, "ceilMode", ceilMode);
   return poolLength(inputSize, kernelSize, stride, padding, dilation, ceilMode);
@@ -217,6 +216,8 @@ function poolLength(
  * walks shapes it is given with indexed loops and copies them with copyShape; arrays it builds
  * itself are not frozen and are copied with slice(). Small convolutions check and copy a few
  * shapes per call, so this shows in their per-call overhead (bench workload g, bench/results.md).
+ * The rule is for the per-call path only (core and ops; test/hostile-ops.test.ts checks them): code
+ * that runs once per model, not per call (layer specs, the cost model, summaries), copies with slice().
  */
 
 /** Number of elements of a shape. */
@@ -275,28 +276,32 @@ export function checkShape(op: string, shape: readonly number[], what = "shape")
 }
 
 /**
- * The most elements an op allocates for the result it computes: 2^28, 1 GiB of float32. A tiny
- * input with a large padding, stride or dilation can ask for billions of output elements; the ops
- * (conv, transposed conv, pooling, pad) refuse that before allocating anything, naming the
- * argument that made the output large. Shapes alone (convInfo, poolInfo, the cost model) are not
+ * The most elements convkit allocates for one tensor it fills itself: an op's result (conv,
+ * transposed conv, pooling, pad, linear, arange) and a layer's parameter. 2^28, 1 GiB of float32.
+ * A tiny input with a large padding, stride or dilation, or a layer with a mistyped kernel size,
+ * can ask for billions of elements; such a call is refused before anything is allocated, naming
+ * the argument that made the size. Shapes alone (convInfo, poolInfo, the cost model) are not
  * limited, since they allocate nothing; tensors a caller creates directly (zeros, rand, ...) are
  * limited only by what a Float32Array holds (MAX_ELEMENTS).
  */
-export const MAX_OUTPUT_ELEMENTS = 2 ** 28;
+export const MAX_ALLOCATED_ELEMENTS = 2 ** 28;
 
-/** Throws before an op allocates an output of more than MAX_OUTPUT_ELEMENTS; `cause` names the argument. */
-export function checkOutputElements(op: string, outputShape: readonly number[], cause: () => string): void {
-  const n = numel(outputShape);
-  if (n > MAX_OUTPUT_ELEMENTS) {
+/**
+ * Throws before `op` allocates `what` (its output, a padded input, a layer's weight) of `shape`
+ * when that holds more than MAX_ALLOCATED_ELEMENTS; `cause` names the arguments that make it large.
+ */
+export function checkAllocation(op: string, what: string, shape: readonly number[], cause: () => string): void {
+  const n = numel(shape);
+  if (n > MAX_ALLOCATED_ELEMENTS) {
     throw new ConvError(
       op,
-      `the output ${formatShape(outputShape)} would have ${n.toExponential(3)} elements, more than an op allocates (2^28); ${cause()}`,
+      `the ${what} ${formatShape(shape)} would have ${n.toExponential(3)} elements, more than convkit allocates for one tensor (2^28); ${cause()}`,
     );
   }
 }
 
 /**
- * Which argument makes a convolution's output large, for checkOutputElements: the spatial
+ * Which argument makes a convolution's output large, for checkAllocation: the spatial
  * dimension that grows most from input to output, and the option that grows it (padding for a
  * convolution; stride, dilation or outputPadding for a transposed one).
  */
@@ -398,12 +403,11 @@ export function checkOutputPadding(
   );
 }
 
-/** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
-function batchOf(
-  op: string,
-  xShape: readonly number[],
-  rank: number,
-): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+/**
+ * Checks an op's input shape, (N, C, ...spatial) or (C, ...spatial) for `rank` spatial dimensions,
+ * and says which of the two it is.
+ */
+export function isBatched(op: string, xShape: readonly number[], rank: number): boolean {
   checkShapeSizes(op, xShape, "input");
   check(
     xShape.length === rank + 1 || xShape.length === rank + 2,
@@ -411,7 +415,16 @@ function batchOf(
     () =>
       `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
   );
-  const batched = xShape.length === rank + 2;
+  return xShape.length === rank + 2;
+}
+
+/** Splits a shape into batched/unbatched form for an op of spatial rank `rank`. */
+function batchOf(
+  op: string,
+  xShape: readonly number[],
+  rank: number,
+): { batched: boolean; batch: number; channels: number; spatial: number[] } {
+  const batched = isBatched(op, xShape, rank);
   const batch = batched ? xShape[0]! : 1;
   const channels = xShape[batched ? 1 : 0]!;
   const spatial = copyShape(xShape, batched ? 2 : 1);

@@ -3,7 +3,7 @@
  * shared: every method returns a new tensor with its own storage, so a tensor never changes under
  * you.
  */
-import { checkOutputElements, checkShape, copyShape, numel } from "./arithmetic.js";
+import { checkAllocation, checkShape, copyShape, numel } from "./arithmetic.js";
 import { check, ConvError, formatShape } from "./errors.js";
 import { checkBoolean, checkFiniteNumber, checkInteger, checkOptions, describeType, formatValue } from "./validate.js";
 
@@ -324,8 +324,9 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
     () => `step must be a finite non-zero number, got ${formatValue(step)}`,
   );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  checkOutputElements(
+  checkAllocation(
     "arange",
+    "output",
     [n],
     () => `the range from ${start} to ${stop} in steps of ${step} has that many values`,
   );
@@ -360,24 +361,33 @@ export interface RandomOptions {
   seed?: number;
 }
 
-/** The checked options of rand or randn: known keys, an integer seed, finite numbers. */
+/**
+ * The mulberry32 stream of a seed given to `op`: an integer, taken modulo 2^32; fractions, NaN
+ * and infinities are refused rather than truncated to another seed. rand, randn and the layers'
+ * initial weights (nn/module.ts) all draw from it.
+ */
+export function seededStream(op: string, seed: unknown): () => number {
+  return mulberry32(checkInteger(op, "seed", seed));
+}
+
+/** The checked options of rand or randn: known keys, the stream of an integer seed, finite numbers. */
 function randomOptions<K extends string>(
   op: string,
   options: unknown,
   keys: readonly K[],
   defaults: Record<K, number>,
-): { seed: number } & Record<K, number> {
+): { next: () => number } & Record<K, number> {
   const given = checkOptions(op, options as object | undefined, ["seed", ...keys]) as Record<string, unknown>;
-  const out: Record<string, number> = { seed: checkInteger(op, "seed", given.seed ?? 0) };
+  const next = seededStream(op, given.seed ?? 0);
+  const out: Record<string, number> = {};
   for (const key of keys) out[key] = checkFiniteNumber(op, key, given[key] ?? defaults[key]);
-  return out as { seed: number } & Record<K, number>;
+  return { next, ...(out as Record<K, number>) };
 }
 
 /** Uniform values in [low, high) from mulberry32(seed). */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   checkShape("rand", shape);
-  const { seed, low, high } = randomOptions("rand", options, ["low", "high"], { low: 0, high: 1 });
-  const next = mulberry32(seed);
+  const { next, low, high } = randomOptions("rand", options, ["low", "high"], { low: 0, high: 1 });
   const out = new Float32Array(numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * next();
   return new Tensor(out, shape);
@@ -389,8 +399,7 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
  */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
   checkShape("randn", shape);
-  const { seed, mean, std } = randomOptions("randn", options, ["mean", "std"], { mean: 0, std: 1 });
-  const next = mulberry32(seed);
+  const { next, mean, std } = randomOptions("randn", options, ["mean", "std"], { mean: 0, std: 1 });
   const out = new Float32Array(numel(shape));
   for (let i = 0; i < out.length; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - next()));

@@ -138,6 +138,13 @@ export function checkBoolean(op: string, name: string, value: unknown): boolean 
   return value;
 }
 
+/** Throws unless `value` is an array with at least one element; `item` names one, e.g. "variant". */
+export function checkNonEmptyArray(op: string, value: unknown, item: string): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ConvError(op, `expected at least one ${item}, got ${formatValue(value)}`);
+  }
+}
+
 /** Throws unless `value` is an integer (a number, not NaN or infinite), at least `min` when given; returns it. */
 export function checkInteger(op: string, name: string, value: unknown, { min = -Infinity } = {}): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {

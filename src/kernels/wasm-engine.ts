@@ -10,6 +10,7 @@
  *   [heapTop, ...)    each call's scratch, laid out afresh by the call (wasm-conv.ts)
  */
 import { ConvError } from "../core/errors.js";
+import { checkBoolean } from "../core/validate.js";
 import { wasmBinary } from "./wasm-binary.js";
 
 export const PARAMS_OFFSET = 256;
@@ -229,8 +230,7 @@ export function wasmUnavailableReason(): string {
  * change results.
  */
 export function setWasmFma(enabled: boolean): void {
-  if (typeof enabled !== "boolean")
-    throw new ConvError("setWasmFma", `enabled must be true or false, got ${JSON.stringify(enabled)}`);
+  checkBoolean("setWasmFma", "enabled", enabled);
   const e = wasmEngine();
   if (enabled && (!e || !e.fmaExports)) {
     const why = !e

@@ -2,8 +2,9 @@
  * Tensors whose values live in the wasm engine's memory ("in wasm"), for loops that call the same
  * convolution again and again. A call copies a plain x and weight into the engine's memory and its
  * output back out into a fresh array; for a tensor in wasm it passes the address instead, and
- * writes an `out` in wasm in place. On workload c of the benchmark (depthwise 3x3, C=256, 28x28)
- * those copies are a quarter of a call on one thread, and most of what two threads cannot split.
+ * writes an `out` in wasm in place. On a small, memory-bound call (the benchmark's workload c,
+ * depthwise 3x3, C=256, 28x28; bench/results.md) those copies are a large share of the time, and
+ * threads cannot split them.
  *
  *   const x = toWasm(input), out = toWasm(zeros([1, 256, 28, 28]));
  *   for (...) conv2d(x, w, null, { groups: 256, padding: 1, out });

@@ -27,6 +27,7 @@
  * unref'd, so the process exits while they wait).
  */
 import { ConvError } from "../core/errors.js";
+import { formatValue } from "../core/validate.js";
 import { cpuQuota, physicalCores } from "./cores.js";
 import { CONTROL_OFFSET, MAX_THREADS, PARAMS_OFFSET, wasmEngine, type WasmEngine } from "./wasm-engine.js";
 import { JOB_PREP, setParallelRunner, type Feed, type Job } from "./wasm-conv.js";
@@ -352,7 +353,7 @@ function noThreadsReason(): string {
  */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new ConvError("setThreads", `threads must be an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(n)}`);
+    throw new ConvError("setThreads", `threads must be an integer from 1 to ${MAX_THREADS}, got ${formatValue(n)}`);
   }
   if (n > 1 && host === null) throw new ConvError("setThreads", `threads (${n}) ${noThreadsReason()}`);
   threads = n;

@@ -1,8 +1,8 @@
 /** Elementwise layers: each output element depends on its input element alone (a pointwise window). */
-import { numel } from "../core/arithmetic.js";
+import { checkShapeSizes, numel } from "../core/arithmetic.js";
 import type { Tensor } from "../core/tensor.js";
 import { relu } from "../ops/functional.js";
-import { checkInputShape, statsOf } from "../analysis/layer-stats.js";
+import { statsOf } from "../analysis/layer-stats.js";
 import { Module } from "./module.js";
 import { defineLayer, type SpecBase } from "./registry.js";
 
@@ -33,7 +33,7 @@ export const activationLayers = [
     optional: [],
     resolve: (_spec: ReLUSpec) => null,
     stats: (_resolved, inputShape, type) => {
-      checkInputShape(type, inputShape);
+      checkShapeSizes(type, inputShape, "input");
       const n = numel(inputShape);
       return statsOf(type, inputShape, inputShape, {
         otherOps: n,
@@ -51,7 +51,7 @@ export const activationLayers = [
     optional: [],
     resolve: (_spec: IdentitySpec) => null,
     stats: (_resolved, inputShape, type) => {
-      checkInputShape(type, inputShape);
+      checkShapeSizes(type, inputShape, "input");
       // No parameters, no work, and no traffic: the output is the input tensor itself.
       return statsOf(type, inputShape, inputShape, { reads: false, window: { kind: "pointwise" } });
     },

@@ -34,6 +34,8 @@ import {
   type CompositeParts,
   type ResolvedLayer,
   type SpecBase,
+  optionsOf,
+  seeded,
   type SpecFields,
 } from "./registry.js";
 
@@ -488,6 +490,18 @@ function convStats(layer: ResolvedConv, inputShape: readonly number[], type: str
 
 const padded = (padding: readonly number[] | PaddingString) => (typeof padding === "string" ? padding : [...padding]);
 
+/** The spec fields every convolution layer's spec starts with, read from the layer. */
+function convSpecFields(layer: ConvLayerBase<SpatialRank>) {
+  return {
+    inChannels: layer.inChannels,
+    outChannels: layer.outChannels,
+    kernelSize: [...layer.kernelSize],
+    stride: [...layer.stride],
+    dilation: [...layer.dilation],
+    bias: layer.bias !== null,
+  };
+}
+
 function convFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<typeof convClass<R>>) {
   const type = Layer.layerType as ConvSpec["type"];
   return defineLayer({
@@ -497,19 +511,16 @@ function convFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<typeof con
     optional: specKeys(CONV_LAYER_OPTION_KEYS),
     resolve: (spec: ConvSpec) => resolveConv(type, rank, specFields(spec)),
     stats: convStats,
-    build: ({ inChannels, outChannels, kernelSize, type: _t, name: _n, ...options }, seed) =>
-      new Layer(inChannels, outChannels, kernelSize as SizeArg<R>, {
+    build: (spec, seed) => {
+      const { inChannels, outChannels, kernelSize, ...options } = optionsOf(spec);
+      return new Layer(inChannels, outChannels, kernelSize as SizeArg<R>, {
         ...(options as ConvLayerOptions<R>),
-        ...(seed === undefined ? {} : { seed }),
-      }),
+        ...seeded(seed),
+      });
+    },
     toSpec: (layer): ConvSpec => ({
       type,
-      inChannels: layer.inChannels,
-      outChannels: layer.outChannels,
-      kernelSize: [...layer.kernelSize],
-      stride: [...layer.stride],
-      dilation: [...layer.dilation],
-      bias: layer.bias !== null,
+      ...convSpecFields(layer),
       padding: padded(layer.padding),
       groups: layer.groups,
       paddingMode: layer.paddingMode,
@@ -526,32 +537,21 @@ function convTransposeFamily<R extends SpatialRank>(rank: R, Layer: ReturnType<t
     optional: specKeys(CONV_TRANSPOSE_LAYER_OPTION_KEYS),
     resolve: (spec: ConvTransposeSpec) => resolveConvTranspose(type, rank, specFields(spec)),
     stats: convStats,
-    build: ({ inChannels, outChannels, kernelSize, type: _t, name: _n, ...options }, seed) =>
-      new Layer(inChannels, outChannels, kernelSize as SizeArg<R>, {
+    build: (spec, seed) => {
+      const { inChannels, outChannels, kernelSize, ...options } = optionsOf(spec);
+      return new Layer(inChannels, outChannels, kernelSize as SizeArg<R>, {
         ...(options as ConvTransposeLayerOptions<R>),
-        ...(seed === undefined ? {} : { seed }),
-      }),
+        ...seeded(seed),
+      });
+    },
     toSpec: (layer): ConvTransposeSpec => ({
       type,
-      inChannels: layer.inChannels,
-      outChannels: layer.outChannels,
-      kernelSize: [...layer.kernelSize],
-      stride: [...layer.stride],
-      dilation: [...layer.dilation],
-      bias: layer.bias !== null,
+      ...convSpecFields(layer),
       padding: [...layer.padding],
       outputPadding: [...layer.outputPadding],
       groups: layer.groups,
     }),
   });
-}
-
-const seeded = (seed: number | undefined) => (seed === undefined ? {} : { seed });
-
-/** A spec's fields without its type and name: the constructor options it holds. */
-function optionsOf<S extends SpecBase>(spec: S): Omit<S, "type" | "name"> {
-  const { type: _type, name: _name, ...options } = spec;
-  return options;
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

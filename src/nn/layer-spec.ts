@@ -21,6 +21,7 @@ import {
   definitionOfModule,
   describeLayer,
   layerTypes,
+  SPEC_OP,
   withContext,
   type CompositeParts,
   type ResolvedLayer,
@@ -81,7 +82,7 @@ function checkNesting(op: string, spec: unknown): void {
 
 /** Validates a spec (from a file or code) and normalizes it. Throws ConvError naming the type and option. */
 export function resolveSpec(spec: unknown): ResolvedLayer {
-  checkNesting("layer", spec);
+  checkNesting(SPEC_OP, spec);
   return resolveChecked(spec);
 }
 
@@ -90,7 +91,7 @@ function resolveChecked(spec: unknown): ResolvedLayer {
   const definition = definitionOf(spec.type);
   check(
     definition !== undefined,
-    "layer",
+    SPEC_OP,
     () => `unknown layer type ${formatValue(spec.type)}; expected one of ${layerTypes().join(", ")}`,
   );
   checkSpecFields(definition, spec);

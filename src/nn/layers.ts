@@ -12,7 +12,7 @@ import { normalizationLayers } from "./normalization.js";
 import { shuffleLayers } from "./shuffle.js";
 import { containerLayers } from "./sequential.js";
 
-export { manualSeed, Module, MAX_PARAMETER_VALUES } from "./module.js";
+export { manualSeed, Module } from "./module.js";
 export * from "./conv.js";
 export * from "./pool.js";
 export * from "./linear.js";

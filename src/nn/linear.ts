@@ -6,7 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { flatten, flattenShape, linear, linearInfo } from "../ops/functional.js";
 import { statsOf } from "../analysis/layer-stats.js";
 import { checkParameterSize, initialStream, Module, uniform } from "./module.js";
-import { defineLayer, type SpecBase } from "./registry.js";
+import { defineLayer, seeded, type SpecBase } from "./registry.js";
 
 export interface LinearLayerOptions {
   /** Add a learnable bias (default true). */
@@ -116,7 +116,7 @@ export const linearLayers = [
     build: (spec, seed) =>
       new Linear(spec.inFeatures, spec.outFeatures, {
         ...(spec.bias === undefined ? {} : { bias: spec.bias }),
-        ...(seed === undefined ? {} : { seed }),
+        ...seeded(seed),
       }),
     toSpec: (layer): LinearSpec => ({
       type: "Linear",

@@ -20,7 +20,7 @@
  * `loadModel` also builds the network as a NamedSequential.
  */
 import { ConvError, check } from "../core/errors.js";
-import { checkOptions, formatValue } from "../core/validate.js";
+import { checkInteger, checkOptions, formatValue } from "../core/validate.js";
 import { checkShape } from "../core/arithmetic.js";
 import { resolvedLayerStats } from "../analysis/layer-stats.js";
 import {
@@ -33,6 +33,7 @@ import {
   type ResolvedLayer,
 } from "./layer-spec.js";
 import { Module } from "./module.js";
+import { seeded } from "./registry.js";
 import { NamedSequential } from "./sequential.js";
 
 /** The file format. */
@@ -136,13 +137,13 @@ export interface LoadedModel extends ModelDescription {
  * Validates a model file and builds it (allocating every weight: VGG-16 holds 138 million).
  * Layers are named by their "name" or their index. `seed` makes the initial weights reproducible.
  */
-export function loadModel(source: string | unknown, { seed }: { seed?: number } = {}): LoadedModel {
+export function loadModel(source: string | unknown, options: { seed?: number } = {}): LoadedModel {
+  const { seed } = checkOptions("loadModel", options, ["seed"]);
+  if (seed !== undefined) checkInteger("loadModel", "seed", seed);
   const description = parseModel(source);
-  const entries = description.layers.map((spec, i): [string, Module] => [
-    spec.name ?? String(i),
-    buildLayer(spec, seed === undefined ? {} : { seed: seed + 1000 * i }),
-  ]);
-  return { ...description, model: new NamedSequential(entries) };
+  // Built as a Sequential spec, so that a file's layers get the seeds a Sequential's children get.
+  const model = buildLayer({ type: "Sequential", layers: description.layers }, seeded(seed)) as NamedSequential;
+  return { ...description, model };
 }
 
 /**

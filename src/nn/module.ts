@@ -4,38 +4,27 @@
  * the same bound for the bias), drawn from mulberry32: from `seed` when given, else from a global
  * stream that `manualSeed` resets.
  */
-import { ConvError, formatShape } from "../core/errors.js";
-import { checkInteger } from "../core/validate.js";
-import { mulberry32, Tensor } from "../core/tensor.js";
+import { checkAllocation } from "../core/arithmetic.js";
+import { mulberry32, seededStream, Tensor } from "../core/tensor.js";
 
 let initStream = mulberry32(0);
 
 /** Resets the stream that layers without a `seed` draw their initial weights from. */
 export function manualSeed(seed: number): void {
-  initStream = mulberry32(checkInteger("manualSeed", "seed", seed));
+  initStream = seededStream("manualSeed", seed);
 }
 
 /** The random stream a layer draws its initial parameters from: its own seed's, or the global one. */
 export function initialStream(op: string, seed: unknown): () => number {
-  return seed === undefined ? initStream : mulberry32(checkInteger(op, "seed", seed));
+  return seed === undefined ? initStream : seededStream(op, seed);
 }
 
 /**
- * The most values one parameter tensor of a layer may hold (2^28 float32 values, 1 GiB). A layer
- * whose weight would be larger is refused before anything is allocated: such a size is a typo
- * (a kernel of 1000 in three dimensions), and allocating it would fail or stall the machine.
+ * Throws before a layer allocates a parameter of `shape` larger than MAX_ALLOCATED_ELEMENTS (such a
+ * size is a typo, e.g. a kernel of 1000 in three dimensions); `because` names the arguments that set it.
  */
-export const MAX_PARAMETER_VALUES = 2 ** 28;
-
-/** Throws unless a parameter of `shape` fits under MAX_PARAMETER_VALUES; `because` names the arguments that set it. */
 export function checkParameterSize(op: string, what: string, shape: readonly number[], because: string): void {
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (n > MAX_PARAMETER_VALUES) {
-    throw new ConvError(
-      op,
-      `the ${what} ${formatShape(shape)} would hold ${n.toExponential(3)} values, more than the ${MAX_PARAMETER_VALUES} a layer may allocate; check ${because}`,
-    );
-  }
+  checkAllocation(op, what, shape, () => `check ${because}`);
 }
 
 /** A tensor of `shape` filled from U(-bound, bound). */

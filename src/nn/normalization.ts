@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { batchNorm, batchNormInfo } from "../ops/functional.js";
 import { statsOf } from "../analysis/layer-stats.js";
 import { checkParameterSize, Module } from "./module.js";
-import { defineLayer, type SpecBase } from "./registry.js";
+import { defineLayer, optionsOf, type SpecBase } from "./registry.js";
 
 export interface BatchNormLayerOptions {
   /** Added to the variance (default 1e-5). */
@@ -119,7 +119,10 @@ export const normalizationLayers = [
         window: { kind: "pointwise" },
       });
     },
-    build: ({ type: _type, name: _name, numFeatures, ...options }) => new BatchNorm2d(numFeatures, options),
+    build: (spec) => {
+      const { numFeatures, ...options } = optionsOf(spec);
+      return new BatchNorm2d(numFeatures, options);
+    },
     toSpec: (layer): BatchNorm2dSpec => ({
       type: "BatchNorm2d",
       numFeatures: layer.numFeatures,

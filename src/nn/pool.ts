@@ -13,8 +13,7 @@ import {
   type SizeArg,
   type SpatialRank,
 } from "../core/arithmetic.js";
-import { check } from "../core/errors.js";
-import { checkBoolean, checkOptions, formatValue } from "../core/validate.js";
+import { checkBoolean, checkOptions } from "../core/validate.js";
 import type { Tensor } from "../core/tensor.js";
 import { adaptiveAvgPool2d, adaptivePoolInfo, adaptivePoolWindow, type AdaptiveSize } from "../ops/functional.js";
 import {
@@ -29,7 +28,7 @@ import {
 } from "../ops/pool.js";
 import { statsOf, type LayerStats } from "../analysis/layer-stats.js";
 import { Module } from "./module.js";
-import { defineLayer, specFields, type SpecBase, type SpecFields } from "./registry.js";
+import { defineLayer, optionsOf, specFields, type SpecBase, type SpecFields } from "./registry.js";
 
 export type MaxPoolSpec = SpecBase & { type: "MaxPool1d" | "MaxPool2d" | "MaxPool3d" } & SpecFields<PoolOptions>;
 export type AvgPoolSpec = SpecBase & { type: "AvgPool1d" | "AvgPool2d" | "AvgPool3d" } & SpecFields<
@@ -242,13 +241,13 @@ function poolFamily<R extends SpatialRank>(
     ),
     resolve: (spec: MaxPoolSpec | AvgPoolSpec) => resolvePool(type, rank, max, specFields(spec)),
     stats: poolStats,
-    build: ({ type: _t, name: _n, kernelSize, ...options }) =>
-      new (Layer as ReturnType<typeof maxPoolClass<R>>)(kernelSize as SizeArg<R>, options as MaxPoolOptions<R>),
+    build: (spec) => {
+      const { kernelSize, ...options } = optionsOf(spec);
+      return new (Layer as ReturnType<typeof maxPoolClass<R>>)(kernelSize as SizeArg<R>, options as MaxPoolOptions<R>);
+    },
     toSpec: (layer) => ({ type, ...(layer.options as object) }) as MaxPoolSpec | AvgPoolSpec,
   });
 }
-
-const OUTPUT_SIZE_MESSAGE = "outputSize must be a positive integer or an array of 2 (positive integers or null)";
 
 export const poolLayers = [
   poolFamily(1, true, MaxPool1d),
@@ -263,14 +262,8 @@ export const poolLayers = [
     required: ["outputSize"],
     optional: [],
     resolve: (spec: AdaptiveAvgPool2dSpec) => {
-      const size: unknown = spec.outputSize;
-      const ok = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1;
-      check(
-        ok(size) || (Array.isArray(size) && size.length === 2 && size.every((v) => v === null || ok(v))),
-        "AdaptiveAvgPool2d",
-        () => `${OUTPUT_SIZE_MESSAGE}, got ${formatValue(size)}`,
-      );
-      return size as AdaptiveSize<2>;
+      adaptivePoolInfo("AdaptiveAvgPool2d", 2, [1, 1, 1], spec.outputSize); // the constructor's check of outputSize
+      return spec.outputSize;
     },
     stats: adaptiveStats,
     build: (spec) => new AdaptiveAvgPool2d(spec.outputSize),

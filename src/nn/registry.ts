@@ -32,6 +32,17 @@ export function specFields(spec: object): Record<string, unknown> {
   return spec as Record<string, unknown>;
 }
 
+/** A spec's fields without its type and name: the constructor options it holds, for an entry's `build`. */
+export function optionsOf<S extends SpecBase>(spec: S): Omit<S, "type" | "name"> {
+  const { type: _type, name: _name, ...options } = spec;
+  return options;
+}
+
+/** The `seed` option an entry's `build` passes to its constructor: none when no seed was given. */
+export function seeded(seed: number | undefined): { seed?: number } {
+  return seed === undefined ? {} : { seed };
+}
+
 /** A layer validated and normalized: a leaf's options with defaults filled in, or a composite's children in order. */
 export type ResolvedLayer =
   | { kind: "layer"; type: string; options: unknown }
@@ -143,10 +154,13 @@ export function checkSpecFields(definition: AnyDefinition, spec: Record<string, 
   }
 }
 
+/** The op of the errors about a spec as a whole (not an object, unknown type, nesting), before its type is known. */
+export const SPEC_OP = "layer";
+
 /** Refuses a value that is not a spec object, before its type is looked at. */
 export function checkSpecObject(spec: unknown): asserts spec is Record<string, unknown> {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-    throw new ConvError("layer", `expected a layer object like {"type": "Conv2d", ...}, got ${formatValue(spec)}`);
+    throw new ConvError(SPEC_OP, `expected a layer object like {"type": "Conv2d", ...}, got ${formatValue(spec)}`);
   }
 }
 
@@ -155,12 +169,17 @@ export function describeLayer(index: number | string, name?: string): string {
   return name === undefined || name === String(index) ? `layer ${index}` : `layer ${index} ${JSON.stringify(name)}`;
 }
 
-/** Runs fn; a ConvError it throws is rethrown by `op` with `where` in front. */
+/**
+ * Runs fn; a ConvError it throws is rethrown by `op` with `where` in front:
+ * `model: layer 3 "conv2_1": Conv2d: ...`. An error about the spec as a whole drops its own op,
+ * which `where` already says: `model: layer 3: unknown layer type ...`, not `layer 3: layer: ...`.
+ */
 export function withContext<T>(op: string, where: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof ConvError) throw new ConvError(op, `${where}: ${error.message}`);
-    throw error;
+    if (!(error instanceof ConvError)) throw error;
+    const inner = error.op === SPEC_OP ? error.message.slice(SPEC_OP.length + 2) : error.message;
+    throw new ConvError(op, `${where}: ${inner}`);
   }
 }

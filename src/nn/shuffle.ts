@@ -1,9 +1,10 @@
 /** ShuffleNet's channel shuffle: moves channels, computes nothing (a pointwise window). */
+import { checkShapeSizes } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
 import { checkPositiveInteger } from "../core/validate.js";
 import type { Tensor } from "../core/tensor.js";
 import { channelShuffle } from "../ops/pad.js";
-import { checkInputShape, statsOf } from "../analysis/layer-stats.js";
+import { statsOf } from "../analysis/layer-stats.js";
 import { Module } from "./module.js";
 import { defineLayer, type SpecBase } from "./registry.js";
 
@@ -29,7 +30,7 @@ export const shuffleLayers = [
     optional: [],
     resolve: (spec: ChannelShuffleSpec) => checkPositiveInteger("ChannelShuffle", "groups", spec.groups),
     stats: (groups, inputShape, op) => {
-      checkInputShape(op, inputShape);
+      checkShapeSizes(op, inputShape, "input");
       check(
         inputShape.length >= 2,
         op,

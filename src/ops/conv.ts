@@ -12,7 +12,7 @@
  * GDSConv are compositions (layers.ts).
  */
 import {
-  checkOutputElements,
+  checkAllocation,
   CONV_OPTION_KEYS,
   CONV_TRANSPOSE_OPTION_KEYS,
   convInfo,
@@ -110,17 +110,18 @@ function convNd(
   const info = convInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
-  checkOutputElements(op, info.outputShape, () => describeOutputGrowth(info));
+  checkAllocation(op, "output", info.outputShape, () => describeOutputGrowth(info));
   let input = x.data;
   let run: ConvInfo = info;
   if (info.paddingMode !== "zeros" && (info.padBefore.some((p) => p > 0) || info.padAfter.some((p) => p > 0))) {
     // PyTorch: pad in the mode first, then convolve with no padding.
     const padded = info.inSize.map((s, i) => s + info.padBefore[i]! + info.padAfter[i]!);
-    checkOutputElements(
+    checkAllocation(
       op,
+      "padded input",
       [info.batch, info.inChannels, ...padded],
       () =>
-        `the ${info.paddingMode} padding (${formatShape(info.padBefore)}, ${formatShape(info.padAfter)}) makes the padded input that large`,
+        `the ${info.paddingMode} padding (${formatShape(info.padBefore)}, ${formatShape(info.padAfter)}) makes it that large`,
     );
     const pads = info.padBefore.flatMap((_, i) => {
       const d = rank - 1 - i; // F.pad lists pairs from the last dimension
@@ -152,7 +153,7 @@ function convTransposeNd(
   const info = convTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
-  checkOutputElements(op, info.outputShape, () => describeOutputGrowth(info));
+  checkAllocation(op, "output", info.outputShape, () => describeOutputGrowth(info));
   const y = backend.convTranspose(info, x.data, weight.data, bias ? bias.data : null, out);
   return result(y, options.out, info.outputShape);
 }

@@ -8,7 +8,7 @@
  *   start(i) = floor(i * in / out),   end(i) = ceil((i + 1) * in / out)
  * so windows may overlap and differ in size when `out` does not divide `in`.
  */
-import { checkOutputElements, checkShapeSizes, copyShape, numel } from "../core/arithmetic.js";
+import { checkAllocation, checkShapeSizes, copyShape, isBatched, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
 import { check, formatShape } from "../core/errors.js";
 import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
@@ -75,8 +75,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   checkTensor("linear", "weight", weight);
   if (bias !== null && bias !== undefined) checkTensor("linear", "bias", bias);
   const info = linearInfo("linear", x.shape, weight.shape, bias ? bias.shape : null);
-  checkOutputElements(
+  checkAllocation(
     "linear",
+    "output",
     info.outputShape,
     () => `the input ${formatShape(x.shape)} and the weight ${formatShape(weight.shape)} make it that large`,
   );
@@ -260,14 +261,7 @@ export function adaptivePoolInfo(
   xShape: readonly number[],
   outputSize: unknown,
 ): AdaptivePoolInfo {
-  checkShapeSizes(op, xShape, "input");
-  check(
-    xShape.length === rank + 1 || xShape.length === rank + 2,
-    op,
-    () =>
-      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
-  );
-  const batched = xShape.length === rank + 2;
+  const batched = isBatched(op, xShape, rank);
   const inSize = copyShape(xShape, batched ? 2 : 1);
   for (const s of inSize) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
   const sizes = typeof outputSize === "number" ? new Array<unknown>(rank).fill(outputSize) : outputSize;
@@ -305,8 +299,9 @@ export function adaptivePoolInfo(
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize<2>): Tensor {
   checkTensor("adaptiveAvgPool2d", "input", x);
   const info = adaptivePoolInfo("adaptiveAvgPool2d", 2, x.shape, outputSize);
-  checkOutputElements(
+  checkAllocation(
     "adaptiveAvgPool2d",
+    "output",
     info.outputShape,
     () => `outputSize ${formatValue(outputSize)} makes it that large`,
   );

@@ -4,7 +4,7 @@
  * Modes: "constant" (or "zeros") fills with `value`; "reflect" mirrors without repeating the edge
  * (pad < size); "replicate" repeats the edge; "circular" wraps around (pad <= size).
  */
-import { checkOutputElements, checkShape, copyShape, numel, type PaddingMode } from "../core/arithmetic.js";
+import { checkAllocation, checkShape, copyShape, numel, type PaddingMode } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
 import { checkOneOf, checkPositiveInteger, formatValue } from "../core/validate.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
@@ -74,7 +74,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
   for (let j = 0; j < pads.length / 2; j++)
     outShape[x.rank - 1 - j] = x.shape[x.rank - 1 - j]! + pads[2 * j]! + pads[2 * j + 1]!;
   checkShape(op, outShape, "output");
-  checkOutputElements(op, outShape, () => `pads ${formatShape(pads)} make it that large`);
+  checkAllocation(op, "output", outShape, () => `pads ${formatShape(pads)} make it that large`);
   const maps: (Int32Array | null)[] = x.shape.map(() => null);
   for (let j = 0; j < pads.length / 2; j++) {
     const dim = x.rank - 1 - j;

@@ -7,7 +7,7 @@ import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../
 import { effectiveKernelSize } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
-import { AVG_POOL_OPTION_KEYS, checkOutputElements, MAX_POOL_OPTION_KEYS } from "../core/arithmetic.js";
+import { AVG_POOL_OPTION_KEYS, checkAllocation, MAX_POOL_OPTION_KEYS } from "../core/arithmetic.js";
 import { formatShape } from "../core/errors.js";
 import { checkBoolean, checkOptions } from "../core/validate.js";
 
@@ -16,7 +16,7 @@ function checkPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOption
   checkTensor(op, "input", x);
   checkOptions(op, options, keys);
   const info = poolInfo(op, rank, x.shape, options);
-  checkOutputElements(op, info.outputShape, () => `the input ${formatShape(info.inputShape)} is that large`);
+  checkAllocation(op, "output", info.outputShape, () => `the input ${formatShape(info.inputShape)} is that large`);
   return info;
 }
 
