@@ -8,9 +8,6 @@ import { describe, expect, it } from "vitest";
 import {
   allClose,
   arange,
-  checkFunction,
-  checkInteger,
-  checkNonNegativeInteger,
   avgPool2d,
   cat,
   conv1d,
@@ -35,6 +32,7 @@ import {
   toWasm,
   zeros,
 } from "../src/index.js";
+import { checkFunction, checkInteger, checkNonNegativeInteger } from "../src/core/validate.js";
 
 function convError(fn: () => unknown): ConvError {
   try {

@@ -1,5 +1,6 @@
 // src/core/validate.ts: the argument checks every export shares.
 import { describe, expect, it } from "vitest";
+import { ConvError } from "../src/index.js";
 import {
   checkBoolean,
   checkFiniteNumber,
@@ -8,9 +9,8 @@ import {
   checkOptions,
   checkPositiveInteger,
   closestKey,
-  ConvError,
   formatValue,
-} from "../src/index.js";
+} from "../src/core/validate.js";
 
 const CONV = ["stride", "padding", "dilation", "groups", "paddingMode", "backend", "out"];
 
