@@ -10,10 +10,10 @@
  * family files conv.ts, pool.ts, ...); this module walks specs and dispatches to those entries.
  */
 import { check, ConvError } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkOptions, formatValue } from "../core/validate.js";
 import type { LAYER_DEFINITIONS } from "./layers.js";
 import "./layers.js"; // registers every layer type
-import { Module } from "./module.js";
+import { checkSeed, Module } from "./module.js";
 import {
   checkSpecFields,
   checkSpecObject,
@@ -172,7 +172,9 @@ export function resolveModel(model: ModelInput): ResolvedLayer {
 }
 
 /** Builds the module a spec describes (allocating and initialising its parameters). */
-export function buildLayer(spec: LayerSpec, { seed }: { seed?: number } = {}): Module {
+export function buildLayer(spec: LayerSpec, options: { seed?: number } = {}): Module {
+  const { seed } = checkOptions("buildLayer", options, ["seed"]);
+  if (seed !== undefined) checkSeed("buildLayer", seed);
   resolveSpec(spec); // validate everything first, with the spec's own messages
   return definitionOf(spec.type)!.build(spec, seed, composite);
 }

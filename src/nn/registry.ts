@@ -170,6 +170,20 @@ export function describeLayer(index: number | string, name?: string): string {
 }
 
 /**
+ * Runs fn, which builds part `part` of a composite layer `op`; a ConvError it throws is rethrown by
+ * `op`, the layer the caller constructed, naming the part instead of the part's own class:
+ * `SeparableConv2d: depthwise: stride must be a positive integer, got NaN`.
+ */
+export function withPart<T>(op: string, part: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof ConvError)) throw error;
+    throw new ConvError(op, `${part}: ${error.message.slice(error.op.length + 2)}`);
+  }
+}
+
+/**
  * Runs fn; a ConvError it throws is rethrown by `op` with `where` in front:
  * `model: layer 3 "conv2_1": Conv2d: ...`. An error about the spec as a whole drops its own op,
  * which `where` already says: `model: layer 3: unknown layer type ...`, not `layer 3: layer: ...`.
