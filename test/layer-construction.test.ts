@@ -10,6 +10,7 @@ import {
   Linear,
   loadModel,
   manualSeed,
+  MAX_NESTING,
   NamedSequential,
   PointwiseConv2d,
   ReLU,
@@ -278,6 +279,22 @@ describe("Sequential and NamedSequential refuse what is not a layer, naming it",
       /^NamedSequential: entries\[0\] \(layer "a"\) is not a Module, got 3$/,
     ],
   ])("%s", (_, fn, message) => expectConvError(fn, message));
+
+  it("forward and parameters() of a module tree nested more than MAX_NESTING deep are a ConvError, not a stack overflow", () => {
+    let layer: Module = new Linear(2, 2, { seed: 1 });
+    for (let i = 1; i < MAX_NESTING; i++) layer = new Sequential(layer); // MAX_NESTING levels, the Linear included
+    expect(layer.forward(zeros([1, 2])).shape).toEqual([1, 2]);
+    expect(layer.parameters()).toHaveLength(2);
+    let deep = layer;
+    for (let i = 0; i < 2000; i++) deep = new Sequential(deep);
+    expectConvError(() => deep.forward(zeros([1, 2])), /^Sequential: layers nest more than 100 deep$/);
+    expectConvError(() => deep.numParameters(), /^Sequential: layers nest more than 100 deep$/);
+    // A container edited to hold itself is refused the same way.
+    const cyclic = new Sequential(new ReLU());
+    cyclic.layers.push(cyclic);
+    expectConvError(() => cyclic.forward(zeros([1, 2])), /^Sequential: layers nest more than 100 deep$/);
+    expect(new Sequential(new ReLU()).forward(zeros([1, 2])).shape).toEqual([1, 2]); // the depth count is back to 0
+  });
 
   it("an empty Sequential or NamedSequential is valid and passes its input through, as in PyTorch", () => {
     const x = zeros([1, 2, 3, 3]);

@@ -8,6 +8,7 @@ import { checkAllocation, MAX_ALLOCATED_ELEMENTS } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
 import { mulberry32, seededStream, Tensor } from "../core/tensor.js";
 import { checkInteger, formatValue } from "../core/validate.js";
+import { MAX_NESTING } from "./registry.js";
 
 let initStream = mulberry32(0);
 
@@ -70,6 +71,23 @@ export function uniform(shape: readonly number[], bound: number, next: () => num
   return new Tensor(data, shape);
 }
 
+let nesting = 0;
+
+/**
+ * Runs fn, one level deeper into a module tree, for the walks that recurse through it (forward,
+ * parameters): a tree nested more than MAX_NESTING deep (built by hand, or made cyclic by editing
+ * a container's layers) is a ConvError rather than a stack overflow.
+ */
+export function withinNesting<T>(op: string, fn: () => T): T {
+  check(nesting < MAX_NESTING, op, () => `layers nest more than ${MAX_NESTING} deep`);
+  nesting++;
+  try {
+    return fn();
+  } finally {
+    nesting--;
+  }
+}
+
 /** Base of every layer: a forward pass, its parameters, and named children for composites. */
 export abstract class Module {
   /** The layer's class as a reader knows it, e.g. "Conv2d" (kept through minification). */
@@ -88,7 +106,10 @@ export abstract class Module {
 
   /** All parameters, children included, in order. */
   parameters(): Tensor[] {
-    return [...this.ownParameters(), ...this.children().flatMap(([, child]) => child.parameters())];
+    return withinNesting(this.type, () => [
+      ...this.ownParameters(),
+      ...this.children().flatMap(([, child]) => child.parameters()),
+    ]);
   }
 
   numParameters(): number {

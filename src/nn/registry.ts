@@ -154,6 +154,13 @@ export function checkSpecFields(definition: AnyDefinition, spec: Record<string, 
   }
 }
 
+/**
+ * How deep layers may nest (a Sequential in a Sequential ...), in specs and in modules. Real
+ * networks nest a few levels; the limit turns a runaway or cyclic nesting into a ConvError before
+ * recursion (forward, parameters, layerSpec) could overflow the stack.
+ */
+export const MAX_NESTING = 100;
+
 /** The op of the errors about a spec as a whole (not an object, unknown type, nesting), before its type is known. */
 export const SPEC_OP = "layer";
 

@@ -2,7 +2,7 @@
 import { check } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { formatValue } from "../core/validate.js";
-import { childSeed, Module } from "./module.js";
+import { childSeed, Module, withinNesting } from "./module.js";
 import { defineLayer, type CompositeDefinition, type SpecBase } from "./registry.js";
 import type { LayerSpec } from "./layer-spec.js";
 
@@ -67,7 +67,7 @@ export class Sequential extends Module {
     return this.layers.map((layer, i) => [String(i), layer]);
   }
   forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, layer) => layer.forward(h), x);
+    return withinNesting(this.type, () => this.layers.reduce((h, layer) => layer.forward(h), x));
   }
 }
 
