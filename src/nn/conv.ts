@@ -27,7 +27,7 @@ import { checkBoolean, checkOptions, checkPositiveInteger } from "../core/valida
 import type { Tensor } from "../core/tensor.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "../ops/conv.js";
 import { statsOf, type LayerStats } from "../analysis/layer-stats.js";
-import { checkParameterSize, initialStream, Module, uniform } from "./module.js";
+import { checkParameterSize, checkSeed, childSeed, initialStream, Module, uniform } from "./module.js";
 import {
   defineLayer,
   specFields,
@@ -37,6 +37,7 @@ import {
   optionsOf,
   seeded,
   type SpecFields,
+  withPart,
 } from "./registry.js";
 
 /** Options of the convolution layers: the functional op's, plus a bias switch and a seed. */
@@ -136,7 +137,16 @@ abstract class ConvLayerBase<R extends SpatialRank> extends Module {
     const weightShape = transposed
       ? [inChannels, outChannels / groups, ...this.kernelSize]
       : [outChannels, inChannels / groups, ...this.kernelSize];
-    checkParameterSize(op, "weight", weightShape, "kernelSize and the channel counts");
+    checkParameterSize(
+      op,
+      bias
+        ? [
+            ["weight", weightShape],
+            ["bias", [outChannels]],
+          ]
+        : [["weight", weightShape]],
+      "kernelSize and the channel counts",
+    );
     const next = initialStream(op, seed);
     const fanIn = weightShape.slice(1).reduce((a, b) => a * b, 1);
     const bound = 1 / Math.sqrt(fanIn);
@@ -219,6 +229,15 @@ type ConvTransposeOp<R extends SpatialRank> = (
   options: ConvTransposeOptions<R>,
 ) => Tensor;
 
+/**
+ * The op name a layer's constructor errors start with: the class's own `layerType`, so that a
+ * subclass (DepthwiseConv2d, PointwiseConv2d) reports its own name rather than its base class's.
+ */
+function opOf(target: unknown, fallback: string): string {
+  const layerType = (target as { layerType?: unknown }).layerType;
+  return typeof layerType === "string" ? layerType : fallback;
+}
+
 /** The base class of a regular convolution of one rank: Conv1d, Conv2d and Conv3d below each extend it. */
 function convClass<R extends SpatialRank>(rank: R, type: string, run: ConvOp<R>) {
   const Layer = class extends ConvNd<R> {
@@ -226,7 +245,7 @@ function convClass<R extends SpatialRank>(rank: R, type: string, run: ConvOp<R>)
     static readonly layerType = type;
     readonly type: string = type;
     constructor(inChannels: number, outChannels: number, kernelSize: SizeArg<R>, options: ConvLayerOptions<R> = {}) {
-      super(type, rank, inChannels, outChannels, kernelSize, options);
+      super(opOf(new.target, type), rank, inChannels, outChannels, kernelSize, options);
     }
     forward(x: Tensor): Tensor {
       return run(x, this.weight, this.bias, this.convOptions);
@@ -267,6 +286,7 @@ const DEPTHWISE_OPTION_KEYS = [...CONV_LAYER_OPTION_KEYS.filter((k) => k !== "gr
 
 /** Depthwise: one filter per input channel (groups = channels), channelMultiplier filters each. */
 export class DepthwiseConv2d extends Conv2d {
+  static override readonly layerType = "DepthwiseConv2d";
   override readonly type: string = "DepthwiseConv2d";
   readonly channelMultiplier: number;
   constructor(
@@ -286,6 +306,7 @@ const POINTWISE_OPTION_KEYS = ["stride", "groups", "bias", "seed"] as const;
 
 /** Pointwise: a 1x1 convolution that mixes channels at each position. */
 export class PointwiseConv2d extends Conv2d {
+  static override readonly layerType = "PointwiseConv2d";
   override readonly type: string = "PointwiseConv2d";
   constructor(
     inChannels: number,
@@ -296,8 +317,31 @@ export class PointwiseConv2d extends Conv2d {
   }
 }
 
-function childSeed(seed: number | undefined, i: number): { seed?: number } {
-  return seed === undefined ? {} : { seed: seed + i };
+/**
+ * Checks what a (grouped) separable conv's two steps cannot check under its name: the channel
+ * counts, kernel size, bias and seed, and the size of both steps' parameters together. Errors
+ * the steps raise for the options they take read `SeparableConv2d: depthwise: ...` (withPart).
+ */
+function checkSeparable(
+  op: string,
+  inChannels: unknown,
+  outChannels: unknown,
+  kernelSize: unknown,
+  groups: number,
+  bias: unknown,
+  seed: unknown,
+): void {
+  checkGroupedChannels(op, inChannels, outChannels, groups);
+  const [kh, kw] = expandTuple(op, "kernelSize", kernelSize, 2);
+  const withBias = checkBoolean(op, "bias", bias ?? true);
+  if (seed !== undefined) checkSeed(op, seed);
+  const [cin, cout] = [inChannels as number, outChannels as number];
+  const shapes: [string, number[]][] = [
+    ["depthwise weight", [cin, 1, kh, kw]],
+    ["pointwise weight", [cout, cin / groups, 1, 1]],
+  ];
+  if (withBias) shapes.push(["depthwise bias", [cin]], ["pointwise bias", [cout]]);
+  checkParameterSize(op, shapes, "kernelSize and the channel counts");
 }
 
 const SEPARABLE_OPTION_KEYS = CONV_LAYER_OPTION_KEYS.filter((k) => k !== "groups");
@@ -318,16 +362,28 @@ export class SeparableConv2d extends Module {
     options: Omit<ConvLayerOptions<2>, "groups"> = {},
   ) {
     super();
-    const { bias, seed, ...rest } = checkOptions("SeparableConv2d", options, SEPARABLE_OPTION_KEYS);
-    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, {
-      ...rest,
-      ...(bias === undefined ? {} : { bias }),
-      ...childSeed(seed, 0),
-    });
-    this.pointwise = new PointwiseConv2d(inChannels, outChannels, {
-      ...(bias === undefined ? {} : { bias }),
-      ...childSeed(seed, 1),
-    });
+    const op = "SeparableConv2d";
+    const { bias, seed, ...rest } = checkOptions(op, options, SEPARABLE_OPTION_KEYS);
+    checkSeparable(op, inChannels, outChannels, kernelSize, 1, bias, seed);
+    this.depthwise = withPart(
+      op,
+      "depthwise",
+      () =>
+        new DepthwiseConv2d(inChannels, kernelSize, {
+          ...rest,
+          ...(bias === undefined ? {} : { bias }),
+          ...childSeed(seed, 0),
+        }),
+    );
+    this.pointwise = withPart(
+      op,
+      "pointwise",
+      () =>
+        new PointwiseConv2d(inChannels, outChannels, {
+          ...(bias === undefined ? {} : { bias }),
+          ...childSeed(seed, 1),
+        }),
+    );
   }
   override children(): [string, Module][] {
     return [
@@ -356,18 +412,28 @@ export class GroupedSeparableConv2d extends Module {
     super();
     const op = "GroupedSeparableConv2d";
     const { groups = 1, bias, seed, ...rest } = checkOptions(op, options, CONV_LAYER_OPTION_KEYS);
-    checkGroupedChannels(op, inChannels, outChannels, groups);
+    checkSeparable(op, inChannels, outChannels, kernelSize, groups, bias, seed);
     this.groups = groups;
-    this.depthwise = new DepthwiseConv2d(inChannels, kernelSize, {
-      ...rest,
-      ...(bias === undefined ? {} : { bias }),
-      ...childSeed(seed, 0),
-    });
-    this.pointwise = new Conv2d(inChannels, outChannels, 1, {
-      groups,
-      ...(bias === undefined ? {} : { bias }),
-      ...childSeed(seed, 1),
-    });
+    this.depthwise = withPart(
+      op,
+      "depthwise",
+      () =>
+        new DepthwiseConv2d(inChannels, kernelSize, {
+          ...rest,
+          ...(bias === undefined ? {} : { bias }),
+          ...childSeed(seed, 0),
+        }),
+    );
+    this.pointwise = withPart(
+      op,
+      "pointwise",
+      () =>
+        new Conv2d(inChannels, outChannels, 1, {
+          groups,
+          ...(bias === undefined ? {} : { bias }),
+          ...childSeed(seed, 1),
+        }),
+    );
   }
   override children(): [string, Module][] {
     return [
@@ -585,8 +651,8 @@ function separableParts(
       ? { type: "PointwiseConv2d", inChannels, outChannels, bias }
       : { type: "Conv2d", inChannels, outChannels, kernelSize: 1, groups, bias };
   return [
-    ["depthwise", resolve(dropUndefined(depthwise))],
-    ["pointwise", resolve(dropUndefined(pointwise))],
+    ["depthwise", withPart(type, "depthwise", () => resolve(dropUndefined(depthwise)))],
+    ["pointwise", withPart(type, "pointwise", () => resolve(dropUndefined(pointwise)))],
   ];
 }
 

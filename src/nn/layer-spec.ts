@@ -10,10 +10,10 @@
  * family files conv.ts, pool.ts, ...); this module walks specs and dispatches to those entries.
  */
 import { check, ConvError } from "../core/errors.js";
-import { formatValue } from "../core/validate.js";
+import { checkOptions, formatValue } from "../core/validate.js";
 import type { LAYER_DEFINITIONS } from "./layers.js";
 import "./layers.js"; // registers every layer type
-import { Module } from "./module.js";
+import { checkSeed, Module } from "./module.js";
 import {
   checkSpecFields,
   checkSpecObject,
@@ -21,6 +21,7 @@ import {
   definitionOfModule,
   describeLayer,
   layerTypes,
+  MAX_NESTING,
   SPEC_OP,
   withContext,
   type CompositeParts,
@@ -29,7 +30,7 @@ import {
 } from "./registry.js";
 
 export type { ResolvedLayer } from "./registry.js";
-export { describeLayer, withContext } from "./registry.js";
+export { describeLayer, MAX_NESTING, withContext } from "./registry.js";
 export type { ConvSpec, ConvTransposeSpec, DepthwiseConv2dSpec, PointwiseConv2dSpec } from "./conv.js";
 export type { SeparableConv2dSpec, GroupedSeparableConv2dSpec } from "./conv.js";
 export type { MaxPoolSpec, AvgPoolSpec, AdaptiveAvgPool2dSpec } from "./pool.js";
@@ -44,11 +45,6 @@ export type LayerSpec = SpecOfDefinition<(typeof LAYER_DEFINITIONS)[number]>;
 
 export type LayerType = LayerSpec["type"];
 
-/**
- * How deep layers may nest (a Sequential in a Sequential ...). Real networks nest a few levels;
- * the limit turns a runaway or cyclic spec into a ConvError before recursion could overflow the stack.
- */
-export const MAX_NESTING = 100;
 /** How many layers one spec may hold, counting a layer every time it appears. */
 export const MAX_LAYERS = 1_000_000;
 
@@ -172,7 +168,9 @@ export function resolveModel(model: ModelInput): ResolvedLayer {
 }
 
 /** Builds the module a spec describes (allocating and initialising its parameters). */
-export function buildLayer(spec: LayerSpec, { seed }: { seed?: number } = {}): Module {
+export function buildLayer(spec: LayerSpec, options: { seed?: number } = {}): Module {
+  const { seed } = checkOptions("buildLayer", options, ["seed"]);
+  if (seed !== undefined) checkSeed("buildLayer", seed);
   resolveSpec(spec); // validate everything first, with the spec's own messages
   return definitionOf(spec.type)!.build(spec, seed, composite);
 }

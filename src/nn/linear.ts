@@ -36,7 +36,16 @@ export class Linear extends Module {
     checkPositiveInteger(op, "inFeatures", inFeatures);
     checkPositiveInteger(op, "outFeatures", outFeatures);
     checkBoolean(op, "bias", bias);
-    checkParameterSize(op, "weight", [outFeatures, inFeatures], "inFeatures and outFeatures");
+    checkParameterSize(
+      op,
+      bias
+        ? [
+            ["weight", [outFeatures, inFeatures]],
+            ["bias", [outFeatures]],
+          ]
+        : [["weight", [outFeatures, inFeatures]]],
+      "inFeatures and outFeatures",
+    );
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const bound = 1 / Math.sqrt(inFeatures);

@@ -20,7 +20,7 @@
  * `loadModel` also builds the network as a NamedSequential.
  */
 import { ConvError, check } from "../core/errors.js";
-import { checkInteger, checkOptions, formatValue } from "../core/validate.js";
+import { checkOptions, formatValue } from "../core/validate.js";
 import { checkShape } from "../core/arithmetic.js";
 import { resolvedLayerStats } from "../analysis/layer-stats.js";
 import {
@@ -32,7 +32,7 @@ import {
   type LayerSpec,
   type ResolvedLayer,
 } from "./layer-spec.js";
-import { Module } from "./module.js";
+import { checkSeed, Module } from "./module.js";
 import { seeded } from "./registry.js";
 import { NamedSequential } from "./sequential.js";
 
@@ -139,7 +139,7 @@ export interface LoadedModel extends ModelDescription {
  */
 export function loadModel(source: string | unknown, options: { seed?: number } = {}): LoadedModel {
   const { seed } = checkOptions("loadModel", options, ["seed"]);
-  if (seed !== undefined) checkInteger("loadModel", "seed", seed);
+  if (seed !== undefined) checkSeed("loadModel", seed);
   const description = parseModel(source);
   // Built as a Sequential spec, so that a file's layers get the seeds a Sequential's children get.
   const model = buildLayer({ type: "Sequential", layers: description.layers }, seeded(seed)) as NamedSequential;

@@ -31,12 +31,21 @@ function checkNumber(op: string, name: string, value: unknown, ok: (v: number) =
   return value as number;
 }
 
+/** Infinity passes `>= 0` but batchNorm refuses it, whatever the input: the layer refuses it when built. */
+function checkFiniteEps(op: string, eps: number): number {
+  check(Number.isFinite(eps), op, () => `eps must be finite, got ${formatValue(eps)}`);
+  return eps;
+}
+
 /** The options of a batch norm layer or spec, checked. */
 function resolveBatchNorm(op: string, numFeatures: unknown, options: BatchNormLayerOptions) {
   const { eps = 1e-5, momentum = 0.1, affine = true } = options;
   return {
     numFeatures: checkPositiveInteger(op, "numFeatures", numFeatures),
-    eps: checkNumber(op, "eps", eps, (v) => v >= 0, "a non-negative number"),
+    eps: checkFiniteEps(
+      op,
+      checkNumber(op, "eps", eps, (v) => v >= 0, "a non-negative number"),
+    ),
     momentum: checkNumber(op, "momentum", momentum, (v) => v >= 0 && v <= 1, "a number in [0, 1]"),
     affine: checkBoolean(op, "affine", affine),
   };
@@ -65,7 +74,12 @@ export class BatchNorm2d extends Module {
       numFeatures,
       checkOptions(op, options, BATCH_NORM_OPTION_KEYS),
     );
-    checkParameterSize(op, "running mean", [numFeatures], "numFeatures");
+    const c = [numFeatures];
+    const buffers: [string, number[]][] = [
+      ["runningMean", c],
+      ["runningVar", c],
+    ];
+    checkParameterSize(op, affine ? [...buffers, ["weight", c], ["bias", c]] : buffers, "numFeatures");
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;

@@ -154,6 +154,13 @@ export function checkSpecFields(definition: AnyDefinition, spec: Record<string, 
   }
 }
 
+/**
+ * How deep layers may nest (a Sequential in a Sequential ...), in specs and in modules. Real
+ * networks nest a few levels; the limit turns a runaway or cyclic nesting into a ConvError before
+ * recursion (forward, parameters, layerSpec) could overflow the stack.
+ */
+export const MAX_NESTING = 100;
+
 /** The op of the errors about a spec as a whole (not an object, unknown type, nesting), before its type is known. */
 export const SPEC_OP = "layer";
 
@@ -167,6 +174,20 @@ export function checkSpecObject(spec: unknown): asserts spec is Record<string, u
 /** Where in a model a layer sits, for messages: `layer 3 "conv2_1"` or `layer 3`. */
 export function describeLayer(index: number | string, name?: string): string {
   return name === undefined || name === String(index) ? `layer ${index}` : `layer ${index} ${JSON.stringify(name)}`;
+}
+
+/**
+ * Runs fn, which builds part `part` of a composite layer `op`; a ConvError it throws is rethrown by
+ * `op`, the layer the caller constructed, naming the part instead of the part's own class:
+ * `SeparableConv2d: depthwise: stride must be a positive integer, got NaN`.
+ */
+export function withPart<T>(op: string, part: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof ConvError)) throw error;
+    throw new ConvError(op, `${part}: ${error.message.slice(error.op.length + 2)}`);
+  }
 }
 
 /**
