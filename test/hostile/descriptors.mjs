@@ -41,7 +41,8 @@ export const NO_ARGUMENTS = [
   "wasmMemoryBytes",
   "wasmResidentBytes",
   "wasmSimdSupported",
-  "ReLU", // a layer without parameters
+  "ReLU", // layers without parameters
+  "Identity",
   "Module", // the abstract base every layer extends; `new Module()` takes nothing
 ];
 
@@ -252,7 +253,7 @@ const modelJSON = () => ({ name: "tiny", inputShape: [1, 4, 6, 6], layers: [conv
 const fixed = (name) => ({ name, type: any, fuzz: false });
 
 export const DESCRIPTORS = [
-  // --- core/errors, core/validate: the checks themselves, called with a caller's op "demo".
+  // --- core/errors
   {
     name: "ConvError",
     kind: "class",
@@ -260,65 +261,7 @@ export const DESCRIPTORS = [
     args: () => ["demo", "a message"],
     params: [fixed("op"), { name: "message", type: any }],
   },
-  {
-    name: "check",
-    op: "demo",
-    args: () => [true, "demo", () => "a message"],
-    // The message is built only when the condition fails, so with a true one anything goes.
-    params: [{ name: "condition", type: any }, fixed("op"), { name: "message", type: any }],
-  },
   { name: "formatShape", args: () => [[1, 2]], params: [{ name: "shape", type: shape }] },
-  { name: "formatValue", args: () => [1], params: [{ name: "value", type: any }] },
-  { name: "describeType", args: () => [1], params: [{ name: "value", type: any }] },
-  {
-    name: "closestKey",
-    args: () => ["strid", ["stride", "padding"]],
-    params: [
-      { name: "key", type: text },
-      { name: "allowed", type: structured },
-    ],
-  },
-  {
-    name: "checkOptions",
-    op: "demo",
-    args: () => ["demo", { stride: 1 }, ["stride"]],
-    params: [fixed("op"), { name: "options", type: options }, fixed("allowed")],
-    options: 1,
-    keys: { stride: any },
-    passThrough: true,
-  },
-  {
-    name: "checkBoolean",
-    op: "demo",
-    args: () => ["demo", "flag", true],
-    params: [fixed("op"), fixed("name"), { name: "flag", type: boolean }],
-  },
-  {
-    name: "checkInteger",
-    op: "demo",
-    args: () => ["demo", "count", 3],
-    params: [fixed("op"), fixed("name"), { name: "count", type: TYPES.dim }],
-  },
-  {
-    name: "checkPositiveInteger",
-    op: "demo",
-    args: () => ["demo", "count", 3],
-    params: [fixed("op"), fixed("name"), { name: "count", type: requiredPositiveInteger }],
-  },
-  {
-    name: "checkFiniteNumber",
-    op: "demo",
-    args: () => ["demo", "scale", 3, {}],
-    params: [fixed("op"), fixed("name"), { name: "scale", type: finite }, { name: "options", type: options }],
-    options: 3,
-    keys: { min: finite, max: finite },
-  },
-  {
-    name: "checkOneOf",
-    op: "demo",
-    args: () => ["demo", "mode", "a", ["a", "b"]],
-    params: [fixed("op"), fixed("name"), { name: "mode", type: oneOf("a", "b") }, fixed("choices")],
-  },
   // --- core/arithmetic
   {
     name: "effectiveKernelSize",
@@ -375,63 +318,6 @@ export const DESCRIPTORS = [
     keys: { stride: positiveInteger, padding: nonNegativeInteger, dilation: positiveInteger, ceilMode: boolean },
   },
   { name: "numel", args: () => [[2, 3]], params: [{ name: "shape", type: shape }] },
-  {
-    name: "checkShape",
-    op: "demo",
-    args: () => ["demo", [2, 3]],
-    params: [fixed("op"), { name: "shape", type: shape }],
-  },
-  {
-    name: "expandSize",
-    op: "demo",
-    args: () => ["demo", "stride", 2, 2, {}],
-    params: [
-      fixed("op"),
-      fixed("name"),
-      { name: "stride", type: size },
-      fixed("rank"),
-      { name: "options", type: options },
-    ],
-    options: 4,
-    keys: { min: nonNegativeInteger },
-    rank: 2,
-  },
-  {
-    name: "checkDivisibleByGroups",
-    op: "demo",
-    args: () => ["demo", "input channels", 4, 2],
-    params: [
-      fixed("op"),
-      fixed("what"),
-      { name: "channels", type: requiredPositiveInteger },
-      { name: "groups", type: requiredPositiveInteger },
-    ],
-  },
-  {
-    name: "checkPaddingMode",
-    op: "demo",
-    args: () => ["demo", "zeros"],
-    params: [fixed("op"), { name: "paddingMode", type: PADDING_MODE }],
-  },
-  {
-    name: "checkPadding",
-    op: "demo",
-    args: () => ["demo", 1, 2, [1, 1]],
-    params: [fixed("op"), { name: "padding", type: convPadding }, fixed("rank"), fixed("stride")],
-    rank: 2,
-  },
-  {
-    name: "checkOutputPadding",
-    op: "demo",
-    args: () => ["demo", [1, 1], [2, 2], [1, 1]],
-    params: [
-      fixed("op"),
-      { name: "outputPadding", type: padding },
-      { name: "stride", type: size },
-      { name: "dilation", type: size },
-    ],
-    rank: 2,
-  },
   {
     name: "convInfo",
     op: "demo",
@@ -764,6 +650,23 @@ export const DESCRIPTORS = [
     rank: 2,
     forward: x2,
   },
+  {
+    name: "PoolNd",
+    kind: "class",
+    op: "MaxPool2d",
+    rank: 2,
+    // The base class of the pooling layers, called as MaxPool2d calls it; forward() is the subclasses'.
+    args: () => ["MaxPool2d", 2, true, 3, { stride: 2, padding: 1 }],
+    params: [
+      fixed("op"),
+      fixed("rank"),
+      fixed("max"),
+      { name: "kernelSize", type: size },
+      { name: "options", type: options },
+    ],
+    options: 4,
+    keys: { stride: TYPES.poolStride, padding, dilation: size, ceilMode: boolean },
+  },
   convLayer(1, false),
   convLayer(2, false),
   convLayer(3, false),
@@ -924,20 +827,6 @@ export const DESCRIPTORS = [
   },
   // --- nn/layer-spec, nn/model-json
   { name: "resolveSpec", args: () => [conv2dSpec()], params: [{ name: "spec", type: structured }] },
-  {
-    name: "describeLayer",
-    args: () => [1, "conv"],
-    params: [
-      { name: "index", type: any },
-      { name: "name", type: text },
-    ],
-  },
-  {
-    name: "withContext",
-    op: "demo",
-    args: () => ["demo", "layer 1", () => 3],
-    params: [fixed("op"), { name: "where", type: text }, { name: "fn", type: callback }],
-  },
   { name: "layerSpec", args: (k) => [new k.Conv2d(4, 6, 3)], params: [{ name: "layer", type: structured }] },
   { name: "resolveLayer", args: () => [conv2dSpec()], params: [{ name: "layer", type: structured }] },
   { name: "resolveModel", args: (k) => [model(k)], params: [{ name: "model", type: structured }] },
@@ -1065,6 +954,42 @@ export const DESCRIPTORS = [
     ],
   },
   { name: "formatThousands", args: () => [12345], params: [{ name: "n", type: finite }] },
+  {
+    name: "formatFixed",
+    args: () => [1234.5, 2],
+    params: [
+      { name: "n", type: finite },
+      { name: "digits", type: TYPES.digits },
+    ],
+  },
+  {
+    name: "formatBytes",
+    args: () => [1234567, { decimals: 2 }],
+    params: [
+      { name: "bytes", type: finite },
+      { name: "options", type: options },
+    ],
+    options: 1,
+    keys: { decimals: TYPES.decimals, unit: oneOf("B", "kB", "MB", "GB", "TB") },
+  },
+  {
+    name: "alignedTable",
+    args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
+    params: [
+      { name: "header", type: structured },
+      { name: "rows", type: structured },
+      { name: "align", type: TYPES.alignments },
+    ],
+  },
+  {
+    name: "markdownTable",
+    args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
+    params: [
+      { name: "header", type: structured },
+      { name: "rows", type: structured },
+      { name: "align", type: TYPES.alignments },
+    ],
+  },
   {
     name: "summary",
     args: (k) => [model(k), [1, 4, 6, 6], { convention: "exact" }],
@@ -1255,8 +1180,6 @@ export const DESCRIPTORS = [
     args: (k, c, document) => [[c.costBars(costData(), { document, metrics: ["params"] })], document],
     params: [{ name: "charts", type: structured }, fixed("document")],
   },
-  { module: "charts", name: "formatTick", args: () => [7.9999], params: [{ name: "n", type: finite }] },
-  { module: "charts", name: "formatCount", args: () => [12345], params: [{ name: "n", type: finite }] },
   {
     module: "charts",
     name: "channelCounts",

@@ -208,6 +208,21 @@ export const TYPES = {
     canonical: (v) =>
       v === undefined ? keep(undefined) : typeof v === "number" && Number.isFinite(v) && v > 0 ? keep(v, true) : REFUSE,
   },
+  /** Digits after the decimal point: an integer from 0 to 20. */
+  digits: { canonical: (v) => (isPlainInteger(v) && v >= 0 && v <= 20 ? keep(v) : REFUSE) },
+  /** formatBytes' decimals: digits, or "auto". */
+  decimals: {
+    canonical: (v) => (v === undefined || v === "auto" || (isPlainInteger(v) && v >= 0 && v <= 20) ? keep(v) : REFUSE),
+  },
+  /** Column alignments: an array of "left" and "right" (missing columns are "left"). */
+  alignments: {
+    canonical: (v) =>
+      v === undefined
+        ? keep(undefined)
+        : Array.isArray(v) && v.every((a) => a === "left" || a === "right")
+          ? keep(v, true)
+          : REFUSE,
+  },
   /** A boolean: true or false, nothing truthy. */
   boolean: { canonical: (v) => (v === undefined || v === true || v === false ? keep(v) : REFUSE) },
   /** Any text (a title, a label, a name). */
