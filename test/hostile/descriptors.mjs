@@ -9,11 +9,14 @@
  *   kind      "function" (default) or "class" (called with `new`)
  *   args(k)   fresh valid positional arguments (k: the convkit module)
  *   params    one entry per positional argument: its name in error messages and its type
- *             (values.mjs TYPES); `fuzz: false` for an argument that names the caller's own op
+ *             (values.mjs TYPES); `fuzz: false` for an argument that names the caller's own op;
+ *             `aliases` for what a message may name instead ("layer 0" of Sequential's layers)
  *   options   the index of the options object in args, and `keys` its keys and their types
  *   backend   true for the convolutions, whose options take `backend`: a result is compared
  *             with the same call on the "reference" backend (pooling has one implementation)
  *   forward   for layers: the input the built layer runs on; the output is what is compared
+ *   forwardOps  the functional ops forward() runs, which may refuse its input (default: the
+ *             layer's name with a lower-case first letter, Conv2d -> conv2d)
  *   random    the result is a measurement (timing), compared by its keys only
  *   passThrough  the function hands its argument back (checkOptions): its result is not checked for NaN
  *   variant   a second descriptor of one export, with other valid arguments (named in reports)
@@ -427,7 +430,7 @@ export const DESCRIPTORS = [
     name: "cat",
     args: (k) => [[k.ones([1, 2]), k.zeros([1, 3])], 1],
     params: [
-      { name: "tensors", type: structured },
+      { name: "tensors", type: structured, aliases: ["tensor "] },
       { name: "dim", type: dim },
     ],
   },
@@ -676,6 +679,7 @@ export const DESCRIPTORS = [
   {
     name: "DepthwiseConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 3, { padding: 1, channelMultiplier: 2, seed: 5 }],
     params: [
@@ -698,6 +702,7 @@ export const DESCRIPTORS = [
   {
     name: "PointwiseConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 6, { seed: 5 }],
     params: [
@@ -712,6 +717,7 @@ export const DESCRIPTORS = [
   {
     name: "SeparableConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 6, 3, { padding: 1, seed: 5 }],
     params: [
@@ -727,6 +733,7 @@ export const DESCRIPTORS = [
   {
     name: "GroupedSeparableConv2d",
     kind: "class",
+    forwardOps: ["conv2d", "channelShuffle"],
     rank: 2,
     args: () => [4, 6, 3, { padding: 1, groups: 2, seed: 5 }],
     params: [
@@ -750,16 +757,18 @@ export const DESCRIPTORS = [
   {
     name: "Sequential",
     kind: "class",
+    forwardOps: ["conv2d", "relu"],
     args: (k) => [new k.Conv2d(4, 6, 3, { seed: 5 }), new k.ReLU()],
     params: [
-      { name: "layers", type: structured },
-      { name: "layers", type: structured },
+      { name: "layers", type: structured, aliases: ["layer "] },
+      { name: "layers", type: structured, aliases: ["layer "] },
     ],
     forward: x2,
   },
   {
     name: "NamedSequential",
     kind: "class",
+    forwardOps: ["conv2d", "relu"],
     args: (k) => [
       [
         ["conv", new k.Conv2d(4, 6, 3, { seed: 5 })],
@@ -808,6 +817,7 @@ export const DESCRIPTORS = [
   {
     name: "BatchNorm2d",
     kind: "class",
+    forwardOps: ["batchNorm"],
     args: () => [4, { eps: 1e-5 }],
     params: [
       { name: "numFeatures", type: requiredPositiveInteger },

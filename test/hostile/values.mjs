@@ -111,6 +111,28 @@ export function tensorValues(k, shape) {
   ];
 }
 
+/** A plain object with no own keys: an options object that asks for the defaults. */
+function isEmptyObject(v) {
+  try {
+    return (
+      v !== null &&
+      typeof v === "object" &&
+      Object.getPrototypeOf(v) === Object.prototype &&
+      Object.keys(v).length === 0
+    );
+  } catch {
+    return false; // an object whose traps throw
+  }
+}
+function isCyclic(v) {
+  try {
+    return v !== null && typeof v === "object" && v.self === v;
+  } catch {
+    return false;
+  }
+}
+const OPTIONS_REFUSE = (v) => (isCyclic(v) ? { refuse: true, names: ["a", "self"] } : REFUSE);
+
 const isPlainInteger = (v) => typeof v === "number" && Number.isInteger(v);
 /** Sizes past this are valid but so large a library may refuse them as too big to compute. */
 const LARGE = 64;
@@ -236,13 +258,22 @@ export const TYPES = {
         ? keep(v, v.length === 0 || v.length > 5)
         : REFUSE,
   },
-  /** An options object that may be omitted: undefined means {}; null may mean {} too. */
+  /**
+   * An options object that may be omitted: undefined and {} mean the defaults, so the call equals
+   * the same call with {}; anything that is not an object (null, a number, a string, an array, a
+   * typed array, a function) is refused naming "options". A cyclic object holds unknown keys, so
+   * it may be refused for one of them.
+   */
   options: {
-    canonical: (v) => (v === undefined ? keep({}) : v === null ? keep({}, true) : REFUSE),
+    canonical: (v) =>
+      v === undefined || isEmptyObject(v) ? keep({}) : isCyclic(v) ? { refuse: true, names: ["a", "self"] } : REFUSE,
     options: true,
   },
-  /** An options object that must be given (it holds a required key). */
-  requiredOptions: { canonical: () => REFUSE, options: true },
+  /** An options object that must be given (it holds a required key): {} is refused for that key. */
+  requiredOptions: {
+    canonical: (v) => (isEmptyObject(v) ? { refuse: true, names: null } : OPTIONS_REFUSE(v)),
+    options: true,
+  },
   /** Anything: the function formats or passes through its argument; it must never throw another error. */
   any: { canonical: (v) => keep(v, true) },
   /** A structured value (a model, a spec, a list of records): any other value is refused. */
