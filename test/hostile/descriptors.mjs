@@ -66,6 +66,7 @@ const NESTED_NUMBERS = {
       s.length === 0
         ? typeof a === "number"
         : Array.isArray(a) && a.length === s[0] && a.every((b) => rectangular(b, s.slice(1)));
+    if (Array.isArray(v) && v.length === 0) return { value: v, mayRefuse: true }; // torch.tensor([]): shape [0]
     const s = shapeOf(v);
     return s !== null && rectangular(v, s) ? { value: v, mayRefuse: true } : { refuse: true };
   },
@@ -78,6 +79,34 @@ const PADS = {
     Array.isArray(v) && v.length % 2 === 0 && v.length <= 8 && v.every((x) => Number.isInteger(x) && x >= 0)
       ? { value: v, mayRefuse: v.length === 0 || v.some((x) => x > 64) }
       : { refuse: true },
+};
+/** Sizes of one dimension take 0 (an empty input): a non-negative integer, required. */
+const requiredNonNegativeInteger = {
+  canonical: (v) => (v === undefined ? { refuse: true } : TYPES.nonNegativeInteger.canonical(v)),
+};
+/** convOutputSize's padding: one non-negative integer per side, or [before, after]. */
+const PADDING_PAIR = {
+  canonical: (v) =>
+    Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 0)
+      ? { value: v, mayRefuse: v.some((x) => x > 64) }
+      : TYPES.nonNegativeInteger.canonical(v),
+};
+/** A table's rows: arrays of two strings, one per header column (none is a header alone). */
+const TABLE_ROWS = {
+  canonical: (v) =>
+    Array.isArray(v) &&
+    v.every((row) => Array.isArray(row) && row.length === 2 && row.every((c) => typeof c === "string"))
+      ? { value: v, mayRefuse: false }
+      : { refuse: true },
+};
+/** eps: a finite number >= 0 (PyTorch takes 0). */
+const nonNegative = {
+  canonical: (v) =>
+    v === undefined
+      ? { value: undefined, mayRefuse: false }
+      : typeof v === "number" && Number.isFinite(v) && v >= 0
+        ? { value: v, mayRefuse: true }
+        : { refuse: true },
 };
 /** `out`: a Tensor of the output's shape; anything else is refused. */
 const OUT = { canonical: (v) => (v === undefined ? { value: undefined, mayRefuse: false } : { refuse: true }) };
@@ -117,7 +146,7 @@ export const PLOT_KEYS = [
   "length",
   "aspectRatio",
 ];
-const CHART_KEYS = { width: TYPES.chartWidth, height: finite, title: text, caption: text };
+const CHART_KEYS = { width: TYPES.chartWidth, height: TYPES.chartHeight, title: text, caption: text };
 
 const x1 = (k) => k.randn([1, 4, 7], { seed: 1 });
 const x2 = (k) => k.randn([1, 4, 6, 6], { seed: 1 });
@@ -286,18 +315,18 @@ export const DESCRIPTORS = [
     name: "convOutputSize",
     args: () => [8, 3, { stride: 2, padding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
     options: 2,
-    keys: { stride: positiveInteger, padding: nonNegativeInteger, dilation: positiveInteger },
+    keys: { stride: positiveInteger, padding: PADDING_PAIR, dilation: positiveInteger },
   },
   {
     name: "convTransposeOutputSize",
     args: () => [4, 3, { stride: 2, outputPadding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
@@ -313,7 +342,7 @@ export const DESCRIPTORS = [
     name: "poolOutputSize",
     args: () => [8, 3, { stride: 2, padding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
@@ -455,8 +484,12 @@ export const DESCRIPTORS = [
   },
   // --- kernels
   { name: "registerBackend", args: (k) => [k.referenceBackend], params: [{ name: "backend", type: structured }] },
-  { name: "setBackend", args: () => ["wasm"], params: [{ name: "name", type: BACKEND }] },
-  { name: "getBackend", args: () => ["reference"], params: [{ name: "name", type: BACKEND }, fixed("op")] },
+  { name: "setBackend", args: () => ["wasm"], params: [{ name: "name", type: BACKEND, aliases: ["unknown backend"] }] },
+  {
+    name: "getBackend",
+    args: () => ["reference"],
+    params: [{ name: "name", type: BACKEND, aliases: ["unknown backend"] }, fixed("op")],
+  },
   { name: "toWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
   { name: "inWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
   { name: "disposeWasm", args: (k) => [k.toWasm(k.ones([2, 3]))], params: [{ name: "tensor", type: tensor }] },
@@ -558,7 +591,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 3,
-    keys: { weight: optionalTensor, bias: optionalTensor, eps: positive },
+    keys: { weight: optionalTensor, bias: optionalTensor, eps: nonNegative },
   },
   {
     name: "batchNormInfo",
@@ -824,7 +857,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 1,
-    keys: { eps: positive, momentum: finite, affine: boolean },
+    keys: { eps: nonNegative, momentum: finite, affine: boolean },
     forward: x2,
   },
   {
@@ -963,7 +996,8 @@ export const DESCRIPTORS = [
       { name: "totals", type: structured },
     ],
   },
-  { name: "formatThousands", args: () => [12345], params: [{ name: "n", type: finite }] },
+  // NaN and the infinities print as String prints them.
+  { name: "formatThousands", args: () => [12345], params: [{ name: "n", type: NUMBER }] },
   {
     name: "formatFixed",
     args: () => [1234.5, 2],
@@ -987,7 +1021,7 @@ export const DESCRIPTORS = [
     args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
     params: [
       { name: "header", type: structured },
-      { name: "rows", type: structured },
+      { name: "rows", type: TABLE_ROWS },
       { name: "align", type: TYPES.alignments },
     ],
   },
@@ -996,7 +1030,7 @@ export const DESCRIPTORS = [
     args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
     params: [
       { name: "header", type: structured },
-      { name: "rows", type: structured },
+      { name: "rows", type: TABLE_ROWS },
       { name: "align", type: TYPES.alignments },
     ],
   },

@@ -164,13 +164,27 @@ export const TYPES = {
   size: { canonical: sizeCanonical(1) },
   /** A pooling stride: null means the kernel size, as in PyTorch (stride=None). */
   poolStride: { canonical: (v, rank) => (v === null ? keep(undefined, true) : sizeCanonical(1)(v, rank)) },
-  /** A chart width: any number, clamped to the narrowest chart (MIN_CHART_WIDTH, 120 px). */
+  /**
+   * A chart width: a finite number up to MAX_CHART_SIZE (10,000 px), clamped to the narrowest
+   * chart (MIN_CHART_WIDTH, 120 px); NaN (a page before layout) draws the narrowest.
+   */
   chartWidth: {
     canonical: (v) =>
       v === undefined
         ? keep(undefined)
-        : typeof v === "number"
-          ? keep(Number.isFinite(v) ? Math.max(120, v) : 120)
+        : Number.isNaN(v)
+          ? keep(120) // a page before layout
+          : typeof v === "number" && Number.isFinite(v) && v <= 10_000
+            ? keep(Math.max(120, v))
+            : REFUSE,
+  },
+  /** A chart height: a finite number up to MAX_CHART_SIZE (10,000 px). */
+  chartHeight: {
+    canonical: (v) =>
+      v === undefined
+        ? keep(undefined)
+        : typeof v === "number" && Number.isFinite(v) && v <= 10_000
+          ? keep(v, true)
           : REFUSE,
   },
   /** A non-negative size (padding, outputPadding). */
