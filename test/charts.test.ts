@@ -14,6 +14,8 @@ import {
   costLines,
   kernelFootprint,
   kernelFootprintData,
+  MAX_CHART_SIZE,
+  plotChart,
   receptiveFieldGrowth,
   type ChannelStage,
 } from "../src/charts/index.js";
@@ -295,7 +297,8 @@ describe("kernelFootprint", () => {
   it("kernelFootprintData() spreads taps by the dilation and steps them by the stride, as convInfo sizes it", () => {
     const config = { inputSize: 7, kernelSize: 3, padding: 1, stride: 2, dilation: 2 } as const;
     const fp = kernelFootprintData({ ...config, output: [1, 2] });
-    const info = convInfo("conv2d", 2, [1, 7, 7], [1, 1, 3, 3], null, config);
+    const { padding, stride, dilation } = config;
+    const info = convInfo("conv2d", 2, [1, 7, 7], [1, 1, 3, 3], null, { padding, stride, dilation });
     expect(fp.outSize).toEqual(info.outSize);
     // row = oy * s - p + i * d
     expect([...new Set(fp.taps.map((t) => t.row))]).toEqual([1, 3, 5]);
@@ -413,5 +416,28 @@ describe("chart helpers refuse data that is not a non-empty array", () => {
   ])("%s", (_name, fn, message) => {
     expect(fn).toThrow(ConvError);
     expect(fn).toThrow(message);
+  });
+});
+
+describe("chart sizes", () => {
+  it("a chart refuses a width or height that is not finite or is past MAX_CHART_SIZE, instead of hanging", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, width: 1e8 })).toThrow(
+      /^costBars: width must be a finite number <= 10000, got 100000000$/,
+    );
+    expect(() => costBars(data, { document, height: Infinity })).toThrow(
+      /^costBars: height must be a finite number <= 10000, got Infinity$/,
+    );
+    expect(() => costBars(data, { document, width: 2n as never })).toThrow(
+      /^costBars: width must be a finite number <= 10000, got 2n$/,
+    );
+    expect(() => plotChart(NaN as never)).toThrow(/^plotChart: own must be an object of Plot options, got NaN$/);
+    expect(MAX_CHART_SIZE).toBe(10_000);
+  });
+
+  it("kernelFootprintData({inputSize: 4096}) is refused naming inputSize instead of listing 16M cells", () => {
+    expect(() => kernelFootprintData({ inputSize: 4096, kernelSize: 3, padding: 1 })).toThrow(
+      /^kernelFootprint: inputSize 4096 with padding 1 makes 16793604 cells; a footprint draws at most 10000$/,
+    );
   });
 });

@@ -212,3 +212,18 @@ describe("shuffleNetMAC()", () => {
     );
   });
 });
+
+describe("closed forms with huge arguments", () => {
+  it("divisors(n) refuses n past 2^53 instead of trial-dividing for ever", () => {
+    expect(() => divisors(1e308)).toThrow(/^divisors: n must be a safe integer \(below 2\^53\), got 1e\+308$/);
+    expect(divisors(12)).toEqual([1, 2, 3, 4, 6, 12]);
+  });
+
+  it("costVsGroups({inChannels: 1e308}) is refused naming inChannels", () => {
+    const options = { inChannels: 1e308, outChannels: 8, kernelSize: 3, inputSize: 8 };
+    expect(() => costVsGroups(options)).toThrow(/^costVsGroups: inChannels must be a safe integer/);
+    expect(() => costVsGroups({ ...options, inChannels: 8, batch: 1e300, inputSize: 1e10 })).toThrow(
+      /^costVsGroups: .*past what a double holds/,
+    );
+  });
+});

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   buildLayer,
   ConvTranspose1d,
+  initialReceptiveField,
   parseModel,
   receptiveField,
   receptiveFieldOfStack,
@@ -239,5 +240,14 @@ describe("receptiveField() against the forward pass", () => {
         expect(inputs, `k=${k} s=${s} p=${p} output ${o}`).toEqual(inside);
       });
     }
+  });
+});
+
+describe("initialReceptiveField", () => {
+  it("initialReceptiveField(rank) takes a spatial rank of 1, 2 or 3 and refuses 1e8 before building arrays", () => {
+    expect(() => initialReceptiveField(1e8)).toThrow(
+      /^initialReceptiveField: rank must be 1, 2 or 3 \(spatial dimensions\), got 100000000$/,
+    );
+    expect(initialReceptiveField(2)).toEqual({ size: [1, 1], stride: [1, 1], padding: [0, 0] });
   });
 });

@@ -20,6 +20,8 @@ import { checkBoolean, checkOptions, checkPositiveInteger, formatValue } from ".
 /** The positive divisors of n, ascending. */
 export function divisors(n: number): number[] {
   checkPositiveInteger("divisors", "n", n);
+  // Trial division up to sqrt(n): exact and quick for safe integers, endless for 1e308.
+  check(Number.isSafeInteger(n), "divisors", () => `n must be a safe integer (below 2^53), got ${n}`);
   const small: number[] = [];
   const large: number[] = [];
   for (let d = 1; d * d <= n; d++) {
@@ -115,11 +117,21 @@ export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
   check(options !== undefined, op, () => "expected options like {inChannels, outChannels, kernelSize, inputSize}");
   const cin = checkPositiveInteger(op, "inChannels", options.inChannels);
   const cout = checkPositiveInteger(op, "outChannels", options.outChannels);
+  for (const [name, channels] of [
+    ["inChannels", cin],
+    ["outChannels", cout],
+  ] as const)
+    check(Number.isSafeInteger(channels), op, () => `${name} must be a safe integer (below 2^53), got ${channels}`);
   const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
   const { kernel, out } = outputSizes(op, options, checkPositiveInteger(op, "dilation", options.dilation ?? 1));
   const K = kernel.reduce((a, b) => a * b, 1);
   const P = out.reduce((a, b) => a * b, 1);
   const bias = checkBoolean(op, "bias", options.bias ?? true);
+  check(
+    Number.isFinite(N * P * cout * cin * K),
+    op,
+    () => `inChannels, outChannels, kernelSize, inputSize and batch give a count past what a double holds`,
+  );
   return divisors(cin)
     .filter((g) => cout % g === 0)
     .map((g) => {

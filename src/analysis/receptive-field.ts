@@ -53,6 +53,11 @@ export interface ReceptiveFieldState {
 
 /** Before the first layer: every output is its own input pixel (r = 1, S = 1, P = 0). */
 export function initialReceptiveField(rank: number): ReceptiveFieldState {
+  check(
+    rank === 1 || rank === 2 || rank === 3,
+    "initialReceptiveField",
+    () => `rank must be 1, 2 or 3 (spatial dimensions), got ${formatValue(rank)}`,
+  );
   return {
     size: new Array<number>(rank).fill(1),
     stride: new Array<number>(rank).fill(1),

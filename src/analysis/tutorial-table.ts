@@ -5,7 +5,7 @@
  * the tutorial printed where it differs, and why.
  */
 import { layerStats } from "./cost.js";
-import { check, formatShape } from "../core/errors.js";
+import { check, shapeText } from "../core/errors.js";
 import { checkOneOf, formatValue } from "../core/validate.js";
 import type { LayerSpec } from "../nn/layer-spec.js";
 import { alignedTable, formatThousands, markdownTable, type ColumnAlign } from "../core/format.js";
@@ -110,8 +110,8 @@ export function formatTutorialTable(
   const header = ["variant", "input", "output", "params", "multiplications", "tutorial"];
   const cells = rows.map((r) => [
     r.variant,
-    formatShape(r.inputShape),
-    formatShape(r.outputShape),
+    shapeText(r.inputShape),
+    shapeText(r.outputShape),
     formatThousands(r.params),
     formatThousands(r.multiplications),
     r.tutorialSays

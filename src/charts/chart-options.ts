@@ -4,7 +4,8 @@
  * `document` (e.g. linkedom's `parseHTML(...).document`) to render outside a browser.
  */
 import * as Plot from "@observablehq/plot";
-import { checkOptions } from "../core/validate.js";
+import { check } from "../core/errors.js";
+import { checkFiniteNumber, checkOptions, formatValue } from "../core/validate.js";
 
 /** What a chart returns: Plot's SVG, or a figure/div wrapping it (title, caption, several panels). */
 export type Chart = SVGSVGElement | HTMLElement;
@@ -70,8 +71,18 @@ export const PLOT_OPTION_KEYS = [
  * ignore it.
  */
 export function checkChartOptions<T extends object>(op: string, options: T | undefined, own: readonly string[]): T {
-  return checkOptions(op, options, [...own, ...PLOT_OPTION_KEYS]);
+  const checked = checkOptions(op, options, [...own, ...PLOT_OPTION_KEYS]);
+  const { width, height } = checked as { width?: unknown; height?: unknown };
+  // Plot draws every pixel row of a huge chart's axes and grid: past MAX_CHART_SIZE a call would
+  // hang or run out of memory instead of drawing anything a page can show.
+  // A NaN width is a page before layout, drawn at MIN_CHART_WIDTH as 0 and negative widths are.
+  if (width !== undefined && !Number.isNaN(width)) checkFiniteNumber(op, "width", width, { max: MAX_CHART_SIZE });
+  if (height !== undefined) checkFiniteNumber(op, "height", height, { max: MAX_CHART_SIZE });
+  return checked;
 }
+
+/** The widest and tallest chart drawn, in px: larger widths and heights are refused. */
+export const MAX_CHART_SIZE = 10_000;
 
 /**
  * The narrowest chart drawn, in px. A page that sizes charts from its column width can ask for
@@ -82,6 +93,12 @@ export const MIN_CHART_WIDTH = 120;
 
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
+  check(
+    own !== null && typeof own === "object" && !Array.isArray(own),
+    "plotChart",
+    () => `own must be an object of Plot options, got ${formatValue(own)}`,
+  );
+  checkChartOptions("plotChart", overrides, []);
   const options: Plot.PlotOptions = { ...own, ...overrides };
   if (typeof options.width === "number")
     options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);

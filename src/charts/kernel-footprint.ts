@@ -66,6 +66,9 @@ function padSource(i: number, n: number, mode: PaddingMode): number | null {
   }
 }
 
+/** The most cells (input plus padding) a footprint lists and draws: a 100 x 100 grid. */
+export const MAX_FOOTPRINT_CELLS = 10_000;
+
 /** The taps and cells of one output cell's footprint (validated by convInfo). */
 export function kernelFootprintData(config: FootprintConfig): Footprint {
   const op = "kernelFootprint";
@@ -111,10 +114,17 @@ export function kernelFootprintData(config: FootprintConfig): Footprint {
     op,
     () => `output cell [${oy}, ${ox}] is outside the output (${oh}, ${ow}); input (${h}, ${w})`,
   );
-  const [sh, sw] = info.stride as [number, number];
-  const [dh, dw] = info.dilation as [number, number];
   const [pt, pl] = info.padBefore as [number, number];
   const [pb, pr] = info.padAfter as [number, number];
+  const cellCount = (h + pt + pb) * (w + pl + pr);
+  check(
+    cellCount <= MAX_FOOTPRINT_CELLS,
+    op,
+    () =>
+      `inputSize ${formatValue(inputSize)} with padding ${formatValue(padding)} makes ${cellCount} cells; a footprint draws at most ${MAX_FOOTPRINT_CELLS}`,
+  );
+  const [sh, sw] = info.stride as [number, number];
+  const [dh, dw] = info.dilation as [number, number];
   const taps: FootprintTap[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
