@@ -441,3 +441,23 @@ describe("chart sizes", () => {
     );
   });
 });
+
+describe("chart text options", () => {
+  it("a chart refuses a title or caption that is not text or a DOM node, and takes height: undefined as its default", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, title: 3 as never })).toThrow(
+      /^costBars: title must be a string or a DOM node, got 3$/,
+    );
+    expect(() => costLines([{ groups: 1, params: 1, macs: 1 }], { document, caption: Symbol("c") as never })).toThrow(
+      /^costLines: caption must be a string or a DOM node, got Symbol\(c\)$/,
+    );
+    const chart = (height: number | undefined) =>
+      String((costBars(data, { document, metrics: ["params"], height }) as Element).outerHTML).replace(
+        /plot-clip-\d+/g,
+        "",
+      );
+    expect(chart(undefined)).toBe(
+      String((costBars(data, { document, metrics: ["params"] }) as Element).outerHTML).replace(/plot-clip-\d+/g, ""),
+    );
+  });
+});

@@ -78,6 +78,15 @@ export function checkChartOptions<T extends object>(op: string, options: T | und
   // A NaN width is a page before layout, drawn at MIN_CHART_WIDTH as 0 and negative widths are.
   if (width !== undefined && !Number.isNaN(width)) checkFiniteNumber(op, "width", width, { max: MAX_CHART_SIZE });
   if (height !== undefined) checkFiniteNumber(op, "height", height, { max: MAX_CHART_SIZE });
+  // Plot writes a title, subtitle or caption as text, or places a DOM node it is given.
+  for (const key of ["title", "subtitle", "caption"] as const) {
+    const value = (checked as Record<string, unknown>)[key];
+    check(
+      value === undefined || typeof value === "string" || isNode(value),
+      op,
+      () => `${key} must be a string or a DOM node, got ${formatValue(value)}`,
+    );
+  }
   return checked;
 }
 
@@ -99,7 +108,9 @@ export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): 
     () => `own must be an object of Plot options, got ${formatValue(own)}`,
   );
   checkChartOptions("plotChart", overrides, []);
-  const options: Plot.PlotOptions = { ...own, ...overrides };
+  // An option given as undefined means the chart's own value, as a missing one does.
+  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
+  const options: Plot.PlotOptions = { ...own, ...given };
   if (typeof options.width === "number")
     options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
   const merged = options as Record<string, unknown>;
@@ -120,6 +131,10 @@ export function panels(charts: readonly Chart[], document: Document | undefined)
   div.setAttribute("style", "display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start;");
   for (const chart of charts) div.appendChild(chart);
   return div;
+}
+
+function isNode(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { nodeType?: unknown }).nodeType === "number";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
