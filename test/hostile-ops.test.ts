@@ -544,3 +544,17 @@ describe("seeds are safe integers", () => {
     );
   });
 });
+
+describe("tensor helpers with hostile arguments", () => {
+  it("cat(tensors, dim) refuses a Symbol dim with a ConvError", () => {
+    expect(convError(() => cat([ones([1, 2]), ones([1, 3])], Symbol("d") as never)).message).toMatch(
+      /^cat: dim must be an integer, got Symbol\(d\)$/,
+    );
+  });
+
+  it("arange(0, 1e8, 2) fills its 5e7 values in a loop, well within a second or two", () => {
+    const [t, ms] = timed(() => arange(0, 1e8, 2));
+    expect([t.shape, t.data[3]]).toEqual([[5e7], 6]);
+    expect(ms).toBeLessThan(3000);
+  });
+});

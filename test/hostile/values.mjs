@@ -283,9 +283,9 @@ export const TYPES = {
       v === undefined || isEmptyObject(v) ? keep({}) : isCyclic(v) ? { refuse: true, names: ["a", "self"] } : REFUSE,
     options: true,
   },
-  /** An options object that must be given (it holds a required key): {} is refused for that key. */
+  /** An options object that must be given (it holds a required key): undefined and {} are refused for that key. */
   requiredOptions: {
-    canonical: (v) => (isEmptyObject(v) ? { refuse: true, names: null } : OPTIONS_REFUSE(v)),
+    canonical: (v) => (v === undefined || isEmptyObject(v) ? { refuse: true, names: null } : OPTIONS_REFUSE(v)),
     options: true,
   },
   /** Anything: the function formats or passes through its argument; it must never throw another error. */
