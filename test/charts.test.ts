@@ -448,9 +448,9 @@ describe("chart text options", () => {
     expect(() => costBars(data, { document, title: 3 as never })).toThrow(
       /^costBars: title must be a string or a DOM node, got 3$/,
     );
-    expect(() => costLines([{ groups: 1, params: 1, macs: 1 }], { document, caption: Symbol("c") as never })).toThrow(
-      /^costLines: caption must be a string or a DOM node, got Symbol\(c\)$/,
-    );
+    expect(() =>
+      costLines([{ groups: 1, params: 1, macs: 1 }], { document, param: "groups", caption: Symbol("c") as never }),
+    ).toThrow(/^costLines: caption must be a string or a DOM node, got Symbol\(c\)$/);
     const chart = (height: number | undefined) =>
       String((costBars(data, { document, metrics: ["params"], height }) as Element).outerHTML).replace(
         /plot-clip-\d+/g,

@@ -14,7 +14,7 @@
  *                 equal when c1 = c2 (guideline G1, eq. 1). In elements, not bytes.
  */
 import { convOutputSize, effectiveKernelSize, expandSize, samePadding } from "../core/arithmetic.js";
-import { check } from "../core/errors.js";
+import { check, ConvError } from "../core/errors.js";
 import { checkBoolean, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
 /** The positive divisors of n, ascending. */
@@ -75,6 +75,12 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
   const rank =
     typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
+  check(
+    rank >= 1 && rank <= 3,
+    op,
+    () =>
+      `kernelSize and inputSize must have 1, 2 or 3 entries (one per spatial dimension), got ${formatValue(o.kernelSize)} and ${formatValue(o.inputSize)}`,
+  );
   const kernel = expandSize(op, "kernelSize", o.kernelSize, rank);
   const input = expandSize(op, "inputSize", o.inputSize, rank);
   const stride = checkPositiveInteger(op, "stride", o.stride ?? 1);
@@ -87,11 +93,13 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   const out = input.map((size, i) =>
     Math.max(
       0,
-      convOutputSize(size, kernel[i]!, {
-        stride,
-        dilation,
-        padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding,
-      }),
+      asOp(op, () =>
+        convOutputSize(size, kernel[i]!, {
+          stride,
+          dilation,
+          padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding,
+        }),
+      ),
     ),
   );
   return { kernel, out };
@@ -194,14 +202,16 @@ export function costVsDilation(
     const K = kernel.reduce((a, b) => a * b, 1);
     const P = out.reduce((a, b) => a * b, 1);
     const weightParams = cout * (cin / g) * K;
-    return {
+    const point = {
       dilation: d,
-      effectiveKernel: kernel.map((k) => effectiveKernelSize(k, d)),
+      effectiveKernel: kernel.map((k) => asOp(op, () => effectiveKernelSize(k, d))),
       outputSize: out,
       fits: P > 0,
       params: weightParams + (bias ? cout : 0),
       macs: N * P * weightParams,
     };
+    finite(op, point.params + point.macs, "inChannels, outChannels, kernelSize, inputSize and batch");
+    return point;
   });
 }
 
@@ -243,7 +253,7 @@ export function shuffleNetMAC(options: {
     op,
     () => `groups (${g}) must divide inChannels (${c1}) and outChannels (${c2})`,
   );
-  return h! * w! * (c1! + c2!) + (c1! * c2!) / g!;
+  return finite(op, h! * w! * (c1! + c2!) + (c1! * c2!) / g!, "height, width, inChannels and outChannels");
 }
 
 /**
@@ -263,5 +273,21 @@ export function shuffleNetMinMAC(options: { height: number; width: number; flops
     () => `flops must be a positive number, got ${formatValue(flops)}`,
   );
   const hw = height * width;
-  return 2 * Math.sqrt(hw * flops) + flops / hw;
+  return finite(op, 2 * Math.sqrt(hw * flops) + flops / hw, "height, width and flops");
+}
+
+/** `value`, unless sizes past a double's range made it infinite: then a ConvError naming them. */
+function finite(op: string, value: number, names: string): number {
+  check(Number.isFinite(value), op, () => `${names} give a count past what a double holds`);
+  return value;
+}
+
+/** Runs a size helper (convOutputSize, samePadding) for `op`, so its errors start with op's name. */
+function asOp<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConvError && e.op !== op) throw new ConvError(op, e.message.slice(e.op.length + 2));
+    throw e;
+  }
 }
