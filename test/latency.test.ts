@@ -346,3 +346,18 @@ describe("formatLatencyTable", () => {
     expect(new Set(lines.slice(1).map((l) => l.length)).size).toBeLessThanOrEqual(2); // aligned (the last column may end early)
   });
 });
+
+describe("latency errors name the op called", () => {
+  it("measureLatency and measureLatencyAsync refuse a bad variant or option under their own name, naming variants[i]", async () => {
+    expect(() => measureLatency([1 as never])).toThrow(
+      /^measureLatency: variants\[0\] must be \{name, layer, input\}, got 1$/,
+    );
+    expect(() => measureLatency([{ name: "a", layer: { type: "ReLU" }, input: undefined as never }])).toThrow(
+      /^measureLatency: variants\[0\]: layerStats: inputShape must be an array of sizes/,
+    );
+    await expect(measureLatencyAsync([], {})).rejects.toThrow(/^measureLatencyAsync: expected at least one variant/);
+    await expect(
+      measureLatencyAsync([{ name: "a", layer: { type: "ReLU" }, input: [1, 2] }], { warmup: NaN }),
+    ).rejects.toThrow(/^measureLatencyAsync: warmup must be a non-negative integer, got NaN$/);
+  });
+});
