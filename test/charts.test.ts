@@ -15,7 +15,9 @@ import {
   kernelFootprint,
   kernelFootprintData,
   MAX_CHART_SIZE,
+  panels,
   plotChart,
+  stageLabel,
   receptiveFieldGrowth,
   type ChannelStage,
 } from "../src/charts/index.js";
@@ -459,5 +461,14 @@ describe("chart text options", () => {
     expect(chart(undefined)).toBe(
       String((costBars(data, { document, metrics: ["params"] }) as Element).outerHTML).replace(/plot-clip-\d+/g, ""),
     );
+  });
+});
+
+describe("chart helpers with hostile arguments", () => {
+  it("stageLabel(stage) and panels(charts, document) refuse what is not a stage or a list of charts", () => {
+    expect(() => stageLabel(NaN as never)).toThrow(/^stageLabel: stage must be a stage like/);
+    expect(() => panels(NaN as never, document)).toThrow(/^panels: charts must be a non-empty array of charts/);
+    expect(() => panels(["x"] as never, document)).toThrow(/^panels: charts must be/);
+    expect(stageLabel({ type: "shuffle", groups: 2 })).toBe("shuffle g=2");
   });
 });

@@ -115,3 +115,10 @@ describe("hostile input to the formatters", () => {
     expect(alignedTable(["a", "b"], [])).toEqual(["a  b"]);
   });
 });
+
+describe("formatThousands with hostile input", () => {
+  it("formatThousands(n) refuses what is not a number (NaN and the infinities still print)", () => {
+    expect(() => formatThousands("1" as never)).toThrow(/^formatThousands: n must be a number, got "1"$/);
+    expect(formatThousands(Infinity)).toBe("Infinity");
+  });
+});

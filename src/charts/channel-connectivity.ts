@@ -131,6 +131,12 @@ export function channelReach(stages: readonly ChannelStage[]): boolean[][] {
 
 /** A stage's label: its own, or "conv 4->4, g=2" / "shuffle g=2". */
 export function stageLabel(stage: ChannelStage): string {
+  check(
+    typeof stage === "object" && stage !== null && (stage.type === "conv" || stage.type === "shuffle"),
+    "stageLabel",
+    () =>
+      `stage must be a stage like {type: "conv", inChannels, outChannels} or {type: "shuffle", groups}, got ${formatValue(stage)}`,
+  );
   if (stage.label !== undefined) return stage.label;
   return stage.type === "conv"
     ? `conv ${stage.inChannels}→${stage.outChannels}, g=${stage.groups ?? 1}`

@@ -124,6 +124,11 @@ export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): 
 
 /** Wraps several charts side by side in one element of the same document. */
 export function panels(charts: readonly Chart[], document: Document | undefined): Chart {
+  check(
+    Array.isArray(charts) && charts.length > 0 && charts.every(isNode),
+    "panels",
+    () => `charts must be a non-empty array of charts (DOM elements), got ${formatValue(charts)}`,
+  );
   if (charts.length === 1) return charts[0]!;
   const doc = document ?? charts[0]!.ownerDocument;
   const div = doc.createElement("div");

@@ -7,7 +7,7 @@
  *   formatBytes(12845056)                             // "12.85 MB"
  *   alignedTable(["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]).join("\n")
  */
-import { check } from "./errors.js";
+import { check, ConvError } from "./errors.js";
 import { checkFiniteNumber, checkInteger, checkOneOf, checkOptions, formatValue } from "./validate.js";
 
 /**
@@ -15,6 +15,7 @@ import { checkFiniteNumber, checkInteger, checkOneOf, checkOptions, formatValue 
  * decimals ("0.333"), so a log scale's tick at 7.9999999 prints "8".
  */
 export function formatThousands(n: number): string {
+  if (typeof n !== "number") throw new ConvError("formatThousands", `n must be a number, got ${formatValue(n)}`);
   if (!Number.isFinite(n)) return String(n);
   const r = Math.round(n * 1000) / 1000;
   const [int, frac] = String(Math.abs(r)).split(".");
