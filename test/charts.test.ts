@@ -472,3 +472,14 @@ describe("chart helpers with hostile arguments", () => {
     expect(stageLabel({ type: "shuffle", groups: 2 })).toBe("shuffle g=2");
   });
 });
+
+describe("kernelFootprintData sizes", () => {
+  it("kernelFootprintData refuses an inputSize or kernelSize that is not a positive integer, naming the field", () => {
+    expect(() => kernelFootprintData({ inputSize: NaN, kernelSize: 3 })).toThrow(
+      /^kernelFootprint: inputSize must be a positive integer or \[height, width\] of them, got NaN$/,
+    );
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: [3, 0] })).toThrow(
+      /^kernelFootprint: kernelSize must be/,
+    );
+  });
+});

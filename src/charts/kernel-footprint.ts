@@ -87,10 +87,11 @@ export function kernelFootprintData(config: FootprintConfig): Footprint {
     ["inputSize", inputSize],
     ["kernelSize", kernelSize],
   ] as const) {
+    const isSize = (s: unknown) => typeof s === "number" && Number.isInteger(s) && s >= 1;
     check(
-      typeof v === "number" || (Array.isArray(v) && v.length === 2),
+      isSize(v) || (Array.isArray(v) && v.length === 2 && v.every(isSize)),
       op,
-      () => `${name} must be a number or [height, width], got ${formatValue(v)}`,
+      () => `${name} must be a positive integer or [height, width] of them, got ${formatValue(v)}`,
     );
   }
   check(

@@ -117,7 +117,7 @@ function same(a, b, seen = new Set()) {
 /** Two arrays of numbers, element by element (no copies: a huge but valid result has millions). */
 function sameNumbers(a, b) {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !same(a[i], b[i])) return false;
   return true;
 }
 
