@@ -483,3 +483,19 @@ describe("kernelFootprintData sizes", () => {
     );
   });
 });
+
+describe("chart labels", () => {
+  it("costBars and costLines refuse labels that are not an object of strings; channelConnectivity an inputLabel that is not text", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, labels: null as never })).toThrow(
+      /^costBars: labels must be an object of strings per field, got null$/,
+    );
+    expect(() =>
+      costLines([{ groups: 1, params: 1, macs: 1 }], { document, param: "groups", labels: { params: 3 } as never }),
+    ).toThrow(/^costLines: labels must be an object of strings per field/);
+    const stages = [{ type: "conv" as const, inChannels: 2, outChannels: 2 }];
+    expect(() => channelConnectivity(stages, { document, inputLabel: Symbol("x") as never })).toThrow(
+      /^channelConnectivity: inputLabel must be a string, got Symbol\(x\)$/,
+    );
+  });
+});

@@ -163,6 +163,11 @@ export function channelConnectivity(
 ): Chart {
   const checked = checkChartOptions("channelConnectivity", allOptions, ["inputLabel", "highlight"]);
   const { inputLabel = "input", highlight, ...options } = checked;
+  check(
+    typeof inputLabel === "string",
+    "channelConnectivity",
+    () => `inputLabel must be a string, got ${formatValue(inputLabel)}`,
+  );
   const counts = channelCounts(stages, "channelConnectivity");
   const links = channelLinks(stages);
   const last = counts.length - 1;

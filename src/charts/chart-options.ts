@@ -90,6 +90,16 @@ export function checkChartOptions<T extends object>(op: string, options: T | und
   return checked;
 }
 
+/** Throws unless `labels` (a chart's labels per field) is an object of strings; returns it. */
+export function checkLabels(op: string, labels: unknown): Readonly<Record<string, string>> {
+  check(
+    isObject(labels) && Object.values(labels).every((v) => typeof v === "string"),
+    op,
+    () => `labels must be an object of strings per field, got ${formatValue(labels)}`,
+  );
+  return labels as Readonly<Record<string, string>>;
+}
+
 /** The widest and tallest chart drawn, in px: larger widths and heights are refused. */
 export const MAX_CHART_SIZE = 10_000;
 
