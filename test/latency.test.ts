@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   ConvError,
   formatLatencyTable,
+  formatTutorialTable,
   getBackendName,
   latencyRows,
   layerStats,
@@ -359,5 +360,21 @@ describe("latency errors name the op called", () => {
     await expect(
       measureLatencyAsync([{ name: "a", layer: { type: "ReLU" }, input: [1, 2] }], { warmup: NaN }),
     ).rejects.toThrow(/^measureLatencyAsync: warmup must be a non-negative integer, got NaN$/);
+  });
+});
+
+describe("formatLatencyTable with hostile input", () => {
+  it("formatLatencyTable(report) refuses what is not measureLatency's result, instead of a TypeError", () => {
+    expect(() => formatLatencyTable(NaN as never)).toThrow(
+      /^formatLatencyTable: report must be measureLatency's result/,
+    );
+    expect(() => formatLatencyTable({ rows: [null] } as never)).toThrow(/^formatLatencyTable: report must be/);
+  });
+
+  it("formatTutorialTable(rows) refuses rows that are not tutorialTable() rows, and an empty table", () => {
+    expect(() => formatTutorialTable([1] as never, "text")).toThrow(
+      /^formatTutorialTable: rows must be a non-empty array of tutorialTable\(\) rows/,
+    );
+    expect(() => formatTutorialTable([], "text")).toThrow(/^formatTutorialTable: rows must be a non-empty array/);
   });
 });

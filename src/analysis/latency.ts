@@ -387,6 +387,14 @@ export async function measureLatencyAsync(
 
 /** A fixed-width text table of a report: one line per variant, for notebooks and terminals. */
 export function formatLatencyTable(report: LatencyReport): string {
+  check(
+    typeof report === "object" &&
+      report !== null &&
+      Array.isArray(report.rows) &&
+      report.rows.every((r) => typeof r === "object" && r !== null && typeof r.name === "string"),
+    "formatLatencyTable",
+    () => `report must be measureLatency's result ({rows, ...}), got ${formatValue(report)}`,
+  );
   const header = ["variant", "MACs", "memory", "FLOP/B", "median ms", "GFLOP/s", "MACs ×", "time ×", "time/MAC ×"];
   const lines = report.rows.map((r) => [
     r.name,

@@ -102,9 +102,18 @@ export function formatTutorialTable(
   format: "markdown" | "text" = "markdown",
 ): string {
   check(
-    Array.isArray(rows as unknown),
+    Array.isArray(rows as unknown) &&
+      rows.length > 0 &&
+      rows.every(
+        (r) =>
+          typeof r === "object" &&
+          r !== null &&
+          typeof r.variant === "string" &&
+          Array.isArray(r.inputShape) &&
+          Array.isArray(r.outputShape),
+      ),
     "formatTutorialTable",
-    () => `rows must be an array of tutorialTable() rows, got ${formatValue(rows)}`,
+    () => `rows must be a non-empty array of tutorialTable() rows, got ${formatValue(rows)}`,
   );
   checkOneOf("formatTutorialTable", "format", format, ["markdown", "text"]);
   const header = ["variant", "input", "output", "params", "multiplications", "tutorial"];
