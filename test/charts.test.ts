@@ -14,6 +14,10 @@ import {
   costLines,
   kernelFootprint,
   kernelFootprintData,
+  MAX_CHART_SIZE,
+  panels,
+  plotChart,
+  stageLabel,
   receptiveFieldGrowth,
   type ChannelStage,
 } from "../src/charts/index.js";
@@ -295,7 +299,8 @@ describe("kernelFootprint", () => {
   it("kernelFootprintData() spreads taps by the dilation and steps them by the stride, as convInfo sizes it", () => {
     const config = { inputSize: 7, kernelSize: 3, padding: 1, stride: 2, dilation: 2 } as const;
     const fp = kernelFootprintData({ ...config, output: [1, 2] });
-    const info = convInfo("conv2d", 2, [1, 7, 7], [1, 1, 3, 3], null, config);
+    const { padding, stride, dilation } = config;
+    const info = convInfo("conv2d", 2, [1, 7, 7], [1, 1, 3, 3], null, { padding, stride, dilation });
     expect(fp.outSize).toEqual(info.outSize);
     // row = oy * s - p + i * d
     expect([...new Set(fp.taps.map((t) => t.row))]).toEqual([1, 3, 5]);
@@ -413,5 +418,84 @@ describe("chart helpers refuse data that is not a non-empty array", () => {
   ])("%s", (_name, fn, message) => {
     expect(fn).toThrow(ConvError);
     expect(fn).toThrow(message);
+  });
+});
+
+describe("chart sizes", () => {
+  it("a chart refuses a width or height that is not finite or is past MAX_CHART_SIZE, instead of hanging", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, width: 1e8 })).toThrow(
+      /^costBars: width must be a finite number <= 10000, got 100000000$/,
+    );
+    expect(() => costBars(data, { document, height: Infinity })).toThrow(
+      /^costBars: height must be a finite number <= 10000, got Infinity$/,
+    );
+    expect(() => costBars(data, { document, width: 2n as never })).toThrow(
+      /^costBars: width must be a finite number <= 10000, got 2n$/,
+    );
+    expect(() => plotChart(NaN as never)).toThrow(/^plotChart: own must be an object of Plot options, got NaN$/);
+    expect(MAX_CHART_SIZE).toBe(10_000);
+  });
+
+  it("kernelFootprintData({inputSize: 4096}) is refused naming inputSize instead of listing 16M cells", () => {
+    expect(() => kernelFootprintData({ inputSize: 4096, kernelSize: 3, padding: 1 })).toThrow(
+      /^kernelFootprint: inputSize 4096 with padding 1 makes 16793604 cells; a footprint draws at most 10000$/,
+    );
+  });
+});
+
+describe("chart text options", () => {
+  it("a chart refuses a title or caption that is not text or a DOM node, and takes height: undefined as its default", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, title: 3 as never })).toThrow(
+      /^costBars: title must be a string or a DOM node, got 3$/,
+    );
+    expect(() =>
+      costLines([{ groups: 1, params: 1, macs: 1 }], { document, param: "groups", caption: Symbol("c") as never }),
+    ).toThrow(/^costLines: caption must be a string or a DOM node, got Symbol\(c\)$/);
+    const chart = (height: number | undefined) =>
+      String((costBars(data, { document, metrics: ["params"], height }) as Element).outerHTML).replace(
+        /plot-clip-\d+/g,
+        "",
+      );
+    expect(chart(undefined)).toBe(
+      String((costBars(data, { document, metrics: ["params"] }) as Element).outerHTML).replace(/plot-clip-\d+/g, ""),
+    );
+  });
+});
+
+describe("chart helpers with hostile arguments", () => {
+  it("stageLabel(stage) and panels(charts, document) refuse what is not a stage or a list of charts", () => {
+    expect(() => stageLabel(NaN as never)).toThrow(/^stageLabel: stage must be a stage like/);
+    expect(() => panels(NaN as never, document)).toThrow(/^panels: charts must be a non-empty array of charts/);
+    expect(() => panels(["x"] as never, document)).toThrow(/^panels: charts must be/);
+    expect(stageLabel({ type: "shuffle", groups: 2 })).toBe("shuffle g=2");
+  });
+});
+
+describe("kernelFootprintData sizes", () => {
+  it("kernelFootprintData refuses an inputSize or kernelSize that is not a positive integer, naming the field", () => {
+    expect(() => kernelFootprintData({ inputSize: NaN, kernelSize: 3 })).toThrow(
+      /^kernelFootprint: inputSize must be a positive integer or \[height, width\] of them, got NaN$/,
+    );
+    expect(() => kernelFootprintData({ inputSize: 5, kernelSize: [3, 0] })).toThrow(
+      /^kernelFootprint: kernelSize must be/,
+    );
+  });
+});
+
+describe("chart labels", () => {
+  it("costBars and costLines refuse labels that are not an object of strings; channelConnectivity an inputLabel that is not text", () => {
+    const data = [{ name: "a", params: 1, macs: 2 }];
+    expect(() => costBars(data, { document, labels: null as never })).toThrow(
+      /^costBars: labels must be an object of strings per field, got null$/,
+    );
+    expect(() =>
+      costLines([{ groups: 1, params: 1, macs: 1 }], { document, param: "groups", labels: { params: 3 } as never }),
+    ).toThrow(/^costLines: labels must be an object of strings per field/);
+    const stages = [{ type: "conv" as const, inChannels: 2, outChannels: 2 }];
+    expect(() => channelConnectivity(stages, { document, inputLabel: Symbol("x") as never })).toThrow(
+      /^channelConnectivity: inputLabel must be a string, got Symbol\(x\)$/,
+    );
   });
 });

@@ -212,3 +212,37 @@ describe("shuffleNetMAC()", () => {
     );
   });
 });
+
+describe("closed forms with huge arguments", () => {
+  it("divisors(n) refuses n past 2^53 instead of trial-dividing for ever", () => {
+    expect(() => divisors(1e308)).toThrow(/^divisors: n must be a safe integer \(below 2\^53\), got 1e\+308$/);
+    expect(divisors(12)).toEqual([1, 2, 3, 4, 6, 12]);
+  });
+
+  it("costVsGroups({inChannels: 1e308}) is refused naming inChannels", () => {
+    const options = { inChannels: 1e308, outChannels: 8, kernelSize: 3, inputSize: 8 };
+    expect(() => costVsGroups(options)).toThrow(/^costVsGroups: inChannels must be a safe integer/);
+    expect(() => costVsGroups({ ...options, inChannels: 8, batch: 1e300, inputSize: 1e10 })).toThrow(
+      /^costVsGroups: .*past what a double holds/,
+    );
+  });
+});
+
+describe("closed forms never return Infinity", () => {
+  it("shuffleNetMAC, shuffleNetMinMAC and costVsDilation refuse sizes whose counts overflow a double", () => {
+    expect(() => shuffleNetMAC({ height: 1e308, width: 8, inChannels: 4, outChannels: 8, groups: 2 })).toThrow(
+      /^shuffleNetMAC: height, width, inChannels and outChannels give a count past what a double holds$/,
+    );
+    expect(() => shuffleNetMinMAC({ height: 1e308, width: 8, flops: 1000 })).toThrow(
+      /^shuffleNetMinMAC: height, width and flops give/,
+    );
+    const options = { inChannels: 8, outChannels: 8, kernelSize: 3, inputSize: 6, dilations: [1, 2] };
+    expect(() => costVsDilation({ ...options, batch: 1e308 })).toThrow(/^costVsDilation: .*past what a double holds$/);
+    expect(() => costVsDilation({ ...options, kernelSize: 1e308 })).toThrow(
+      /^costVsDilation: inputSize 6, kernelSize 1e\+308/,
+    );
+    expect(() => costVsGroups({ inChannels: 8, outChannels: 8, kernelSize: [], inputSize: 6 })).toThrow(
+      /^costVsGroups: kernelSize and inputSize must have 1, 2 or 3 entries/,
+    );
+  });
+});

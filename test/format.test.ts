@@ -83,3 +83,42 @@ describe("markdownTable", () => {
     ]);
   });
 });
+
+describe("hostile input to the formatters", () => {
+  it("formatFixed(n, digits) refuses a non-finite n and digits outside 0..20 with a ConvError, not a RangeError", () => {
+    expect(() => formatFixed(NaN, 2)).toThrow(/^formatFixed: n must be a finite number, got NaN$/);
+    expect(() => formatFixed(1, 21)).toThrow(/^formatFixed: digits must be at most 20, got 21$/);
+    expect(() => formatFixed(1, Symbol("d") as never)).toThrow(
+      /^formatFixed: digits must be an integer >= 0, got Symbol\(d\)$/,
+    );
+  });
+
+  it("formatBytes(bytes, options) checks bytes, its option keys, decimals and unit", () => {
+    expect(() => formatBytes(2n as never)).toThrow(/^formatBytes: bytes must be a finite number, got 2n$/);
+    expect(() => formatBytes(1, { decimal: 2 } as never)).toThrow(
+      /^formatBytes: unknown option "decimal"; did you mean "decimals"\?/,
+    );
+    expect(() => formatBytes(1, { decimals: Infinity })).toThrow(
+      /^formatBytes: decimals must be an integer >= 0, got Infinity$/,
+    );
+    expect(() => formatBytes(1, { unit: "KB" as never })).toThrow(/^formatBytes: unknown unit "KB"/);
+    expect(() => formatBytes(1, null as never)).toThrow(/^formatBytes: options must be an object/);
+  });
+
+  it("alignedTable and markdownTable refuse a header, rows or align that are not arrays of strings", () => {
+    expect(() => alignedTable(NaN as never, [])).toThrow(/^alignedTable: header must be an array of strings, got NaN$/);
+    expect(() => alignedTable(["a", "b"], [["1"]])).toThrow(/^alignedTable: rows\[0\] must be an array of 2 strings/);
+    expect(() => markdownTable(["a"], NaN as never)).toThrow(/^markdownTable: rows must be an array/);
+    expect(() => markdownTable(["a"], [], ["center"] as never)).toThrow(
+      /^markdownTable: align must be an array of "left" and "right"/,
+    );
+    expect(alignedTable(["a", "b"], [])).toEqual(["a  b"]);
+  });
+});
+
+describe("formatThousands with hostile input", () => {
+  it("formatThousands(n) refuses what is not a number (NaN and the infinities still print)", () => {
+    expect(() => formatThousands("1" as never)).toThrow(/^formatThousands: n must be a number, got "1"$/);
+    expect(formatThousands(Infinity)).toBe("Infinity");
+  });
+});

@@ -6,27 +6,45 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  adaptiveAvgPool2d,
+  adaptivePoolWindow,
   allClose,
   arange,
   avgPool2d,
+  batchNorm,
+  batchNormInfo,
   cat,
   conv1d,
   conv2d,
   conv3d,
   ConvError,
   convInfo,
+  convOutputSize,
+  convTransposeInfo,
+  convTransposeOutputSize,
   convTranspose1d,
   convTranspose2d,
   convTranspose3d,
   disposeWasm,
+  effectiveKernelSize,
+  formatShape,
+  getBackend,
   layerStats,
   MAX_ALLOCATED_ELEMENTS,
   maxAbsDiff,
   maxPool2d,
+  mulberry32,
+  numel,
   ones,
   pad,
+  poolInfo,
+  poolOutputSize,
   rand,
   randn,
+  registerBackend,
+  samePadding,
+  setBackend,
+  stridesOf,
   tensor,
   Tensor,
   toWasm,
@@ -374,5 +392,169 @@ describe("shapes are copied with copyShape, never slice(), in the core and the o
         expect(text.match(/(\.shape|Shape)\.slice\(/g), `${dir}/${file}`).toBeNull();
       }
     }
+  });
+});
+
+describe("size arithmetic refuses what it cannot answer exactly", () => {
+  it("effectiveKernelSize(k, d) and samePadding(k, d) refuse non-integers, BigInt and Symbol, and sizes past 2^53", () => {
+    expect(convError(() => effectiveKernelSize(NaN, 2)).message).toMatch(
+      /^effectiveKernelSize: kernelSize must be a positive integer, got NaN$/,
+    );
+    expect(convError(() => effectiveKernelSize(3, 2n as never)).message).toMatch(
+      /^effectiveKernelSize: dilation .* got 2n$/,
+    );
+    expect(convError(() => samePadding(Symbol("k") as never)).message).toMatch(
+      /^samePadding: kernelSize .* got Symbol\(k\)$/,
+    );
+    expect(convError(() => effectiveKernelSize(1e308, 2)).message).toMatch(
+      /^effectiveKernelSize: kernelSize 1e\+308 and dilation 2 give a size of Infinity/,
+    );
+    expect(convError(() => samePadding(3, 1e308)).message).toMatch(/^samePadding: kernelSize 3 and dilation 1e\+308/);
+    expect([effectiveKernelSize(3, 2), samePadding(4, 1)]).toEqual([5, [1, 2]]);
+  });
+
+  it("convOutputSize, convTransposeOutputSize and poolOutputSize never return Infinity", () => {
+    expect(convError(() => convOutputSize(8, 3, { padding: 1e308 })).message).toMatch(
+      /^convOutputSize: .*padding 1e\+308/,
+    );
+    expect(convError(() => convTransposeOutputSize(4, 3, { stride: 1e308 })).message).toMatch(
+      /^convTransposeOutputSize: .*stride 1e\+308/,
+    );
+    expect(convError(() => poolOutputSize(8, 3, { padding: 1e308 })).message).toMatch(
+      /^poolOutputSize: .*padding 1e\+308/,
+    );
+  });
+
+  it("numel(shape), stridesOf(shape) and formatShape(shape) refuse what is not an array of sizes", () => {
+    expect(convError(() => numel(NaN as never)).message).toMatch(/^numel: shape must be an array of sizes, got NaN$/);
+    expect(convError(() => numel([2, -1])).message).toMatch(/^numel: shape \[2,-1\] must hold non-negative integers$/);
+    expect(convError(() => numel([1e300, 1e300])).message).toMatch(/^numel: /);
+    expect(convError(() => stridesOf(null as never)).message).toMatch(/^stridesOf: shape must be an array/);
+    expect(convError(() => formatShape([[1]] as never)).message).toMatch(
+      /^formatShape: shape must be an array of non-negative integers/,
+    );
+    expect([numel([2, 3]), stridesOf([2, 3]), formatShape([2, 3])]).toEqual([6, [3, 1], "[2, 3]"]);
+  });
+
+  it("adaptivePoolWindow(i, inSize, outSize) checks its arguments and never returns NaN", () => {
+    expect(convError(() => adaptivePoolWindow(undefined as never, 6, 4)).message).toMatch(
+      /^adaptivePoolWindow: index /,
+    );
+    expect(convError(() => adaptivePoolWindow(4, 6, 4)).message).toMatch(
+      /^adaptivePoolWindow: index 4 must be below outSize 4$/,
+    );
+    expect(convError(() => adaptivePoolWindow(0, 6, 2n as never)).message).toMatch(/^adaptivePoolWindow: outSize /);
+    expect(adaptivePoolWindow(1, 6, 4)).toEqual([1, 3]);
+  });
+
+  it("convInfo, convTransposeInfo and poolInfo refuse options that are not an object, unknown keys and sizes past 2^53", () => {
+    const x = [1, 4, 6, 6];
+    expect(convError(() => convInfo("demo", 2, x, [6, 4, 3, 3], null, NaN as never)).message).toMatch(
+      /^demo: options must be an object/,
+    );
+    expect(convError(() => convInfo("demo", 2, x, [6, 4, 3, 3], null, { dilaton: 2 } as never)).message).toMatch(
+      /^demo: unknown option "dilaton"; did you mean "dilation"\?/,
+    );
+    expect(convError(() => convInfo("demo", 2, x, [6, 4, 3, 3], null, { padding: 1e308 })).message).toMatch(
+      /^demo: padding 1e\+308 \+ 1e\+308/,
+    );
+    expect(convError(() => convTransposeInfo("demo", 2, x, [4, 3, 3, 3], null, null as never)).message).toMatch(
+      /^demo: options must be an object/,
+    );
+    expect(convError(() => convTransposeInfo("demo", 2, x, [4, 3, 3, 3], null, { stride: 1e308 })).message).toMatch(
+      /^demo: input size 6, stride 1e\+308/,
+    );
+    expect(convError(() => poolInfo("demo", 2, x, { kernelSize: 3, strides: 2 } as never)).message).toMatch(
+      /^demo: unknown option "strides"; did you mean "stride"\?/,
+    );
+    expect(convError(() => poolInfo("demo", 2, x, { kernelSize: 3, countIncludePad: NaN } as never)).message).toMatch(
+      /^demo: countIncludePad must be true or false, got NaN$/,
+    );
+  });
+
+  it("adaptiveAvgPool2d(x, 4096) computes its 67M outputs without a per-window allocation", () => {
+    const [y, ms] = timed(() => adaptiveAvgPool2d(ones([1, 1, 2, 2]), [4096, 4096]));
+    expect(y.shape).toEqual([1, 1, 4096, 4096]);
+    expect(y.data[0]).toBe(1);
+    expect(ms).toBeLessThan(5000);
+    expect(convError(() => adaptiveAvgPool2d(ones([1, 1, 2, 2]), 1e308)).message).toMatch(/^adaptiveAvgPool2d: /);
+  });
+});
+
+describe("backends", () => {
+  it("registerBackend(backend) refuses a backend without a name, conv or convTranspose", () => {
+    expect(convError(() => registerBackend(null as never)).message).toMatch(
+      /^registerBackend: backend must be an object/,
+    );
+    expect(convError(() => registerBackend(NaN as never)).message).toMatch(
+      /^registerBackend: backend must be an object/,
+    );
+    expect(convError(() => registerBackend({ name: "" } as never)).message).toMatch(
+      /^registerBackend: backend.name must be a non-empty string/,
+    );
+    expect(convError(() => registerBackend({ name: "x", conv: () => null } as never)).message).toMatch(
+      /^registerBackend: backend.convTranspose must be a function/,
+    );
+  });
+
+  it('getBackend("") and conv2d(x, w, null, {backend: ""}) are refused naming the backend, not a TypeError', () => {
+    expect(() => registerBackend({ name: "" } as never)).toThrow(ConvError);
+    expect(convError(() => getBackend("")).message).toMatch(
+      /^getBackend: unknown backend ""; available: "reference", "wasm"$/,
+    );
+    expect(convError(() => setBackend(Symbol("b") as never)).message).toMatch(
+      /^setBackend: unknown backend Symbol\(b\)/,
+    );
+    const x = ones([1, 1, 3, 3]);
+    expect(convError(() => conv2d(x, x, null, { backend: "" })).message).toMatch(/^conv2d: unknown backend ""/);
+  });
+});
+
+describe("messages name the argument as the API does", () => {
+  it("batchNorm(x, runningMean, runningVar) names runningMean and runningVar", () => {
+    const x = ones([1, 2, 3, 3]);
+    expect(convError(() => batchNorm(x, NaN as never, ones([2]))).message).toMatch(
+      /^batchNorm: runningMean must be a Tensor/,
+    );
+    expect(convError(() => batchNorm(x, ones([2]), [1, 1] as never)).message).toMatch(
+      /^batchNorm: runningVar must be a Tensor/,
+    );
+    expect(convError(() => batchNormInfo("demo", [1, 2, 3, 3], NaN as never, [2], null, null)).message).toMatch(
+      /^demo: runningMean must be an array of sizes/,
+    );
+  });
+
+  it("new ConvError(op, message) takes a Symbol message without a TypeError", () => {
+    expect(new ConvError("demo", Symbol("m") as never).message).toBe("demo: Symbol(m)");
+  });
+});
+
+describe("seeds are safe integers", () => {
+  it("mulberry32(seed), rand and randn refuse BigInt, Symbol and seeds past 2^53; null is not seed 0", () => {
+    expect(convError(() => mulberry32(2n as never)).message).toMatch(/^mulberry32: seed must be an integer, got 2n$/);
+    expect(convError(() => mulberry32(Symbol("s") as never)).message).toMatch(/^mulberry32: seed must be an integer/);
+    expect(convError(() => rand([2], { seed: 1e308 })).message).toMatch(
+      /^rand: seed must be a safe integer \(\|seed\| < 2\^53\), got 1e\+308$/,
+    );
+    expect(convError(() => randn([2], { seed: null as never })).message).toMatch(
+      /^randn: seed must be an integer, got null$/,
+    );
+    expect(convError(() => rand([2], { low: null as never })).message).toMatch(
+      /^rand: low must be a finite number, got null$/,
+    );
+  });
+});
+
+describe("tensor helpers with hostile arguments", () => {
+  it("cat(tensors, dim) refuses a Symbol dim with a ConvError", () => {
+    expect(convError(() => cat([ones([1, 2]), ones([1, 3])], Symbol("d") as never)).message).toMatch(
+      /^cat: dim must be an integer, got Symbol\(d\)$/,
+    );
+  });
+
+  it("arange(0, 1e8, 2) fills its 5e7 values in a loop, well within a second or two", () => {
+    const [t, ms] = timed(() => arange(0, 1e8, 2));
+    expect([t.shape, t.data[3]]).toEqual([[5e7], 6]);
+    expect(ms).toBeLessThan(3000);
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   ConvError,
   formatLatencyTable,
+  formatTutorialTable,
   getBackendName,
   latencyRows,
   layerStats,
@@ -344,5 +345,36 @@ describe("formatLatencyTable", () => {
     expect(lines[3]).toMatch(/^grouped g=4\s+5,184 .* 1\.000\s+[\d.]+\s+0\.250\s+0\.500\s+2\.0$/);
     expect(lines[4]).toMatch(/^relu\s+0 .* -$/);
     expect(new Set(lines.slice(1).map((l) => l.length)).size).toBeLessThanOrEqual(2); // aligned (the last column may end early)
+  });
+});
+
+describe("latency errors name the op called", () => {
+  it("measureLatency and measureLatencyAsync refuse a bad variant or option under their own name, naming variants[i]", async () => {
+    expect(() => measureLatency([1 as never])).toThrow(
+      /^measureLatency: variants\[0\] must be \{name, layer, input\}, got 1$/,
+    );
+    expect(() => measureLatency([{ name: "a", layer: { type: "ReLU" }, input: undefined as never }])).toThrow(
+      /^measureLatency: variants\[0\]: layerStats: inputShape must be an array of sizes/,
+    );
+    await expect(measureLatencyAsync([], {})).rejects.toThrow(/^measureLatencyAsync: expected at least one variant/);
+    await expect(
+      measureLatencyAsync([{ name: "a", layer: { type: "ReLU" }, input: [1, 2] }], { warmup: NaN }),
+    ).rejects.toThrow(/^measureLatencyAsync: warmup must be a non-negative integer, got NaN$/);
+  });
+});
+
+describe("formatLatencyTable with hostile input", () => {
+  it("formatLatencyTable(report) refuses what is not measureLatency's result, instead of a TypeError", () => {
+    expect(() => formatLatencyTable(NaN as never)).toThrow(
+      /^formatLatencyTable: report must be measureLatency's result/,
+    );
+    expect(() => formatLatencyTable({ rows: [null] } as never)).toThrow(/^formatLatencyTable: report must be/);
+  });
+
+  it("formatTutorialTable(rows) refuses rows that are not tutorialTable() rows, and an empty table", () => {
+    expect(() => formatTutorialTable([1] as never, "text")).toThrow(
+      /^formatTutorialTable: rows must be a non-empty array of tutorialTable\(\) rows/,
+    );
+    expect(() => formatTutorialTable([], "text")).toThrow(/^formatTutorialTable: rows must be a non-empty array/);
   });
 });

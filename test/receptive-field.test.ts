@@ -5,6 +5,12 @@ import { describe, expect, it } from "vitest";
 import {
   buildLayer,
   ConvTranspose1d,
+  countIn,
+  describeReceptiveField,
+  initialReceptiveField,
+  nextReceptiveField,
+  spatialRank,
+  statsLeaves,
   parseModel,
   receptiveField,
   receptiveFieldOfStack,
@@ -239,5 +245,31 @@ describe("receptiveField() against the forward pass", () => {
         expect(inputs, `k=${k} s=${s} p=${p} output ${o}`).toEqual(inside);
       });
     }
+  });
+});
+
+describe("initialReceptiveField", () => {
+  it("initialReceptiveField(rank) takes a spatial rank of 1, 2 or 3 and refuses 1e8 before building arrays", () => {
+    expect(() => initialReceptiveField(1e8)).toThrow(
+      /^initialReceptiveField: rank must be 1, 2 or 3 \(spatial dimensions\), got 100000000$/,
+    );
+    expect(initialReceptiveField(2)).toEqual({ size: [1, 1], stride: [1, 1], padding: [0, 0] });
+  });
+});
+
+describe("receptive-field helpers with hostile arguments", () => {
+  it("nextReceptiveField, describeReceptiveField, statsLeaves and spatialRank refuse what is not a state, window, stats or leaves", () => {
+    const window = { kind: "sliding" as const, kernel: [3], stride: [2], padding: [1], transposed: false, exact: true };
+    expect(() => nextReceptiveField(NaN as never, window)).toThrow(
+      /^nextReceptiveField: state must be \{size, stride, padding\}/,
+    );
+    expect(() => nextReceptiveField(initialReceptiveField(1), null as never)).toThrow(
+      /^nextReceptiveField: window must be a layer window/,
+    );
+    expect(() => describeReceptiveField(null as never)).toThrow(/^describeReceptiveField: state must be/);
+    expect(() => statsLeaves(NaN as never)).toThrow(/^statsLeaves: stats must be a layer's statistics/);
+    expect(() => spatialRank(NaN as never, [1, 4, 6, 6])).toThrow(/^spatialRank: leaves must be an array/);
+    expect(() => countIn(null as never, "thop")).toThrow(/^countIn: stats must be a layer's statistics/);
+    expect(nextReceptiveField(initialReceptiveField(1), window)).toEqual({ size: [3], stride: [2], padding: [1] });
   });
 });

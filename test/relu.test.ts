@@ -152,6 +152,6 @@ describe("batchNorm and tensors in wasm memory", () => {
     expect(() => batchNorm(resident, mean, variance)).toThrow(/batchNorm: the input \[1, 8, 30\] was disposed/);
     const residentVar = toWasm(variance);
     disposeWasm(residentVar);
-    expect(() => batchNorm(x, mean, residentVar)).toThrow(/batchNorm: the running_var \[8\] was disposed/);
+    expect(() => batchNorm(x, mean, residentVar)).toThrow(/batchNorm: the runningVar \[8\] was disposed/);
   });
 });

@@ -12,6 +12,7 @@ import {
   convTranspose2d,
   convTranspose3d,
   ones,
+  randn,
   Tensor,
   wasmAvailable,
   wasmMemoryBytes,
@@ -220,4 +221,40 @@ describe("convTranspose with a NaN or an infinity in the weight or the input", (
       }
     });
   }
+});
+
+describe("transposed convolutions with a stride past 2^53", () => {
+  it.skipIf(!wasmAvailable())(
+    "convTranspose1d/2d/3d with stride 1e308 on a size-1 input give the reference backend's result (the phase arithmetic stays exact)",
+    () => {
+      const cases = [
+        [convTranspose1d, [1, 4, 1], [4, 3, 3]],
+        [convTranspose2d, [1, 4, 1, 1], [4, 3, 3, 3]],
+        [convTranspose3d, [1, 4, 1, 1, 1], [4, 3, 3, 3, 3]],
+      ] as const;
+      for (const [op, xShape, wShape] of cases) {
+        const x = randn([...xShape], { seed: 1 });
+        const w = randn([...wShape], { seed: 2 });
+        const run = (backend: "wasm" | "reference") =>
+          Array.from((op as typeof convTranspose1d)(x, w, null, { groups: 2, stride: 1e308, backend } as never).data);
+        const expected = run("reference");
+        expect(
+          run("wasm")
+            .map((v, i) => Math.abs(v - expected[i]!))
+            .every((d) => d < 1e-5),
+        ).toBe(true);
+        expect(
+          expected.every(
+            (v, i) =>
+              Math.abs(
+                v -
+                  Array.from(
+                    (op as typeof convTranspose1d)(x, w, null, { groups: 2, backend: "reference" } as never).data,
+                  )[i]!,
+              ) < 1e-5,
+          ),
+        ).toBe(true);
+      }
+    },
+  );
 });

@@ -263,7 +263,7 @@ describe("disposeWasm", () => {
       ["channelShuffle: the input", () => channelShuffle(gone(x), 2)],
       ["flatten: the input", () => flatten(gone(x))],
       ["linear: the weight", () => linear(randn([3, 4]), gone(randn([5, 4])))],
-      ["batchNorm: the running_mean", () => batchNorm(x, gone(randn([2])), randn([2]))],
+      ["batchNorm: the runningMean", () => batchNorm(x, gone(randn([2])), randn([2]))],
     ];
     for (const [message, call] of ops) {
       expect(call, message).toThrow(ConvError);

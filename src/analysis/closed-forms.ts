@@ -14,12 +14,14 @@
  *                 equal when c1 = c2 (guideline G1, eq. 1). In elements, not bytes.
  */
 import { convOutputSize, effectiveKernelSize, expandSize, samePadding } from "../core/arithmetic.js";
-import { check } from "../core/errors.js";
+import { check, ConvError } from "../core/errors.js";
 import { checkBoolean, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
 
 /** The positive divisors of n, ascending. */
 export function divisors(n: number): number[] {
   checkPositiveInteger("divisors", "n", n);
+  // Trial division up to sqrt(n): exact and quick for safe integers, endless for 1e308.
+  check(Number.isSafeInteger(n), "divisors", () => `n must be a safe integer (below 2^53), got ${n}`);
   const small: number[] = [];
   const large: number[] = [];
   for (let d = 1; d * d <= n; d++) {
@@ -73,6 +75,12 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   // Rank from whichever size is an array; two plain numbers mean a square 2-D convolution.
   const rank =
     typeof o.kernelSize !== "number" ? o.kernelSize.length : typeof o.inputSize !== "number" ? o.inputSize.length : 2;
+  check(
+    rank >= 1 && rank <= 3,
+    op,
+    () =>
+      `kernelSize and inputSize must have 1, 2 or 3 entries (one per spatial dimension), got ${formatValue(o.kernelSize)} and ${formatValue(o.inputSize)}`,
+  );
   const kernel = expandSize(op, "kernelSize", o.kernelSize, rank);
   const input = expandSize(op, "inputSize", o.inputSize, rank);
   const stride = checkPositiveInteger(op, "stride", o.stride ?? 1);
@@ -85,11 +93,13 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   const out = input.map((size, i) =>
     Math.max(
       0,
-      convOutputSize(size, kernel[i]!, {
-        stride,
-        dilation,
-        padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding,
-      }),
+      asOp(op, () =>
+        convOutputSize(size, kernel[i]!, {
+          stride,
+          dilation,
+          padding: padding === "same" ? samePadding(kernel[i]!, dilation) : padding,
+        }),
+      ),
     ),
   );
   return { kernel, out };
@@ -115,11 +125,21 @@ export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
   check(options !== undefined, op, () => "expected options like {inChannels, outChannels, kernelSize, inputSize}");
   const cin = checkPositiveInteger(op, "inChannels", options.inChannels);
   const cout = checkPositiveInteger(op, "outChannels", options.outChannels);
+  for (const [name, channels] of [
+    ["inChannels", cin],
+    ["outChannels", cout],
+  ] as const)
+    check(Number.isSafeInteger(channels), op, () => `${name} must be a safe integer (below 2^53), got ${channels}`);
   const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
   const { kernel, out } = outputSizes(op, options, checkPositiveInteger(op, "dilation", options.dilation ?? 1));
   const K = kernel.reduce((a, b) => a * b, 1);
   const P = out.reduce((a, b) => a * b, 1);
   const bias = checkBoolean(op, "bias", options.bias ?? true);
+  check(
+    Number.isFinite(N * P * cout * cin * K),
+    op,
+    () => `inChannels, outChannels, kernelSize, inputSize and batch give a count past what a double holds`,
+  );
   return divisors(cin)
     .filter((g) => cout % g === 0)
     .map((g) => {
@@ -182,14 +202,16 @@ export function costVsDilation(
     const K = kernel.reduce((a, b) => a * b, 1);
     const P = out.reduce((a, b) => a * b, 1);
     const weightParams = cout * (cin / g) * K;
-    return {
+    const point = {
       dilation: d,
-      effectiveKernel: kernel.map((k) => effectiveKernelSize(k, d)),
+      effectiveKernel: kernel.map((k) => asOp(op, () => effectiveKernelSize(k, d))),
       outputSize: out,
       fits: P > 0,
       params: weightParams + (bias ? cout : 0),
       macs: N * P * weightParams,
     };
+    finite(op, point.params + point.macs, "inChannels, outChannels, kernelSize, inputSize and batch");
+    return point;
   });
 }
 
@@ -231,7 +253,7 @@ export function shuffleNetMAC(options: {
     op,
     () => `groups (${g}) must divide inChannels (${c1}) and outChannels (${c2})`,
   );
-  return h! * w! * (c1! + c2!) + (c1! * c2!) / g!;
+  return finite(op, h! * w! * (c1! + c2!) + (c1! * c2!) / g!, "height, width, inChannels and outChannels");
 }
 
 /**
@@ -251,5 +273,21 @@ export function shuffleNetMinMAC(options: { height: number; width: number; flops
     () => `flops must be a positive number, got ${formatValue(flops)}`,
   );
   const hw = height * width;
-  return 2 * Math.sqrt(hw * flops) + flops / hw;
+  return finite(op, 2 * Math.sqrt(hw * flops) + flops / hw, "height, width and flops");
+}
+
+/** `value`, unless sizes past a double's range made it infinite: then a ConvError naming them. */
+function finite(op: string, value: number, names: string): number {
+  check(Number.isFinite(value), op, () => `${names} give a count past what a double holds`);
+  return value;
+}
+
+/** Runs a size helper (convOutputSize, samePadding) for `op`, so its errors start with op's name. */
+function asOp<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ConvError && e.op !== op) throw new ConvError(op, e.message.slice(e.op.length + 2));
+    throw e;
+  }
 }

@@ -28,7 +28,8 @@
  * `counts` holds what other tools report for the same layer; see COUNTING_CONVENTIONS.
  */
 import { checkShapeSizes } from "../core/arithmetic.js";
-import { checkOneOf } from "../core/validate.js";
+import { check } from "../core/errors.js";
+import { checkOneOf, formatValue } from "../core/validate.js";
 import { resolveLayer, type LayerSpec } from "../nn/layer-spec.js";
 import type { Module } from "../nn/module.js";
 import { CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./layer-stats.js";
@@ -122,6 +123,12 @@ export function layerStats(layer: Module | LayerSpec, inputShape: readonly numbe
 
 /** The number `convention` reports for a layer: stats.counts[convention] (MACs for "exact"). */
 export function countIn(stats: LayerStats, convention: Convention): number {
+  const counts = (stats as { counts?: unknown } | null)?.counts;
+  check(
+    typeof counts === "object" && counts !== null,
+    "countIn",
+    () => `stats must be a layer's statistics (layerStats' result), got ${formatValue(stats)}`,
+  );
   checkOneOf("countIn", "convention", convention, CONVENTIONS);
   return stats.counts[convention];
 }

@@ -23,7 +23,7 @@
  * between samples (a macrotask), so a page stays responsive and can show progress.
  */
 import { getBackendName, getThreads, getWasmFma } from "../kernels/backend.js";
-import { check } from "../core/errors.js";
+import { check, ConvError } from "../core/errors.js";
 import {
   checkFiniteNumber,
   checkFunction,
@@ -275,10 +275,10 @@ interface Prepared {
  * report; measureLatency drains it, measureLatencyAsync pauses between steps.
  */
 function* latencySteps(
+  op: string,
   variants: readonly LatencyVariant[],
   { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions,
 ): Generator<LatencyProgress, LatencyReport> {
-  const op = "measureLatency";
   checkNonEmptyArray(op, variants, "variant");
   checkNonNegativeInteger(op, "warmup", warmup);
   checkPositiveInteger(op, "rounds", rounds);
@@ -288,16 +288,26 @@ function* latencySteps(
   if (baseline !== undefined)
     check(typeof baseline === "string", op, () => `baseline must be a variant's name, got ${formatValue(baseline)}`);
   // Every variant is counted and built before anything runs, so a bad spec fails fast.
-  const prepared: Prepared[] = variants.map(({ name, layer, input }, i) => {
-    const stats = layerStats(layer, input);
-    const module = buildLayer(layer, { seed: seed + i });
-    const x = randn(input, { seed: seed + 1000 + i });
-    return { name, stats, run: () => module.forward(x), samplesMs: [], calls: 0 };
-  });
+  const prepared: Prepared[] = variants.map((variant, i) =>
+    asOp(op, `variants[${i}]: `, () => {
+      check(
+        typeof variant === "object" && variant !== null,
+        op,
+        () => `variants[${i}] must be {name, layer, input}, got ${formatValue(variant)}`,
+      );
+      const { name, layer, input } = variant;
+      const stats = layerStats(layer, input);
+      const module = buildLayer(layer, { seed: seed + i });
+      const x = randn(input, { seed: seed + 1000 + i });
+      return { name, stats, run: () => module.forward(x), samplesMs: [], calls: 0 };
+    }),
+  );
   // Checks names and the baseline now, with placeholder timings, rather than after the timing.
-  latencyRows(
-    prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: [1], calls: 1 } })),
-    { baseline },
+  asOp(op, "", () =>
+    latencyRows(
+      prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: [1], calls: 1 } })),
+      { baseline },
+    ),
   );
   const total = rounds * prepared.length;
   for (const p of prepared) for (let i = 0; i < warmup; i++) p.run();
@@ -327,10 +337,25 @@ function* latencySteps(
 
 /** Times `variants` on the active backend and joins the times with layerStats (see the file comment). */
 export function measureLatency(variants: readonly LatencyVariant[], options: LatencyOptions = {}): LatencyReport {
-  const steps = latencySteps(variants, checkOptions("measureLatency", options, LATENCY_OPTION_KEYS));
+  const steps = latencySteps("measureLatency", variants, checkOptions("measureLatency", options, LATENCY_OPTION_KEYS));
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
+  }
+}
+
+/**
+ * Runs `fn` for `op`: a ConvError of another op it calls (layerStats, buildLayer, latencyRows) is
+ * raised again as op's, after `where` (which variant), its message kept.
+ */
+function asOp<T>(op: string, where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ConvError) || e.op === op) throw e;
+    // latencyRows checks what measureLatency was given (the baseline): its message reads as op's own.
+    const message = e.op === "latencyRows" ? e.message.slice(e.op.length + 2) : e.message;
+    throw new ConvError(op, `${where}${message}`);
   }
 }
 
@@ -350,7 +375,7 @@ export async function measureLatencyAsync(
   if (onProgress !== undefined) checkFunction(op, "onProgress", onProgress);
   checkFunction(op, "pause", pause);
   if (cancelled !== undefined) checkFunction(op, "cancelled", cancelled);
-  const steps = latencySteps(variants, options);
+  const steps = latencySteps(op, variants, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -362,6 +387,14 @@ export async function measureLatencyAsync(
 
 /** A fixed-width text table of a report: one line per variant, for notebooks and terminals. */
 export function formatLatencyTable(report: LatencyReport): string {
+  check(
+    typeof report === "object" &&
+      report !== null &&
+      Array.isArray(report.rows) &&
+      report.rows.every((r) => typeof r === "object" && r !== null && typeof r.name === "string"),
+    "formatLatencyTable",
+    () => `report must be measureLatency's result ({rows, ...}), got ${formatValue(report)}`,
+  );
   const header = ["variant", "MACs", "memory", "FLOP/B", "median ms", "GFLOP/s", "MACs ×", "time ×", "time/MAC ×"];
   const lines = report.rows.map((r) => [
     r.name,

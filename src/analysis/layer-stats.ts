@@ -5,7 +5,7 @@
  * definition (src/nn/conv.ts, pool.ts, ...), which calls `statsOf`.
  */
 import { numel } from "../core/arithmetic.js";
-import { check, formatShape } from "../core/errors.js";
+import { check, shapeText } from "../core/errors.js";
 import { definitionOf, describeLayer, withContext, type ResolvedLayer } from "../nn/registry.js";
 
 /** Bytes per value: float32. */
@@ -130,7 +130,7 @@ export function resolvedLayerStats(layer: ResolvedLayer, inputShape: readonly nu
   layer.children.forEach(([name, child], i) => {
     const stats = withContext(
       layer.type,
-      `${describeLayer(i, name)} (${child.type}) on input ${formatShape(shape)}`,
+      `${describeLayer(i, name)} (${child.type}) on input ${shapeText(shape)}`,
       () => resolvedLayerStats(child, shape),
     );
     children.push({ name, stats });

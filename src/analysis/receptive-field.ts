@@ -51,8 +51,40 @@ export interface ReceptiveFieldState {
   padding: number[];
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Throws unless `state` is a recurrence state: size, stride and padding, one finite entry per dimension. */
+function checkState(op: string, state: unknown): void {
+  const ok =
+    isRecord(state) &&
+    Array.isArray(state.size) &&
+    [state.size, state.stride, state.padding].every(
+      (a) =>
+        Array.isArray(a) &&
+        a.length === (state.size as unknown[]).length &&
+        a.every((v) => typeof v === "number" && Number.isFinite(v)),
+    );
+  check(ok, op, () => `state must be {size, stride, padding} of one number per dimension, got ${formatValue(state)}`);
+}
+
+/** Throws unless `stats` is a layer's statistics (layerStats' result), with its children. */
+function checkStats(op: string, stats: unknown): void {
+  check(
+    isRecord(stats) && Array.isArray(stats.children) && isRecord(stats.window),
+    op,
+    () => `stats must be a layer's statistics (layerStats' result), got ${formatValue(stats)}`,
+  );
+}
+
 /** Before the first layer: every output is its own input pixel (r = 1, S = 1, P = 0). */
 export function initialReceptiveField(rank: number): ReceptiveFieldState {
+  check(
+    rank === 1 || rank === 2 || rank === 3,
+    "initialReceptiveField",
+    () => `rank must be 1, 2 or 3 (spatial dimensions), got ${formatValue(rank)}`,
+  );
   return {
     size: new Array<number>(rank).fill(1),
     stride: new Array<number>(rank).fill(1),
@@ -65,6 +97,20 @@ export function initialReceptiveField(rank: number): ReceptiveFieldState {
  * gone (Linear, Flatten: every output then sees the whole input).
  */
 export function nextReceptiveField(state: ReceptiveFieldState | null, window: LayerWindow): ReceptiveFieldState | null {
+  const op = "nextReceptiveField";
+  if (state !== null) checkState(op, state);
+  check(
+    isRecord(window) && ["pointwise", "sliding", "global", "sequence"].includes(window.kind as string),
+    op,
+    () => `window must be a layer window like {kind: "sliding", kernel, stride, padding}, got ${formatValue(window)}`,
+  );
+  if (window.kind === "sliding")
+    for (const key of ["kernel", "stride", "padding"] as const)
+      check(
+        Array.isArray(window[key]) && window[key].every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0),
+        op,
+        () => `window.${key} must be an array of sizes, got ${formatValue(window[key])}`,
+      );
   if (state === null || window.kind === "global") return null;
   if (window.kind === "pointwise" || window.kind === "sequence") return state;
   const { kernel, stride, padding, transposed } = window;
@@ -94,6 +140,7 @@ export function nextReceptiveField(state: ReceptiveFieldState | null, window: La
 
 /** The public view of a state, with the center of output 0. */
 export function describeReceptiveField(state: ReceptiveFieldState): ReceptiveField {
+  checkState("describeReceptiveField", state);
   return {
     size: state.size.slice(),
     stride: state.stride.slice(),
@@ -118,12 +165,22 @@ export interface ReceptiveFieldStep {
 
 /** Leaves of a stats tree, depth first, with dotted names. */
 export function statsLeaves(stats: LayerStats, prefix = ""): { name: string; stats: LayerStats }[] {
+  checkStats("statsLeaves", stats);
+  check(typeof prefix === "string", "statsLeaves", () => `prefix must be a string, got ${formatValue(prefix)}`);
   if (stats.children.length === 0) return [{ name: prefix, stats }];
   return stats.children.flatMap((c) => statsLeaves(c.stats, prefix ? `${prefix}.${c.name}` : c.name));
 }
 
 /** Spatial rank of a stack: that of its first sliding window, else of its input (batched). */
 export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape: readonly number[]): number {
+  const op = "spatialRank";
+  check(
+    Array.isArray(leaves) &&
+      leaves.every((leaf) => isRecord(leaf) && isRecord(leaf.stats) && isRecord(leaf.stats.window)),
+    op,
+    () => `leaves must be an array of {name, stats} (statsLeaves' result), got ${formatValue(leaves)}`,
+  );
+  checkShapeSizes(op, inputShape, "inputShape");
   for (const { stats } of leaves) if (stats.window.kind === "sliding") return stats.window.kernel.length;
   return Math.max(inputShape.length - 2, 0);
 }

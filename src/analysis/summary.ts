@@ -9,7 +9,7 @@
  *
  * Everything comes from shapes (cost.ts, receptive-field.ts); no tensor is allocated.
  */
-import { formatShape, ConvError } from "../core/errors.js";
+import { shapeText, ConvError } from "../core/errors.js";
 import { alignedTable, formatBytes, formatThousands, markdownTable } from "../core/format.js";
 import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
 import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
@@ -101,7 +101,7 @@ export class ModelSummary {
   /** A Markdown table (numbers right-aligned), then the totals as a list. */
   toMarkdown(): string {
     const { header, cells, align } = tableCells(this, { indent: false });
-    const title = `**${this.title}**, input ${formatShape(this.totals.inputShape)}${this.convention === "exact" ? "" : `, counted as ${COUNTING_CONVENTIONS[this.convention].tool}`}`;
+    const title = `**${this.title}**, input ${shapeText(this.totals.inputShape)}${this.convention === "exact" ? "" : `, counted as ${COUNTING_CONVENTIONS[this.convention].tool}`}`;
     return (
       [title, "", ...markdownTable(header, cells, align), "", ...totalLines(this).map((l) => `- ${l}`)].join("\n") +
       "\n"
@@ -140,8 +140,8 @@ export class ModelSummary {
         r.type,
         r.depth,
         r.leaf,
-        formatShape(r.inputShape),
-        formatShape(r.outputShape),
+        shapeText(r.inputShape),
+        shapeText(r.outputShape),
         r.params,
         r.weightParams,
         r.biasParams,
@@ -152,10 +152,10 @@ export class ModelSummary {
         r.memoryBytes,
         round(r.arithmeticIntensity),
         r.count,
-        rf ? formatShape(rf.size) : "",
-        rf ? formatShape(rf.stride) : "",
-        rf ? formatShape(rf.padding) : "",
-        rf ? formatShape(rf.center) : "",
+        rf ? shapeText(rf.size) : "",
+        rf ? shapeText(rf.stride) : "",
+        rf ? shapeText(rf.padding) : "",
+        rf ? shapeText(rf.center) : "",
       ]
         .map((v) => quote(String(v)))
         .join(",");
@@ -217,8 +217,8 @@ function tableCells(
     return [
       // Indented text shows the hierarchy, so a child needs only its own name there.
       `${indent ? `${"  ".repeat(r.depth - 1)}${r.name.slice(r.name.lastIndexOf(".") + 1)}` : r.name} (${r.type})`,
-      formatShape(r.inputShape),
-      formatShape(r.outputShape),
+      shapeText(r.inputShape),
+      shapeText(r.outputShape),
       formatThousands(r.params),
       formatThousands(r.macs),
       formatThousands(r.flops),
@@ -234,7 +234,7 @@ function totalLines(s: ModelSummary): string[] {
   const t = s.totals;
   const mb = (bytes: number) => formatBytes(bytes, { unit: "MB" });
   return [
-    `Input ${formatShape(t.inputShape)} -> output ${formatShape(t.outputShape)}`,
+    `Input ${shapeText(t.inputShape)} -> output ${shapeText(t.outputShape)}`,
     `Total params: ${formatThousands(t.params)} (weights ${formatThousands(t.weightParams)}, biases ${formatThousands(t.biasParams)}; ${mb(4 * t.params)} as float32)`,
     `Total MACs: ${formatThousands(t.macs)}`,
     `Total FLOPs: ${formatThousands(t.flops)} (2 x MACs + ${formatThousands(t.biasAdds)} bias adds + ${formatThousands(t.otherOps)} other ops)`,

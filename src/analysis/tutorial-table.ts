@@ -5,7 +5,7 @@
  * the tutorial printed where it differs, and why.
  */
 import { layerStats } from "./cost.js";
-import { check, formatShape } from "../core/errors.js";
+import { check, shapeText } from "../core/errors.js";
 import { checkOneOf, formatValue } from "../core/validate.js";
 import type { LayerSpec } from "../nn/layer-spec.js";
 import { alignedTable, formatThousands, markdownTable, type ColumnAlign } from "../core/format.js";
@@ -102,16 +102,25 @@ export function formatTutorialTable(
   format: "markdown" | "text" = "markdown",
 ): string {
   check(
-    Array.isArray(rows as unknown),
+    Array.isArray(rows as unknown) &&
+      rows.length > 0 &&
+      rows.every(
+        (r) =>
+          typeof r === "object" &&
+          r !== null &&
+          typeof r.variant === "string" &&
+          Array.isArray(r.inputShape) &&
+          Array.isArray(r.outputShape),
+      ),
     "formatTutorialTable",
-    () => `rows must be an array of tutorialTable() rows, got ${formatValue(rows)}`,
+    () => `rows must be a non-empty array of tutorialTable() rows, got ${formatValue(rows)}`,
   );
   checkOneOf("formatTutorialTable", "format", format, ["markdown", "text"]);
   const header = ["variant", "input", "output", "params", "multiplications", "tutorial"];
   const cells = rows.map((r) => [
     r.variant,
-    formatShape(r.inputShape),
-    formatShape(r.outputShape),
+    shapeText(r.inputShape),
+    shapeText(r.outputShape),
     formatThousands(r.params),
     formatThousands(r.multiplications),
     r.tutorialSays

@@ -131,6 +131,12 @@ export function channelReach(stages: readonly ChannelStage[]): boolean[][] {
 
 /** A stage's label: its own, or "conv 4->4, g=2" / "shuffle g=2". */
 export function stageLabel(stage: ChannelStage): string {
+  check(
+    typeof stage === "object" && stage !== null && (stage.type === "conv" || stage.type === "shuffle"),
+    "stageLabel",
+    () =>
+      `stage must be a stage like {type: "conv", inChannels, outChannels} or {type: "shuffle", groups}, got ${formatValue(stage)}`,
+  );
   if (stage.label !== undefined) return stage.label;
   return stage.type === "conv"
     ? `conv ${stage.inChannels}→${stage.outChannels}, g=${stage.groups ?? 1}`
@@ -157,6 +163,11 @@ export function channelConnectivity(
 ): Chart {
   const checked = checkChartOptions("channelConnectivity", allOptions, ["inputLabel", "highlight"]);
   const { inputLabel = "input", highlight, ...options } = checked;
+  check(
+    typeof inputLabel === "string",
+    "channelConnectivity",
+    () => `inputLabel must be a string, got ${formatValue(inputLabel)}`,
+  );
   const counts = channelCounts(stages, "channelConnectivity");
   const links = channelLinks(stages);
   const last = counts.length - 1;

@@ -4,7 +4,8 @@
  * `document` (e.g. linkedom's `parseHTML(...).document`) to render outside a browser.
  */
 import * as Plot from "@observablehq/plot";
-import { checkOptions } from "../core/validate.js";
+import { check } from "../core/errors.js";
+import { checkFiniteNumber, checkOptions, formatValue } from "../core/validate.js";
 
 /** What a chart returns: Plot's SVG, or a figure/div wrapping it (title, caption, several panels). */
 export type Chart = SVGSVGElement | HTMLElement;
@@ -70,8 +71,37 @@ export const PLOT_OPTION_KEYS = [
  * ignore it.
  */
 export function checkChartOptions<T extends object>(op: string, options: T | undefined, own: readonly string[]): T {
-  return checkOptions(op, options, [...own, ...PLOT_OPTION_KEYS]);
+  const checked = checkOptions(op, options, [...own, ...PLOT_OPTION_KEYS]);
+  const { width, height } = checked as { width?: unknown; height?: unknown };
+  // Plot draws every pixel row of a huge chart's axes and grid: past MAX_CHART_SIZE a call would
+  // hang or run out of memory instead of drawing anything a page can show.
+  // A NaN width is a page before layout, drawn at MIN_CHART_WIDTH as 0 and negative widths are.
+  if (width !== undefined && !Number.isNaN(width)) checkFiniteNumber(op, "width", width, { max: MAX_CHART_SIZE });
+  if (height !== undefined) checkFiniteNumber(op, "height", height, { max: MAX_CHART_SIZE });
+  // Plot writes a title, subtitle or caption as text, or places a DOM node it is given.
+  for (const key of ["title", "subtitle", "caption"] as const) {
+    const value = (checked as Record<string, unknown>)[key];
+    check(
+      value === undefined || typeof value === "string" || isNode(value),
+      op,
+      () => `${key} must be a string or a DOM node, got ${formatValue(value)}`,
+    );
+  }
+  return checked;
 }
+
+/** Throws unless `labels` (a chart's labels per field) is an object of strings; returns it. */
+export function checkLabels(op: string, labels: unknown): Readonly<Record<string, string>> {
+  check(
+    isObject(labels) && Object.values(labels).every((v) => typeof v === "string"),
+    op,
+    () => `labels must be an object of strings per field, got ${formatValue(labels)}`,
+  );
+  return labels as Readonly<Record<string, string>>;
+}
+
+/** The widest and tallest chart drawn, in px: larger widths and heights are refused. */
+export const MAX_CHART_SIZE = 10_000;
 
 /**
  * The narrowest chart drawn, in px. A page that sizes charts from its column width can ask for
@@ -82,7 +112,15 @@ export const MIN_CHART_WIDTH = 120;
 
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
-  const options: Plot.PlotOptions = { ...own, ...overrides };
+  check(
+    own !== null && typeof own === "object" && !Array.isArray(own),
+    "plotChart",
+    () => `own must be an object of Plot options, got ${formatValue(own)}`,
+  );
+  checkChartOptions("plotChart", overrides, []);
+  // An option given as undefined means the chart's own value, as a missing one does.
+  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
+  const options: Plot.PlotOptions = { ...own, ...given };
   if (typeof options.width === "number")
     options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
   const merged = options as Record<string, unknown>;
@@ -96,6 +134,11 @@ export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): 
 
 /** Wraps several charts side by side in one element of the same document. */
 export function panels(charts: readonly Chart[], document: Document | undefined): Chart {
+  check(
+    Array.isArray(charts) && charts.length > 0 && charts.every(isNode),
+    "panels",
+    () => `charts must be a non-empty array of charts (DOM elements), got ${formatValue(charts)}`,
+  );
   if (charts.length === 1) return charts[0]!;
   const doc = document ?? charts[0]!.ownerDocument;
   const div = doc.createElement("div");
@@ -103,6 +146,10 @@ export function panels(charts: readonly Chart[], document: Document | undefined)
   div.setAttribute("style", "display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start;");
   for (const chart of charts) div.appendChild(chart);
   return div;
+}
+
+function isNode(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { nodeType?: unknown }).nodeType === "number";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkNonEmptyArray, formatValue } from "../core/validate.js";
-import { checkChartOptions } from "./chart-options.js";
+import { checkChartOptions, checkLabels } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -36,6 +36,7 @@ export function costBars(data: readonly CostDatum[], allOptions: CostBarsOptions
   const op = "costBars";
   const checked = checkChartOptions(op, allOptions, ["metrics", "labels", "baseline"]);
   const { metrics = ["params", "macs"], labels = {}, baseline, ...options } = checked;
+  checkLabels(op, labels);
   check(
     Array.isArray(metrics as unknown),
     op,

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkBoolean, checkNonEmptyArray, checkOneOf, formatValue } from "../core/validate.js";
-import { checkChartOptions } from "./chart-options.js";
+import { checkChartOptions, checkLabels } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -46,6 +46,7 @@ export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptio
     values = false,
     ...options
   } = checked;
+  const checkedLabels = checkLabels(op, labels);
   checkOneOf(op, "xType", xType, ["linear", "log"]);
   checkOneOf(op, "yType", yType, ["linear", "log"]);
   checkBoolean(op, "values", values);
@@ -71,7 +72,7 @@ export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptio
         op,
         () => `a log scale needs positive values; ${formatValue(d)}`,
       );
-      return { metric: labels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
+      return { metric: checkedLabels[metric] ?? DEFAULT_LABELS[metric] ?? metric, x: xv, y: yv };
     }),
   );
   const xs = [...new Set(points.map((p) => p.x as number))].sort((a, b) => a - b);
@@ -86,7 +87,7 @@ export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptio
       x: {
         type: xType,
         ...(xType === "log" ? { base: 2 } : {}),
-        label: labels[x] ?? x,
+        label: checkedLabels[x] ?? x,
         ticks: xs.length <= 16 ? xs : undefined,
         tickFormat: formatThousands,
         grid: true,

@@ -3,6 +3,7 @@
  * pure function `(data, options) => SVG or HTML element`; pass `document` to render in Node.
  */
 export {
+  MAX_CHART_SIZE,
   MIN_CHART_WIDTH,
   panels,
   PLOT_OPTION_KEYS,

@@ -66,6 +66,9 @@ function padSource(i: number, n: number, mode: PaddingMode): number | null {
   }
 }
 
+/** The most cells (input plus padding) a footprint lists and draws: a 100 x 100 grid. */
+export const MAX_FOOTPRINT_CELLS = 10_000;
+
 /** The taps and cells of one output cell's footprint (validated by convInfo). */
 export function kernelFootprintData(config: FootprintConfig): Footprint {
   const op = "kernelFootprint";
@@ -84,10 +87,11 @@ export function kernelFootprintData(config: FootprintConfig): Footprint {
     ["inputSize", inputSize],
     ["kernelSize", kernelSize],
   ] as const) {
+    const isSize = (s: unknown) => typeof s === "number" && Number.isInteger(s) && s >= 1;
     check(
-      typeof v === "number" || (Array.isArray(v) && v.length === 2),
+      isSize(v) || (Array.isArray(v) && v.length === 2 && v.every(isSize)),
       op,
-      () => `${name} must be a number or [height, width], got ${formatValue(v)}`,
+      () => `${name} must be a positive integer or [height, width] of them, got ${formatValue(v)}`,
     );
   }
   check(
@@ -111,10 +115,17 @@ export function kernelFootprintData(config: FootprintConfig): Footprint {
     op,
     () => `output cell [${oy}, ${ox}] is outside the output (${oh}, ${ow}); input (${h}, ${w})`,
   );
-  const [sh, sw] = info.stride as [number, number];
-  const [dh, dw] = info.dilation as [number, number];
   const [pt, pl] = info.padBefore as [number, number];
   const [pb, pr] = info.padAfter as [number, number];
+  const cellCount = (h + pt + pb) * (w + pl + pr);
+  check(
+    cellCount <= MAX_FOOTPRINT_CELLS,
+    op,
+    () =>
+      `inputSize ${formatValue(inputSize)} with padding ${formatValue(padding)} makes ${cellCount} cells; a footprint draws at most ${MAX_FOOTPRINT_CELLS}`,
+  );
+  const [sh, sw] = info.stride as [number, number];
+  const [dh, dw] = info.dilation as [number, number];
   const taps: FootprintTap[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {

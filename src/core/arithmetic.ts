@@ -10,7 +10,7 @@
  *   transposed output     o = (i - 1) s - p_before - p_after + k_eff + output_padding
  *   "same" padding        total d (k - 1), floor(total / 2) before, the rest after
  */
-import { check, ConvError, formatShape } from "./errors.js";
+import { check, ConvError, shapeText } from "./errors.js";
 import { checkBoolean, checkNonNegativeInteger, checkOptions, checkPositiveInteger, formatValue } from "./validate.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
@@ -54,6 +54,8 @@ export const CONV_OPTION_KEYS = ["stride", "padding", "dilation", "groups", "pad
 export const CONV_TRANSPOSE_OPTION_KEYS = ["stride", "padding", "outputPadding", "dilation", "groups"] as const;
 export const MAX_POOL_OPTION_KEYS = ["kernelSize", "stride", "padding", "dilation", "ceilMode"] as const;
 export const AVG_POOL_OPTION_KEYS = ["kernelSize", "stride", "padding", "ceilMode", "countIncludePad"] as const;
+/** What poolInfo takes: the options of max and of average pooling. */
+const POOL_INFO_OPTION_KEYS = [...new Set([...MAX_POOL_OPTION_KEYS, ...AVG_POOL_OPTION_KEYS])];
 
 /** Everything a kernel or a cost formula needs about one convolution call, computed once. */
 export interface ConvInfo {
@@ -90,12 +92,40 @@ export const PADDING_MODES: readonly PaddingMode[] = ["zeros", "reflect", "repli
 
 /** k_eff = d (k - 1) + 1: the extent of a kernel of size k with dilation d. */
 export function effectiveKernelSize(kernelSize: number, dilation = 1): number {
+  const op = "effectiveKernelSize";
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "dilation", dilation);
+  return checkSafeSize(op, windowSize(kernelSize, dilation), () => `kernelSize ${kernelSize} and dilation ${dilation}`);
+}
+
+/** d (k - 1) + 1 on checked numbers: effectiveKernelSize for the per-call path and internal callers. */
+export function windowSize(kernelSize: number, dilation: number): number {
   return dilation * (kernelSize - 1) + 1;
+}
+
+/**
+ * Throws unless a size computed from checked arguments is a safe integer: huge arguments give
+ * sizes past 2^53, which a double rounds, or Infinity. `cause` names the arguments.
+ */
+function checkSafeSize(op: string, size: number, cause: () => string): number {
+  check(
+    Number.isSafeInteger(size),
+    op,
+    () => `${cause()} give a size of ${size}, past what convkit computes exactly (2^53)`,
+  );
+  return size;
 }
 
 /** PyTorch's padding="same": total d (k - 1), the odd remainder after (right/bottom). */
 export function samePadding(kernelSize: number, dilation = 1): [before: number, after: number] {
-  const total = dilation * (kernelSize - 1);
+  const op = "samePadding";
+  checkPositiveInteger(op, "kernelSize", kernelSize);
+  checkPositiveInteger(op, "dilation", dilation);
+  const total = checkSafeSize(
+    op,
+    dilation * (kernelSize - 1),
+    () => `kernelSize ${kernelSize} and dilation ${dilation}`,
+  );
   const before = Math.floor(total / 2);
   return [before, total - before];
 }
@@ -136,7 +166,12 @@ export function convOutputSize(
     before = checkNonNegativeInteger(op, "padding[0]", padding[0]);
     after = checkNonNegativeInteger(op, "padding[1]", padding[1]);
   }
-  return convOutputLength(inputSize + before + after, effectiveKernelSize(kernelSize, dilation), stride);
+  const size = convOutputLength(inputSize + before + after, windowSize(kernelSize, dilation), stride);
+  return checkSafeSize(
+    op,
+    size,
+    () => `inputSize ${inputSize}, kernelSize ${kernelSize}, padding ${formatValue(padding)} and dilation ${dilation}`,
+  );
 }
 
 /** floor((padded - k_eff) / stride) + 1: convOutputSize once the padding and dilation are applied. */
@@ -160,7 +195,13 @@ export function convTransposeOutputSize(
   checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkNonNegativeInteger(op, "outputPadding", outputPadding);
-  return convTransposeLength(inputSize, kernelSize, stride, padding, dilation, outputPadding);
+  const size = convTransposeLength(inputSize, kernelSize, stride, padding, dilation, outputPadding);
+  return checkSafeSize(
+    op,
+    size,
+    () =>
+      `inputSize ${inputSize}, kernelSize ${kernelSize}, stride ${stride}, padding ${padding}, dilation ${dilation} and outputPadding ${outputPadding}`,
+  );
 }
 
 /** convTransposeOutputSize on checked numbers. */
@@ -172,7 +213,7 @@ function convTransposeLength(
   dilation: number,
   outputPadding: number,
 ): number {
-  return (inputSize - 1) * stride - 2 * padding + effectiveKernelSize(kernelSize, dilation) + outputPadding;
+  return (inputSize - 1) * stride - 2 * padding + windowSize(kernelSize, dilation) + outputPadding;
 }
 
 /**
@@ -192,7 +233,12 @@ export function poolOutputSize(
   checkWindow(op, inputSize, kernelSize, stride, dilation);
   checkNonNegativeInteger(op, "padding", padding);
   checkBoolean(op, "ceilMode", ceilMode);
-  return poolLength(inputSize, kernelSize, stride, padding, dilation, ceilMode);
+  const size = poolLength(inputSize, kernelSize, stride, padding, dilation, ceilMode);
+  return checkSafeSize(
+    op,
+    size,
+    () => `inputSize ${inputSize}, kernelSize ${kernelSize}, padding ${padding} and dilation ${dilation}`,
+  );
 }
 
 /** poolOutputSize on checked numbers. */
@@ -204,7 +250,7 @@ function poolLength(
   dilation: number,
   ceilMode: boolean,
 ): number {
-  const span = inputSize + 2 * padding - effectiveKernelSize(kernelSize, dilation);
+  const span = inputSize + 2 * padding - windowSize(kernelSize, dilation);
   let out = (ceilMode ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceilMode && (out - 1) * stride >= inputSize + padding) out -= 1;
   return out;
@@ -220,8 +266,22 @@ function poolLength(
  * that runs once per model, not per call (layer specs, the cost model, summaries), copies with slice().
  */
 
-/** Number of elements of a shape. */
+/** Number of elements of a shape (an array of non-negative integers; ConvError otherwise). */
 export function numel(shape: readonly number[]): number {
+  check(Array.isArray(shape), "numel", () => `shape must be an array of sizes, got ${formatValue(shape)}`);
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i]!;
+    if (typeof s !== "number" || !Number.isInteger(s) || s < 0)
+      throw new ConvError("numel", `shape ${formatValue(shape)} must hold non-negative integers`);
+    n *= s;
+  }
+  check(Number.isFinite(n), "numel", () => `shape ${shapeText(shape)} has more elements than a double counts`);
+  return n;
+}
+
+/** The product of a checked shape's sizes, unchecked: Infinity for sizes a double cannot multiply. */
+function product(shape: readonly number[]): number {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
@@ -259,7 +319,7 @@ export function checkShapeSizes(op: string, shape: readonly number[], what = "sh
       typeof s === "number" && Number.isInteger(s) && s >= 0,
       op,
       () =>
-        `${what} ${shape.every((v) => typeof v === "number") ? formatShape(shape) : formatValue(shape)} must hold non-negative integers`,
+        `${what} ${shape.every((v) => typeof v === "number") ? shapeText(shape) : formatValue(shape)} must hold non-negative integers`,
     );
   }
 }
@@ -267,11 +327,11 @@ export function checkShapeSizes(op: string, shape: readonly number[], what = "sh
 /** Throws unless every entry is a non-negative integer and the element count fits a typed array. */
 export function checkShape(op: string, shape: readonly number[], what = "shape"): void {
   checkShapeSizes(op, shape, what);
-  const n = numel(shape);
+  const n = product(shape);
   check(
     n <= MAX_ELEMENTS,
     op,
-    () => `${what} ${formatShape(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`,
+    () => `${what} ${shapeText(shape)} has ${n.toExponential(3)} elements, more than a Float32Array can hold (2^32)`,
   );
 }
 
@@ -291,11 +351,11 @@ export const MAX_ALLOCATED_ELEMENTS = 2 ** 28;
  * when that holds more than MAX_ALLOCATED_ELEMENTS; `cause` names the arguments that make it large.
  */
 export function checkAllocation(op: string, what: string, shape: readonly number[], cause: () => string): void {
-  const n = numel(shape);
+  const n = product(shape); // may be Infinity for a huge size: refused below like any size past the bound
   if (n > MAX_ALLOCATED_ELEMENTS) {
     throw new ConvError(
       op,
-      `the ${what} ${formatShape(shape)} would have ${n.toExponential(3)} elements, more than convkit allocates for one tensor (2^28); ${cause()}`,
+      `the ${what} ${shapeText(shape)} would have ${n.toExponential(3)} elements, more than convkit allocates for one tensor (2^28); ${cause()}`,
     );
   }
 }
@@ -315,7 +375,7 @@ export function describeOutputGrowth(info: ConvInfo): string {
     const padding = info.padBefore[dim]! + info.padAfter[dim]!;
     return padding > info.inSize[dim]!
       ? `padding (${info.padBefore[dim]}, ${info.padAfter[dim]}) makes it so ${where}`
-      : `the input ${formatShape(info.inputShape)} is that large`;
+      : `the input ${shapeText(info.inputShape)} is that large`;
   }
   const byStride = (info.inSize[dim]! - 1) * info.stride[dim]!;
   const byDilation = info.dilation[dim]! * (info.kernelSize[dim]! - 1);
@@ -379,7 +439,7 @@ export function checkPadding(
     check(
       value !== "same" || stride.every((s) => s === 1),
       op,
-      () => `padding "same" needs stride 1, got stride ${formatShape(stride)}`,
+      () => `padding "same" needs stride 1, got stride ${shapeText(stride)}`,
     );
     return value;
   }
@@ -413,7 +473,7 @@ export function isBatched(op: string, xShape: readonly number[], rank: number): 
     xShape.length === rank + 1 || xShape.length === rank + 2,
     op,
     () =>
-      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${formatShape(xShape)}`,
+      `expected input of rank ${rank + 1} (unbatched) or ${rank + 2} (batched), got rank ${xShape.length}: ${shapeText(xShape)}`,
   );
   return xShape.length === rank + 2;
 }
@@ -428,9 +488,9 @@ function batchOf(
   const batch = batched ? xShape[0]! : 1;
   const channels = xShape[batched ? 1 : 0]!;
   const spatial = copyShape(xShape, batched ? 2 : 1);
-  check(channels > 0, op, () => `input ${formatShape(xShape)} has no channels`);
+  check(channels > 0, op, () => `input ${shapeText(xShape)} has no channels`);
   for (let i = 0; i < spatial.length; i++)
-    check(spatial[i]! > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
+    check(spatial[i]! > 0, op, () => `input ${shapeText(xShape)} has an empty spatial dimension`);
   return { batched, batch, channels, spatial };
 }
 
@@ -446,23 +506,26 @@ function checkWeightAndBias(
   check(
     wShape.length === rank + 2,
     op,
-    () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${formatShape(wShape)}`,
+    () => `expected weight of rank ${rank + 2}, got rank ${wShape.length}: ${shapeText(wShape)}`,
   );
   for (let i = 2; i < wShape.length; i++)
-    check(wShape[i]! >= 1, op, () => `kernel size must be a positive integer; weight ${formatShape(wShape)}`);
-  check(wShape[0]! >= 1 && wShape[1]! >= 1, op, () => `weight ${formatShape(wShape)} has no channels`);
+    check(wShape[i]! >= 1, op, () => `kernel size must be a positive integer; weight ${shapeText(wShape)}`);
+  check(wShape[0]! >= 1 && wShape[1]! >= 1, op, () => `weight ${shapeText(wShape)} has no channels`);
   if (biasShape) {
     const out = outChannels();
     check(
       biasShape.length === 1 && biasShape[0] === out,
       op,
       () =>
-        `bias ${formatShape(biasShape)} must have one entry per output channel (${out}); input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+        `bias ${shapeText(biasShape)} must have one entry per output channel (${out}); input ${shapeText(xShape)}, weight ${shapeText(wShape)}`,
     );
   }
 }
 
-/** Validates a convolution call and computes its arithmetic. Throws ConvError before any compute. */
+/**
+ * Validates a convolution call and computes its arithmetic. Throws ConvError before any compute:
+ * options must be an object of CONV_OPTION_KEYS.
+ */
 export function convInfo(
   op: string,
   rank: SpatialRank,
@@ -470,6 +533,18 @@ export function convInfo(
   wShape: readonly number[],
   biasShape: readonly number[] | null,
   options: ConvOptions = {},
+): ConvInfo {
+  return computeConvInfo(op, rank, xShape, wShape, biasShape, checkOptions(op, options, CONV_OPTION_KEYS));
+}
+
+/** convInfo for an options object the caller checked (the ops add their call options: backend, out). */
+export function computeConvInfo(
+  op: string,
+  rank: SpatialRank,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+  options: ConvOptions,
 ): ConvInfo {
   const {
     stride: strideArg = 1,
@@ -490,18 +565,18 @@ export function convInfo(
   check(
     channels % groups === 0,
     op,
-    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`,
+    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${shapeText(xShape)}`,
   );
   check(
     outChannels % groups === 0,
     op,
-    () => `output channels (${outChannels}) must be divisible by groups (${groups}); weight ${formatShape(wShape)}`,
+    () => `output channels (${outChannels}) must be divisible by groups (${groups}); weight ${shapeText(wShape)}`,
   );
   check(
     wShape[1]! * groups === channels,
     op,
     () =>
-      `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
+      `input ${shapeText(xShape)} has ${channels} channels but weight ${shapeText(wShape)} expects ${wShape[1]} x groups ${groups} = ${wShape[1]! * groups}`,
   );
 
   const padding = checkPadding(op, paddingArg, rank, stride);
@@ -528,25 +603,30 @@ export function convInfo(
         widest < size,
         op,
         () =>
-          `reflect padding (${widest}) must be smaller than the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`,
+          `reflect padding (${widest}) must be smaller than the input size (${size}) in spatial dimension ${i}; input ${shapeText(xShape)}`,
       );
     } else if (paddingMode === "circular") {
       check(
         widest <= size,
         op,
         () =>
-          `circular padding (${widest}) must not exceed the input size (${size}) in spatial dimension ${i}; input ${formatShape(xShape)}`,
+          `circular padding (${widest}) must not exceed the input size (${size}) in spatial dimension ${i}; input ${shapeText(xShape)}`,
       );
     }
     const padded = size + padBefore[i]! + padAfter[i]!;
-    const kEff = effectiveKernelSize(kernelSize[i]!, dilation[i]!);
+    const kEff = windowSize(kernelSize[i]!, dilation[i]!);
     check(
       kEff <= padded,
       op,
       () =>
-        `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+        `kernel size (dilated) ${kEff} = ${dilation[i]} x (${kernelSize[i]} - 1) + 1 exceeds the padded input size ${padded} in spatial dimension ${i}; input ${shapeText(xShape)}, weight ${shapeText(wShape)}`,
     );
     outSize.push(convOutputLength(padded, kEff, stride[i]!));
+    checkSafeSize(
+      op,
+      outSize[i]!,
+      () => `padding ${padBefore[i]} + ${padAfter[i]} on input size ${size} in spatial dimension ${i}`,
+    );
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
   return {
@@ -572,7 +652,10 @@ export function convInfo(
   };
 }
 
-/** Validates a transposed convolution call and computes its arithmetic. Weight is (in, out/groups, ...k). */
+/**
+ * Validates a transposed convolution call and computes its arithmetic. Weight is (in, out/groups, ...k);
+ * options must be an object of CONV_TRANSPOSE_OPTION_KEYS.
+ */
 export function convTransposeInfo(
   op: string,
   rank: SpatialRank,
@@ -580,6 +663,19 @@ export function convTransposeInfo(
   wShape: readonly number[],
   biasShape: readonly number[] | null,
   options: ConvTransposeOptions = {},
+): ConvInfo {
+  const checked = checkOptions(op, options, CONV_TRANSPOSE_OPTION_KEYS);
+  return computeConvTransposeInfo(op, rank, xShape, wShape, biasShape, checked);
+}
+
+/** convTransposeInfo for an options object the caller checked. */
+export function computeConvTransposeInfo(
+  op: string,
+  rank: SpatialRank,
+  xShape: readonly number[],
+  wShape: readonly number[],
+  biasShape: readonly number[] | null,
+  options: ConvTransposeOptions,
 ): ConvInfo {
   const {
     stride: strideArg = 1,
@@ -607,24 +703,30 @@ export function convTransposeInfo(
   check(
     channels % groups === 0,
     op,
-    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${formatShape(xShape)}`,
+    () => `input channels (${channels}) must be divisible by groups (${groups}); input ${shapeText(xShape)}`,
   );
   check(
     wShape[0] === channels,
     op,
     () =>
-      `input ${formatShape(xShape)} has ${channels} channels but weight ${formatShape(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
+      `input ${shapeText(xShape)} has ${channels} channels but weight ${shapeText(wShape)} expects ${wShape[0]} (weight layout is (in, out/groups, ...kernel))`,
   );
   checkOutputPadding(op, outputPadding, stride, dilation);
   const outSize = spatial.map((size, i) =>
     convTransposeLength(size, kernelSize[i]!, stride[i]!, padding[i]!, dilation[i]!, outputPadding[i]!),
   );
   for (let i = 0; i < rank; i++) {
+    checkSafeSize(
+      op,
+      outSize[i]!,
+      () =>
+        `input size ${spatial[i]}, stride ${stride[i]}, padding ${padding[i]}, dilation ${dilation[i]} and outputPadding ${outputPadding[i]} in spatial dimension ${i}`,
+    );
     check(
       outSize[i]! >= 1,
       op,
       () =>
-        `padding (${padding[i]}) is too large: output size would be ${outSize[i]} in spatial dimension ${i}; input ${formatShape(xShape)}, weight ${formatShape(wShape)}`,
+        `padding (${padding[i]}) is too large: output size would be ${outSize[i]} in spatial dimension ${i}; input ${shapeText(xShape)}, weight ${shapeText(wShape)}`,
     );
   }
   const outputShape = batched ? [batch, outChannels, ...outSize] : [outChannels, ...outSize];
@@ -680,18 +782,17 @@ export interface PoolInfo {
 
 /** Validates a pooling call (PyTorch's pool*d_shape_check) and computes its output size. */
 export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[], options: PoolOptions): PoolInfo {
-  check(
-    options !== null && typeof options === "object" && !Array.isArray(options),
-    op,
-    () => `expected options with a kernelSize, got ${formatValue(options)}`,
-  );
+  check(options !== undefined, op, () => `expected options with a kernelSize, got undefined`);
+  checkOptions(op, options, POOL_INFO_OPTION_KEYS);
   const {
     kernelSize: kernelArg,
     stride: strideArg,
     padding: paddingArg = 0,
     dilation: dilationArg = 1,
     ceilMode = false,
-  } = options;
+    countIncludePad = true,
+  } = options as PoolOptions & { countIncludePad?: unknown };
+  checkBoolean(op, "countIncludePad", countIncludePad);
   const { batched, batch, channels, spatial } = batchOf(op, xShape, rank);
   const kernelSize = expandSize(op, "kernelSize", kernelArg, rank);
   const stride = strideArg === undefined ? kernelSize.slice() : expandSize(op, "stride", strideArg, rank);
@@ -713,7 +814,7 @@ export function poolInfo(op: string, rank: SpatialRank, xShape: readonly number[
       outSize[i]! >= 1,
       op,
       () =>
-        `window (dilated) ${effectiveKernelSize(kernelSize[i]!, dilation[i]!)} exceeds the padded input size ${spatial[i]! + 2 * padding[i]!} in spatial dimension ${i}; input ${formatShape(xShape)}`,
+        `window (dilated) ${windowSize(kernelSize[i]!, dilation[i]!)} exceeds the padded input size ${spatial[i]! + 2 * padding[i]!} in spatial dimension ${i}; input ${shapeText(xShape)}`,
     );
   }
   const outputShape = batched ? [batch, channels, ...outSize] : [channels, ...outSize];

@@ -4,7 +4,7 @@
  * you.
  */
 import { checkAllocation, checkShape, copyShape, numel } from "./arithmetic.js";
-import { check, ConvError, formatShape } from "./errors.js";
+import { check, ConvError, shapeText } from "./errors.js";
 import { checkBoolean, checkFiniteNumber, checkInteger, checkOptions, describeType, formatValue } from "./validate.js";
 
 /**
@@ -30,13 +30,13 @@ export function checkTensor(op: string, name: string, value: unknown): asserts v
   if (!(data instanceof Float32Array) || data.length !== numel(shape)) {
     throw new ConvError(
       op,
-      `the ${name} ${formatShape(shape)} holds ${describeType(data)}${data instanceof Float32Array ? ` of length ${data.length}` : ""}, not the ${numel(shape)} float32 values its shape needs`,
+      `the ${name} ${shapeText(shape)} holds ${describeType(data)}${data instanceof Float32Array ? ` of length ${data.length}` : ""}, not the ${numel(shape)} float32 values its shape needs`,
     );
   }
   if (isDisposedData(data)) {
     throw new ConvError(
       op,
-      `the ${name} ${formatShape(shape)} was disposed (disposeWasm); its memory may have been reused`,
+      `the ${name} ${shapeText(shape)} was disposed (disposeWasm); its memory may have been reused`,
     );
   }
 }
@@ -60,7 +60,7 @@ export class Tensor {
     if (data.length !== numel(shape))
       throw new ConvError(
         "Tensor",
-        `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`,
+        `data length (${data.length}) must equal the product of shape ${shapeText(shape)} (${numel(shape)})`,
       );
     this.data = data;
     // Array.from, not slice(): shapes are often another tensor's frozen shape, and V8 has no fast
@@ -79,7 +79,7 @@ export class Tensor {
     check(
       data.length === numel(shape),
       "Tensor.from",
-      () => `data length (${data.length}) must equal the product of shape ${formatShape(shape)} (${numel(shape)})`,
+      () => `data length (${data.length}) must equal the product of shape ${shapeText(shape)} (${numel(shape)})`,
     );
     return new Tensor(Float32Array.from(data), shape);
   }
@@ -110,7 +110,7 @@ export class Tensor {
       check(
         known > 0 && this.size % known === 0,
         "reshape",
-        () => `cannot infer -1 in ${formatShape(shape)} from ${this.size} elements of ${formatShape(this.shape)}`,
+        () => `cannot infer -1 in ${shapeText(shape)} from ${this.size} elements of ${shapeText(this.shape)}`,
       );
       target[inferred] = this.size / known;
     }
@@ -119,7 +119,7 @@ export class Tensor {
       numel(target) === this.size,
       "reshape",
       () =>
-        `cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(target)} (${numel(target)} elements)`,
+        `cannot reshape ${shapeText(this.shape)} (${this.size} elements) to ${shapeText(target)} (${numel(target)} elements)`,
     );
     return new Tensor(this.data.slice(), target);
   }
@@ -140,10 +140,10 @@ export class Tensor {
     check(
       dims.length === this.rank,
       "permute",
-      () => `expected ${this.rank} dims for a tensor of shape ${formatShape(this.shape)}, got ${formatShape(dims)}`,
+      () => `expected ${this.rank} dims for a tensor of shape ${shapeText(this.shape)}, got ${shapeText(dims)}`,
     );
     const order = dims.map((d) => normalizeDim("permute", d, this.rank));
-    check(new Set(order).size === order.length, "permute", () => `dims ${formatShape(dims)} repeat a dimension`);
+    check(new Set(order).size === order.length, "permute", () => `dims ${shapeText(dims)} repeat a dimension`);
     const inStrides = this.strides;
     const outShape = order.map((d) => this.shape[d]!);
     const strideOfOut = order.map((d) => inStrides[d]!);
@@ -189,7 +189,7 @@ export class Tensor {
     check(
       index.length === this.rank,
       "get",
-      () => `expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${formatShape(index)}`,
+      () => `expected ${this.rank} indices for shape ${shapeText(this.shape)}, got ${shapeText(index)}`,
     );
     let offset = 0;
     const strides = this.strides;
@@ -209,7 +209,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     checkTensor("item", "tensor", this);
-    check(this.size === 1, "item", () => `only a one-element tensor has an item; shape ${formatShape(this.shape)}`);
+    check(this.size === 1, "item", () => `only a one-element tensor has an item; shape ${shapeText(this.shape)}`);
     return this.data[0]!;
   }
 
@@ -240,12 +240,13 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor(${formatShape(this.shape)})`;
+    return `Tensor(${shapeText(this.shape)})`;
   }
 }
 
 /** Row-major strides of a shape, in elements. */
 export function stridesOf(shape: readonly number[]): number[] {
+  checkShape("stridesOf", shape); // non-negative integers, at most a Float32Array's elements (ConvError otherwise)
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -256,6 +257,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 }
 
 function normalizeDim(op: string, dim: number, rank: number): number {
+  check(typeof dim === "number", op, () => `dim must be an integer, got ${formatValue(dim)}`);
   const d = dim < 0 ? dim + rank : dim;
   check(
     Number.isInteger(d) && d >= 0 && d < rank,
@@ -279,7 +281,7 @@ export function tensor(values: NestedArray): Tensor {
     if (dim === shape.length) {
       check(typeof v === "number", "tensor", () =>
         Array.isArray(v)
-          ? `ragged nested array: expected a number at depth ${dim} for shape ${formatShape(shape)}`
+          ? `ragged nested array: expected a number at depth ${dim} for shape ${shapeText(shape)}`
           : `values must be nested arrays of numbers, got ${formatValue(v)} at depth ${dim}`,
       );
       flat.push(v as number);
@@ -288,7 +290,7 @@ export function tensor(values: NestedArray): Tensor {
     check(
       Array.isArray(v) && v.length === shape[dim],
       "tensor",
-      () => `ragged nested array: expected ${shape[dim]} entries at depth ${dim} for shape ${formatShape(shape)}`,
+      () => `ragged nested array: expected ${shape[dim]} entries at depth ${dim} for shape ${shapeText(shape)}`,
     );
     for (const w of v as NestedArray[]) walk(w, dim + 1);
   };
@@ -330,10 +332,10 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
     [n],
     () => `the range from ${start} to ${stop} in steps of ${step} has that many values`,
   );
-  return new Tensor(
-    Float32Array.from({ length: n }, (_, i) => start + i * step),
-    [n],
-  );
+  // An indexed loop: Float32Array.from with a callback takes seconds for the largest ranges allowed.
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor(data, [n]);
 }
 
 /**
@@ -343,6 +345,7 @@ export function arange(start: number, stop?: number, step = 1): Tensor {
  * every machine and engine.
  */
 export function mulberry32(seed: number): () => number {
+  checkSeed("mulberry32", seed);
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -367,7 +370,15 @@ export interface RandomOptions {
  * initial weights (nn/module.ts) all draw from it.
  */
 export function seededStream(op: string, seed: unknown): () => number {
-  return mulberry32(checkInteger(op, "seed", seed));
+  return mulberry32(checkSeed(op, seed));
+}
+
+/** Throws unless `seed` is a safe integer: past 2^53 neighbouring seeds round to one stream. */
+function checkSeed(op: string, seed: unknown): number {
+  checkInteger(op, "seed", seed);
+  if (!Number.isSafeInteger(seed))
+    throw new ConvError(op, `seed must be a safe integer (|seed| < 2^53), got ${formatValue(seed)}`);
+  return seed as number;
 }
 
 /** The checked options of rand or randn: known keys, the stream of an integer seed, finite numbers. */
@@ -378,9 +389,9 @@ function randomOptions<K extends string>(
   defaults: Record<K, number>,
 ): { next: () => number } & Record<K, number> {
   const given = checkOptions(op, options as object | undefined, ["seed", ...keys]) as Record<string, unknown>;
-  const next = seededStream(op, given.seed ?? 0);
+  const next = seededStream(op, given.seed === undefined ? 0 : given.seed);
   const out: Record<string, number> = {};
-  for (const key of keys) out[key] = checkFiniteNumber(op, key, given[key] ?? defaults[key]);
+  for (const key of keys) out[key] = checkFiniteNumber(op, key, given[key] === undefined ? defaults[key] : given[key]);
   return { next, ...(out as Record<K, number>) };
 }
 
@@ -424,7 +435,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     check(
       t.rank === first.rank && t.shape.every((s, i) => i === d || s === first.shape[i]),
       "cat",
-      () => `shapes ${tensors.map((x) => formatShape(x.shape)).join(", ")} must agree except in dimension ${d}`,
+      () => `shapes ${tensors.map((x) => shapeText(x.shape)).join(", ")} must agree except in dimension ${d}`,
     );
   }
   const outShape = copyShape(first.shape);
@@ -448,7 +459,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function maxAbsDiff(a: Tensor, b: Tensor): number {
   checkTensor("maxAbsDiff", "tensor a", a);
   checkTensor("maxAbsDiff", "tensor b", b);
-  check(sameShape(a, b), "maxAbsDiff", () => `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
+  check(sameShape(a, b), "maxAbsDiff", () => `shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} differ`);
   let m = 0;
   for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
   return m;

@@ -6,7 +6,7 @@
  * and the kernels are built, with the reference as the fallback.
  */
 import type { ConvInfo } from "../core/arithmetic.js";
-import { ConvError } from "../core/errors.js";
+import { check, ConvError } from "../core/errors.js";
 import { formatValue } from "../core/validate.js";
 import { convReference, convTransposeReference, reluReference } from "./reference.js";
 import { convTransposeWasm, convWasm, reluWasm, wasmAvailable, wasmUnavailableReason } from "./wasm.js";
@@ -72,7 +72,30 @@ function activeBackend(): ConvBackend {
 
 /** Registers a backend under its name (used by optional fast engines). */
 export function registerBackend(backend: ConvBackend): void {
-  backends.set(backend.name, backend);
+  const op = "registerBackend";
+  check(
+    backend !== null && typeof backend === "object" && !Array.isArray(backend),
+    op,
+    () => `backend must be an object with a name, conv and convTranspose, got ${formatValue(backend)}`,
+  );
+  const { name, conv, convTranspose, relu } = backend;
+  check(
+    typeof name === "string" && name.length > 0,
+    op,
+    () => `backend.name must be a non-empty string, got ${formatValue(name)}`,
+  );
+  check(typeof conv === "function", op, () => `backend.conv must be a function, got ${formatValue(conv)}`);
+  check(
+    typeof convTranspose === "function",
+    op,
+    () => `backend.convTranspose must be a function, got ${formatValue(convTranspose)}`,
+  );
+  check(
+    relu === undefined || typeof relu === "function",
+    op,
+    () => `backend.relu must be a function when given, got ${formatValue(relu)}`,
+  );
+  backends.set(name, backend);
 }
 
 /** Selects the backend every op uses unless a call names another. */
@@ -91,7 +114,7 @@ export function getBackendName(): string {
 /** The backend called `name`, or the active one. */
 export function getBackend(name?: string, op = "getBackend"): ConvBackend {
   if (name === undefined) return activeBackend();
-  const backend = backends.get(name);
+  const backend = typeof name === "string" ? backends.get(name) : undefined;
   if (!backend)
     throw new ConvError(
       op,

@@ -18,7 +18,7 @@
  * view, so toWasm returns a plain copy there and inWasm() says false; results are the same, only
  * the copies stay.
  */
-import { ConvError, formatShape } from "../core/errors.js";
+import { ConvError, shapeText } from "../core/errors.js";
 import { allocResident, freeResident, isFreedResident, isResident } from "./wasm.js";
 import { checkTensor, setDisposedDataCheck, Tensor } from "../core/tensor.js";
 import { describeType } from "../core/validate.js";
@@ -56,7 +56,7 @@ export function checkNotDisposed(op: string, name: string, t: Tensor | null | un
   if (t && isFreedResident(t.data)) {
     throw new ConvError(
       op,
-      `the ${name} ${formatShape(t.shape)} was disposed (disposeWasm); its memory may have been reused`,
+      `the ${name} ${shapeText(t.shape)} was disposed (disposeWasm); its memory may have been reused`,
     );
   }
 }

@@ -65,8 +65,7 @@ function phaseTaps(
   out: number,
 ): PhaseTaps {
   const taps: number[] = [];
-  for (let t = kernel - 1; t >= 0; t--)
-    if ((((phase + padding - t * dilation) % stride) + stride) % stride === 0) taps.push(t);
+  for (let t = kernel - 1; t >= 0; t--) if (modulo(phase + padding - t * dilation, stride) === 0) taps.push(t);
   const step = stride / gcd(dilation, stride);
   const tLast = taps[0] ?? 0;
   return {
@@ -82,6 +81,15 @@ function phaseTaps(
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
+ * a mod s in [0, s). Not ((a % s) + s) % s: past 2^53 a stride absorbs a small a (1e308 + 2 is
+ * 1e308), which made every phase 0; a negative remainder plus a huge stride stays past any output.
+ */
+function modulo(a: number, s: number): number {
+  const r = a % s;
+  return r < 0 ? r + s : r;
+}
+
+/**
  * Along one dimension, the phases that have outputs and taps: tap t reaches phase (t d - p) mod s
  * only, so there are at most min(k, s, out) of them whatever the stride; `bare` tells whether some
  * phase with outputs has no tap (its outputs are the bias).
@@ -95,7 +103,7 @@ function tappedPhases(
 ): { phases: PhaseTaps[]; bare: boolean } {
   const seen = new Set<number>();
   for (let t = 0; t < kernel; t++) {
-    const phase = (((t * dilation - padding) % stride) + stride) % stride;
+    const phase = modulo(t * dilation - padding, stride);
     if (phase < out) seen.add(phase);
   }
   const phases = [...seen]

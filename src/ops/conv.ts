@@ -15,8 +15,8 @@ import {
   checkAllocation,
   CONV_OPTION_KEYS,
   CONV_TRANSPOSE_OPTION_KEYS,
-  convInfo,
-  convTransposeInfo,
+  computeConvInfo,
+  computeConvTransposeInfo,
   describeOutputGrowth,
   type ConvInfo,
   type ConvOptions,
@@ -24,7 +24,7 @@ import {
   type SpatialRank,
 } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
-import { ConvError, formatShape } from "../core/errors.js";
+import { ConvError, shapeText } from "../core/errors.js";
 import { checkOptions, formatValue } from "../core/validate.js";
 import { pad } from "./pad.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
@@ -73,7 +73,7 @@ function outputArray(
   if (out === undefined) return null;
   checkTensor(op, "out", out);
   if (out.shape.length !== outputShape.length || out.shape.some((d, i) => d !== outputShape[i])) {
-    throw new ConvError(op, `out has shape ${formatShape(out.shape)} but the output is ${formatShape(outputShape)}`);
+    throw new ConvError(op, `out has shape ${shapeText(out.shape)} but the output is ${shapeText(outputShape)}`);
   }
   const o = out.data;
   for (const [name, t] of [
@@ -86,7 +86,7 @@ function outputArray(
     const overlap =
       d.buffer === o.buffer && d.byteOffset < o.byteOffset + o.byteLength && o.byteOffset < d.byteOffset + d.byteLength;
     if (overlap)
-      throw new ConvError(op, `out shares memory with the ${name} ${formatShape(t.shape)}; pass a separate tensor`);
+      throw new ConvError(op, `out shares memory with the ${name} ${shapeText(t.shape)}; pass a separate tensor`);
   }
   return o;
 }
@@ -107,7 +107,7 @@ function convNd(
   options: ConvOptions & CallOptions,
 ): Tensor {
   options = checkCall(op, x, weight, bias, options, CONV_CALL_KEYS);
-  const info = convInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
+  const info = computeConvInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
   checkAllocation(op, "output", info.outputShape, () => describeOutputGrowth(info));
@@ -121,7 +121,7 @@ function convNd(
       "padded input",
       [info.batch, info.inChannels, ...padded],
       () =>
-        `the ${info.paddingMode} padding (${formatShape(info.padBefore)}, ${formatShape(info.padAfter)}) makes it that large`,
+        `the ${info.paddingMode} padding (${shapeText(info.padBefore)}, ${shapeText(info.padAfter)}) makes it that large`,
     );
     const pads = info.padBefore.flatMap((_, i) => {
       const d = rank - 1 - i; // F.pad lists pairs from the last dimension
@@ -150,7 +150,7 @@ function convTransposeNd(
     );
   }
   options = checkCall(op, x, weight, bias, options, CONV_TRANSPOSE_CALL_KEYS);
-  const info = convTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
+  const info = computeConvTransposeInfo(op, rank, x.shape, weight.shape, bias ? bias.shape : null, options);
   const backend = getBackend(options.backend, op);
   const out = outputArray(op, options.out, info.outputShape, [x, weight, bias]);
   checkAllocation(op, "output", info.outputShape, () => describeOutputGrowth(info));

@@ -10,8 +10,15 @@
  */
 import { checkAllocation, checkShapeSizes, copyShape, isBatched, numel } from "../core/arithmetic.js";
 import { getBackend } from "../kernels/backend.js";
-import { check, formatShape } from "../core/errors.js";
-import { checkFiniteNumber, checkInteger, checkOptions, formatValue } from "../core/validate.js";
+import { check, shapeText } from "../core/errors.js";
+import {
+  checkFiniteNumber,
+  checkInteger,
+  checkNonNegativeInteger,
+  checkOptions,
+  checkPositiveInteger,
+  formatValue,
+} from "../core/validate.js";
 import { reluReference } from "../kernels/reference.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
 
@@ -37,12 +44,12 @@ export function linearInfo(
   check(
     xShape.length >= 1,
     op,
-    () => `expected input of rank 1 or more (*, in_features), got a scalar ${formatShape(xShape)}`,
+    () => `expected input of rank 1 or more (*, in_features), got a scalar ${shapeText(xShape)}`,
   );
   check(
     wShape.length === 2,
     op,
-    () => `expected weight of rank 2 (out_features, in_features), got ${formatShape(wShape)}`,
+    () => `expected weight of rank 2 (out_features, in_features), got ${shapeText(wShape)}`,
   );
   const [outFeatures, inFeatures] = wShape as [number, number];
   const last = xShape[xShape.length - 1]!;
@@ -50,14 +57,14 @@ export function linearInfo(
     last === inFeatures,
     op,
     () =>
-      `input ${formatShape(xShape)} has ${last} features in its last dimension but weight ${formatShape(wShape)} expects ${inFeatures}`,
+      `input ${shapeText(xShape)} has ${last} features in its last dimension but weight ${shapeText(wShape)} expects ${inFeatures}`,
   );
   if (biasShape) {
     check(
       biasShape.length === 1 && biasShape[0] === outFeatures,
       op,
       () =>
-        `bias ${formatShape(biasShape)} must have one entry per output feature (${outFeatures}); weight ${formatShape(wShape)}`,
+        `bias ${shapeText(biasShape)} must have one entry per output feature (${outFeatures}); weight ${shapeText(wShape)}`,
     );
   }
   const lead = copyShape(xShape, 0, xShape.length - 1);
@@ -79,7 +86,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     "linear",
     "output",
     info.outputShape,
-    () => `the input ${formatShape(x.shape)} and the weight ${formatShape(weight.shape)} make it that large`,
+    () => `the input ${shapeText(x.shape)} and the weight ${shapeText(weight.shape)} make it that large`,
   );
   const { rows, inFeatures: K, outFeatures: M } = info;
   const xd = x.data;
@@ -116,17 +123,17 @@ export function flattenShape(op: string, xShape: readonly number[], startDim = 0
   check(
     start >= 0 && start < rank,
     op,
-    () => `startDim ${startDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`,
+    () => `startDim ${startDim} is out of range for input ${shapeText(xShape)} (rank ${xShape.length})`,
   );
   check(
     end >= 0 && end < rank,
     op,
-    () => `endDim ${endDim} is out of range for input ${formatShape(xShape)} (rank ${xShape.length})`,
+    () => `endDim ${endDim} is out of range for input ${shapeText(xShape)} (rank ${xShape.length})`,
   );
   check(
     start <= end,
     op,
-    () => `startDim (${startDim}) must not come after endDim (${endDim}) for input ${formatShape(xShape)}`,
+    () => `startDim (${startDim}) must not come after endDim (${endDim}) for input ${shapeText(xShape)}`,
   );
   if (xShape.length === 0) return [1];
   return [...copyShape(xShape, 0, start), numel(copyShape(xShape, start, end + 1)), ...copyShape(xShape, end + 1)];
@@ -157,19 +164,19 @@ export function batchNormInfo(
   biasShape: readonly number[] | null,
 ): BatchNormInfo {
   checkShapeSizes(op, xShape, "input");
-  check(xShape.length >= 2, op, () => `expected input of rank 2 or more (N, C, ...), got ${formatShape(xShape)}`);
+  check(xShape.length >= 2, op, () => `expected input of rank 2 or more (N, C, ...), got ${shapeText(xShape)}`);
   const channels = xShape[1]!;
-  const perChannelShape = (name: string, shape: readonly number[] | null) => {
+  const perChannelShape = (name: string, shape: readonly number[] | null, required = false) => {
+    if (required || (shape !== null && shape !== undefined)) checkShapeSizes(op, shape as readonly number[], name);
     if (shape)
       check(
         shape.length === 1 && shape[0] === channels,
         op,
-        () =>
-          `${name} ${formatShape(shape)} must have one entry per channel (${channels}); input ${formatShape(xShape)}`,
+        () => `${name} ${shapeText(shape)} must have one entry per channel (${channels}); input ${shapeText(xShape)}`,
       );
   };
-  perChannelShape("runningMean", runningMeanShape);
-  perChannelShape("runningVar", runningVarShape);
+  perChannelShape("runningMean", runningMeanShape, true);
+  perChannelShape("runningVar", runningVarShape, true);
   perChannelShape("weight", weightShape);
   perChannelShape("bias", biasShape);
   return {
@@ -198,8 +205,8 @@ export interface BatchNormOptions {
 export function batchNorm(x: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions = {}): Tensor {
   const op = "batchNorm";
   checkTensor(op, "input", x);
-  checkTensor(op, "running_mean", runningMean);
-  checkTensor(op, "running_var", runningVar);
+  checkTensor(op, "runningMean", runningMean);
+  checkTensor(op, "runningVar", runningVar);
   const { weight = null, bias = null, eps = 1e-5 } = checkOptions(op, options, ["weight", "bias", "eps"]);
   if (weight !== null) checkTensor(op, "weight", weight);
   if (bias !== null) checkTensor(op, "bias", bias);
@@ -228,8 +235,26 @@ export function batchNorm(x: Tensor, runningMean: Tensor, runningVar: Tensor, op
   return new Tensor(y, info.outputShape);
 }
 
-/** Window [start, end) of output index i when adaptive pooling takes `inSize` to `outSize`. */
+/**
+ * Window [start, end) of output index i when adaptive pooling takes `inSize` to `outSize`: i is
+ * a non-negative integer below outSize, the sizes positive integers (ConvError otherwise).
+ */
 export function adaptivePoolWindow(i: number, inSize: number, outSize: number): [start: number, end: number] {
+  const op = "adaptivePoolWindow";
+  checkPositiveInteger(op, "inSize", inSize);
+  checkPositiveInteger(op, "outSize", outSize);
+  checkNonNegativeInteger(op, "index", i);
+  check(i < outSize, op, () => `index ${i} must be below outSize ${outSize}`);
+  check(
+    Number.isSafeInteger(outSize * inSize),
+    op,
+    () => `inSize ${inSize} x outSize ${outSize} is past 2^53, where windows are not exact`,
+  );
+  return poolWindow(i, inSize, outSize);
+}
+
+/** adaptivePoolWindow on checked numbers (the pooling loop's per-window call). */
+function poolWindow(i: number, inSize: number, outSize: number): [start: number, end: number] {
   return [Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)];
 }
 
@@ -263,7 +288,7 @@ export function adaptivePoolInfo(
 ): AdaptivePoolInfo {
   const batched = isBatched(op, xShape, rank);
   const inSize = copyShape(xShape, batched ? 2 : 1);
-  for (const s of inSize) check(s > 0, op, () => `input ${formatShape(xShape)} has an empty spatial dimension`);
+  for (const s of inSize) check(s > 0, op, () => `input ${shapeText(xShape)} has an empty spatial dimension`);
   const sizes = typeof outputSize === "number" ? new Array<unknown>(rank).fill(outputSize) : outputSize;
   check(
     Array.isArray(sizes) && sizes.length === rank,
@@ -310,13 +335,18 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize<2>): Tenso
   const planes = info.batch * info.channels;
   const y = new Float32Array(planes * OH * OW);
   const xd = x.data;
+  // The column windows, computed once rather than per output row and plane.
+  const wStart = new Int32Array(OW);
+  const wEnd = new Int32Array(OW);
+  for (let ow = 0; ow < OW; ow++) [wStart[ow], wEnd[ow]] = poolWindow(ow, W, OW);
   let out = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
     for (let oh = 0; oh < OH; oh++) {
-      const [h0, h1] = adaptivePoolWindow(oh, H, OH);
+      const [h0, h1] = poolWindow(oh, H, OH);
       for (let ow = 0; ow < OW; ow++) {
-        const [w0, w1] = adaptivePoolWindow(ow, W, OW);
+        const w0 = wStart[ow]!;
+        const w1 = wEnd[ow]!;
         let sum = 0;
         for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += xd[base + h * W + w]!;
         y[out++] = sum / ((h1 - h0) * (w1 - w0));

@@ -5,7 +5,7 @@
  * (pad < size); "replicate" repeats the edge; "circular" wraps around (pad <= size).
  */
 import { checkAllocation, checkShape, copyShape, numel, type PaddingMode } from "../core/arithmetic.js";
-import { check, formatShape } from "../core/errors.js";
+import { check, shapeText } from "../core/errors.js";
 import { checkOneOf, checkPositiveInteger, formatValue } from "../core/validate.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
 
@@ -27,17 +27,17 @@ function sourceIndices(
       before < size && after < size,
       op,
       () =>
-        `reflect padding (${Math.max(before, after)}) must be smaller than the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`,
+        `reflect padding (${Math.max(before, after)}) must be smaller than the input size (${size}) in dimension ${dim}; input ${shapeText(shape)}`,
     );
   if (mode === "circular")
     check(
       before <= size && after <= size,
       op,
       () =>
-        `circular padding (${Math.max(before, after)}) must not exceed the input size (${size}) in dimension ${dim}; input ${formatShape(shape)}`,
+        `circular padding (${Math.max(before, after)}) must not exceed the input size (${size}) in dimension ${dim}; input ${shapeText(shape)}`,
     );
   if (mode === "replicate")
-    check(size > 0, op, () => `replicate padding needs a non-empty dimension ${dim}; input ${formatShape(shape)}`);
+    check(size > 0, op, () => `replicate padding needs a non-empty dimension ${dim}; input ${shapeText(shape)}`);
   const map = new Int32Array(size + before + after);
   for (let o = 0; o < map.length; o++) {
     const i = o - before;
@@ -59,7 +59,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
     Array.isArray(pads) && pads.length % 2 === 0 && pads.length / 2 <= x.rank,
     op,
     () =>
-      `pads must be an array of (before, after) pairs for at most ${x.rank} dimensions, got ${formatValue(pads)} for input ${formatShape(x.shape)}`,
+      `pads must be an array of (before, after) pairs for at most ${x.rank} dimensions, got ${formatValue(pads)} for input ${shapeText(x.shape)}`,
   );
   for (let i = 0; i < pads.length; i++) {
     const p = pads[i];
@@ -74,7 +74,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
   for (let j = 0; j < pads.length / 2; j++)
     outShape[x.rank - 1 - j] = x.shape[x.rank - 1 - j]! + pads[2 * j]! + pads[2 * j + 1]!;
   checkShape(op, outShape, "output");
-  checkAllocation(op, "output", outShape, () => `pads ${formatShape(pads)} make it that large`);
+  checkAllocation(op, "output", outShape, () => `pads ${shapeText(pads)} make it that large`);
   const maps: (Int32Array | null)[] = x.shape.map(() => null);
   for (let j = 0; j < pads.length / 2; j++) {
     const dim = x.rank - 1 - j;
@@ -106,13 +106,13 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = "constan
 export function channelShuffle(x: Tensor, groups: number): Tensor {
   const op = "channelShuffle";
   checkTensor(op, "input", x);
-  check(x.rank >= 3, op, () => `expected input (N, C, ...) with at least 3 dimensions, got ${formatShape(x.shape)}`);
+  check(x.rank >= 3, op, () => `expected input (N, C, ...) with at least 3 dimensions, got ${shapeText(x.shape)}`);
   checkPositiveInteger(op, "groups", groups);
   const [n, c, ...rest] = x.shape as number[];
   check(
     c! % groups === 0,
     op,
-    () => `channels (${c}) must be divisible by groups (${groups}); input ${formatShape(x.shape)}`,
+    () => `channels (${c}) must be divisible by groups (${groups}); input ${shapeText(x.shape)}`,
   );
   return x
     .reshape([n!, groups, c! / groups, ...rest]) // (N, g, C/g, ...)

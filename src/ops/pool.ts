@@ -4,11 +4,11 @@
  * Like the convolutions, 1-D and 2-D run as 3-D with leading sizes of 1.
  */
 import { poolInfo, type PoolInfo, type PoolOptions, type SpatialRank } from "../core/arithmetic.js";
-import { effectiveKernelSize } from "../core/arithmetic.js";
+import { windowSize } from "../core/arithmetic.js";
 import { widen3 } from "../kernels/reference.js";
 import { checkTensor, Tensor } from "../core/tensor.js";
 import { AVG_POOL_OPTION_KEYS, checkAllocation, MAX_POOL_OPTION_KEYS } from "../core/arithmetic.js";
-import { formatShape } from "../core/errors.js";
+import { shapeText } from "../core/errors.js";
 import { checkBoolean, checkOptions } from "../core/validate.js";
 
 /** Checks a pooling call's input and options object, then its shapes (poolInfo), before allocating. */
@@ -16,7 +16,7 @@ function checkPool(op: string, rank: SpatialRank, x: Tensor, options: PoolOption
   checkTensor(op, "input", x);
   checkOptions(op, options, keys);
   const info = poolInfo(op, rank, x.shape, options);
-  checkAllocation(op, "output", info.outputShape, () => `the input ${formatShape(info.inputShape)} is that large`);
+  checkAllocation(op, "output", info.outputShape, () => `the input ${shapeText(info.inputShape)} is that large`);
   return info;
 }
 
@@ -40,7 +40,7 @@ function poolLoop(
   const y = new Float32Array(planes * OD * OH * OW);
   const span = (o: number, s: number, p: number, k: number, d: number, size: number): [number, number, number] => {
     const start = o * s - p;
-    const end = Math.min(start + effectiveKernelSize(k, d), size + p); // window end, clipped to the padded input
+    const end = Math.min(start + windowSize(k, d), size + p); // window end, clipped to the padded input
     return [start, end, end - start];
   };
   let out = 0;

@@ -9,11 +9,14 @@
  *   kind      "function" (default) or "class" (called with `new`)
  *   args(k)   fresh valid positional arguments (k: the convkit module)
  *   params    one entry per positional argument: its name in error messages and its type
- *             (values.mjs TYPES); `fuzz: false` for an argument that names the caller's own op
+ *             (values.mjs TYPES); `fuzz: false` for an argument that names the caller's own op;
+ *             `aliases` for what a message may name instead ("layer 0" of Sequential's layers)
  *   options   the index of the options object in args, and `keys` its keys and their types
  *   backend   true for the convolutions, whose options take `backend`: a result is compared
  *             with the same call on the "reference" backend (pooling has one implementation)
  *   forward   for layers: the input the built layer runs on; the output is what is compared
+ *   forwardOps  the functional ops forward() runs, which may refuse its input (default: the
+ *             layer's name with a lower-case first letter, Conv2d -> conv2d)
  *   random    the result is a measurement (timing), compared by its keys only
  *   passThrough  the function hands its argument back (checkOptions): its result is not checked for NaN
  *   variant   a second descriptor of one export, with other valid arguments (named in reports)
@@ -41,7 +44,8 @@ export const NO_ARGUMENTS = [
   "wasmMemoryBytes",
   "wasmResidentBytes",
   "wasmSimdSupported",
-  "ReLU", // a layer without parameters
+  "ReLU", // layers without parameters
+  "Identity",
   "Module", // the abstract base every layer extends; `new Module()` takes nothing
 ];
 
@@ -62,6 +66,7 @@ const NESTED_NUMBERS = {
       s.length === 0
         ? typeof a === "number"
         : Array.isArray(a) && a.length === s[0] && a.every((b) => rectangular(b, s.slice(1)));
+    if (Array.isArray(v) && v.length === 0) return { value: v, mayRefuse: true }; // torch.tensor([]): shape [0]
     const s = shapeOf(v);
     return s !== null && rectangular(v, s) ? { value: v, mayRefuse: true } : { refuse: true };
   },
@@ -74,6 +79,34 @@ const PADS = {
     Array.isArray(v) && v.length % 2 === 0 && v.length <= 8 && v.every((x) => Number.isInteger(x) && x >= 0)
       ? { value: v, mayRefuse: v.length === 0 || v.some((x) => x > 64) }
       : { refuse: true },
+};
+/** Sizes of one dimension take 0 (an empty input): a non-negative integer, required. */
+const requiredNonNegativeInteger = {
+  canonical: (v) => (v === undefined ? { refuse: true } : TYPES.nonNegativeInteger.canonical(v)),
+};
+/** convOutputSize's padding: one non-negative integer per side, or [before, after]. */
+const PADDING_PAIR = {
+  canonical: (v) =>
+    Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 0)
+      ? { value: v, mayRefuse: v.some((x) => x > 64) }
+      : TYPES.nonNegativeInteger.canonical(v),
+};
+/** A table's rows: arrays of two strings, one per header column (none is a header alone). */
+const TABLE_ROWS = {
+  canonical: (v) =>
+    Array.isArray(v) &&
+    v.every((row) => Array.isArray(row) && row.length === 2 && row.every((c) => typeof c === "string"))
+      ? { value: v, mayRefuse: false }
+      : { refuse: true },
+};
+/** eps: a finite number >= 0 (PyTorch takes 0). */
+const nonNegative = {
+  canonical: (v) =>
+    v === undefined
+      ? { value: undefined, mayRefuse: false }
+      : typeof v === "number" && Number.isFinite(v) && v >= 0
+        ? { value: v, mayRefuse: true }
+        : { refuse: true },
 };
 /** `out`: a Tensor of the output's shape; anything else is refused. */
 const OUT = { canonical: (v) => (v === undefined ? { value: undefined, mayRefuse: false } : { refuse: true }) };
@@ -113,7 +146,7 @@ export const PLOT_KEYS = [
   "length",
   "aspectRatio",
 ];
-const CHART_KEYS = { width: TYPES.chartWidth, height: finite, title: text, caption: text };
+const CHART_KEYS = { width: TYPES.chartWidth, height: TYPES.chartHeight, title: text, caption: text };
 
 const x1 = (k) => k.randn([1, 4, 7], { seed: 1 });
 const x2 = (k) => k.randn([1, 4, 6, 6], { seed: 1 });
@@ -252,7 +285,7 @@ const modelJSON = () => ({ name: "tiny", inputShape: [1, 4, 6, 6], layers: [conv
 const fixed = (name) => ({ name, type: any, fuzz: false });
 
 export const DESCRIPTORS = [
-  // --- core/errors, core/validate: the checks themselves, called with a caller's op "demo".
+  // --- core/errors
   {
     name: "ConvError",
     kind: "class",
@@ -260,65 +293,7 @@ export const DESCRIPTORS = [
     args: () => ["demo", "a message"],
     params: [fixed("op"), { name: "message", type: any }],
   },
-  {
-    name: "check",
-    op: "demo",
-    args: () => [true, "demo", () => "a message"],
-    // The message is built only when the condition fails, so with a true one anything goes.
-    params: [{ name: "condition", type: any }, fixed("op"), { name: "message", type: any }],
-  },
   { name: "formatShape", args: () => [[1, 2]], params: [{ name: "shape", type: shape }] },
-  { name: "formatValue", args: () => [1], params: [{ name: "value", type: any }] },
-  { name: "describeType", args: () => [1], params: [{ name: "value", type: any }] },
-  {
-    name: "closestKey",
-    args: () => ["strid", ["stride", "padding"]],
-    params: [
-      { name: "key", type: text },
-      { name: "allowed", type: structured },
-    ],
-  },
-  {
-    name: "checkOptions",
-    op: "demo",
-    args: () => ["demo", { stride: 1 }, ["stride"]],
-    params: [fixed("op"), { name: "options", type: options }, fixed("allowed")],
-    options: 1,
-    keys: { stride: any },
-    passThrough: true,
-  },
-  {
-    name: "checkBoolean",
-    op: "demo",
-    args: () => ["demo", "flag", true],
-    params: [fixed("op"), fixed("name"), { name: "flag", type: boolean }],
-  },
-  {
-    name: "checkInteger",
-    op: "demo",
-    args: () => ["demo", "count", 3],
-    params: [fixed("op"), fixed("name"), { name: "count", type: TYPES.dim }],
-  },
-  {
-    name: "checkPositiveInteger",
-    op: "demo",
-    args: () => ["demo", "count", 3],
-    params: [fixed("op"), fixed("name"), { name: "count", type: requiredPositiveInteger }],
-  },
-  {
-    name: "checkFiniteNumber",
-    op: "demo",
-    args: () => ["demo", "scale", 3, {}],
-    params: [fixed("op"), fixed("name"), { name: "scale", type: finite }, { name: "options", type: options }],
-    options: 3,
-    keys: { min: finite, max: finite },
-  },
-  {
-    name: "checkOneOf",
-    op: "demo",
-    args: () => ["demo", "mode", "a", ["a", "b"]],
-    params: [fixed("op"), fixed("name"), { name: "mode", type: oneOf("a", "b") }, fixed("choices")],
-  },
   // --- core/arithmetic
   {
     name: "effectiveKernelSize",
@@ -340,18 +315,18 @@ export const DESCRIPTORS = [
     name: "convOutputSize",
     args: () => [8, 3, { stride: 2, padding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
     options: 2,
-    keys: { stride: positiveInteger, padding: nonNegativeInteger, dilation: positiveInteger },
+    keys: { stride: positiveInteger, padding: PADDING_PAIR, dilation: positiveInteger },
   },
   {
     name: "convTransposeOutputSize",
     args: () => [4, 3, { stride: 2, outputPadding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
@@ -367,7 +342,7 @@ export const DESCRIPTORS = [
     name: "poolOutputSize",
     args: () => [8, 3, { stride: 2, padding: 1 }],
     params: [
-      { name: "inputSize", type: requiredPositiveInteger },
+      { name: "inputSize", type: requiredNonNegativeInteger },
       { name: "kernelSize", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
@@ -375,63 +350,6 @@ export const DESCRIPTORS = [
     keys: { stride: positiveInteger, padding: nonNegativeInteger, dilation: positiveInteger, ceilMode: boolean },
   },
   { name: "numel", args: () => [[2, 3]], params: [{ name: "shape", type: shape }] },
-  {
-    name: "checkShape",
-    op: "demo",
-    args: () => ["demo", [2, 3]],
-    params: [fixed("op"), { name: "shape", type: shape }],
-  },
-  {
-    name: "expandSize",
-    op: "demo",
-    args: () => ["demo", "stride", 2, 2, {}],
-    params: [
-      fixed("op"),
-      fixed("name"),
-      { name: "stride", type: size },
-      fixed("rank"),
-      { name: "options", type: options },
-    ],
-    options: 4,
-    keys: { min: nonNegativeInteger },
-    rank: 2,
-  },
-  {
-    name: "checkDivisibleByGroups",
-    op: "demo",
-    args: () => ["demo", "input channels", 4, 2],
-    params: [
-      fixed("op"),
-      fixed("what"),
-      { name: "channels", type: requiredPositiveInteger },
-      { name: "groups", type: requiredPositiveInteger },
-    ],
-  },
-  {
-    name: "checkPaddingMode",
-    op: "demo",
-    args: () => ["demo", "zeros"],
-    params: [fixed("op"), { name: "paddingMode", type: PADDING_MODE }],
-  },
-  {
-    name: "checkPadding",
-    op: "demo",
-    args: () => ["demo", 1, 2, [1, 1]],
-    params: [fixed("op"), { name: "padding", type: convPadding }, fixed("rank"), fixed("stride")],
-    rank: 2,
-  },
-  {
-    name: "checkOutputPadding",
-    op: "demo",
-    args: () => ["demo", [1, 1], [2, 2], [1, 1]],
-    params: [
-      fixed("op"),
-      { name: "outputPadding", type: padding },
-      { name: "stride", type: size },
-      { name: "dilation", type: size },
-    ],
-    rank: 2,
-  },
   {
     name: "convInfo",
     op: "demo",
@@ -541,7 +459,7 @@ export const DESCRIPTORS = [
     name: "cat",
     args: (k) => [[k.ones([1, 2]), k.zeros([1, 3])], 1],
     params: [
-      { name: "tensors", type: structured },
+      { name: "tensors", type: structured, aliases: ["tensor "] },
       { name: "dim", type: dim },
     ],
   },
@@ -566,8 +484,12 @@ export const DESCRIPTORS = [
   },
   // --- kernels
   { name: "registerBackend", args: (k) => [k.referenceBackend], params: [{ name: "backend", type: structured }] },
-  { name: "setBackend", args: () => ["wasm"], params: [{ name: "name", type: BACKEND }] },
-  { name: "getBackend", args: () => ["reference"], params: [{ name: "name", type: BACKEND }, fixed("op")] },
+  { name: "setBackend", args: () => ["wasm"], params: [{ name: "name", type: BACKEND, aliases: ["unknown backend"] }] },
+  {
+    name: "getBackend",
+    args: () => ["reference"],
+    params: [{ name: "name", type: BACKEND, aliases: ["unknown backend"] }, fixed("op")],
+  },
   { name: "toWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
   { name: "inWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
   { name: "disposeWasm", args: (k) => [k.toWasm(k.ones([2, 3]))], params: [{ name: "tensor", type: tensor }] },
@@ -669,7 +591,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 3,
-    keys: { weight: optionalTensor, bias: optionalTensor, eps: positive },
+    keys: { weight: optionalTensor, bias: optionalTensor, eps: nonNegative },
   },
   {
     name: "batchNormInfo",
@@ -764,6 +686,23 @@ export const DESCRIPTORS = [
     rank: 2,
     forward: x2,
   },
+  {
+    name: "PoolNd",
+    kind: "class",
+    op: "MaxPool2d",
+    rank: 2,
+    // The base class of the pooling layers, called as MaxPool2d calls it; forward() is the subclasses'.
+    args: () => ["MaxPool2d", 2, true, 3, { stride: 2, padding: 1 }],
+    params: [
+      fixed("op"),
+      fixed("rank"),
+      fixed("max"),
+      { name: "kernelSize", type: size },
+      { name: "options", type: options },
+    ],
+    options: 4,
+    keys: { stride: TYPES.poolStride, padding, dilation: size, ceilMode: boolean },
+  },
   convLayer(1, false),
   convLayer(2, false),
   convLayer(3, false),
@@ -773,6 +712,7 @@ export const DESCRIPTORS = [
   {
     name: "DepthwiseConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 3, { padding: 1, channelMultiplier: 2, seed: 5 }],
     params: [
@@ -795,6 +735,7 @@ export const DESCRIPTORS = [
   {
     name: "PointwiseConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 6, { seed: 5 }],
     params: [
@@ -809,6 +750,7 @@ export const DESCRIPTORS = [
   {
     name: "SeparableConv2d",
     kind: "class",
+    forwardOps: ["conv2d"],
     rank: 2,
     args: () => [4, 6, 3, { padding: 1, seed: 5 }],
     params: [
@@ -824,6 +766,7 @@ export const DESCRIPTORS = [
   {
     name: "GroupedSeparableConv2d",
     kind: "class",
+    forwardOps: ["conv2d", "channelShuffle"],
     rank: 2,
     args: () => [4, 6, 3, { padding: 1, groups: 2, seed: 5 }],
     params: [
@@ -847,16 +790,18 @@ export const DESCRIPTORS = [
   {
     name: "Sequential",
     kind: "class",
+    forwardOps: ["conv2d", "relu"],
     args: (k) => [new k.Conv2d(4, 6, 3, { seed: 5 }), new k.ReLU()],
     params: [
-      { name: "layers", type: structured },
-      { name: "layers", type: structured },
+      { name: "layers", type: structured, aliases: ["layer "] },
+      { name: "layers", type: structured, aliases: ["layer "] },
     ],
     forward: x2,
   },
   {
     name: "NamedSequential",
     kind: "class",
+    forwardOps: ["conv2d", "relu"],
     args: (k) => [
       [
         ["conv", new k.Conv2d(4, 6, 3, { seed: 5 })],
@@ -905,13 +850,14 @@ export const DESCRIPTORS = [
   {
     name: "BatchNorm2d",
     kind: "class",
+    forwardOps: ["batchNorm"],
     args: () => [4, { eps: 1e-5 }],
     params: [
       { name: "numFeatures", type: requiredPositiveInteger },
       { name: "options", type: options },
     ],
     options: 1,
-    keys: { eps: positive, momentum: finite, affine: boolean },
+    keys: { eps: nonNegative, momentum: finite, affine: boolean },
     forward: x2,
   },
   {
@@ -924,20 +870,6 @@ export const DESCRIPTORS = [
   },
   // --- nn/layer-spec, nn/model-json
   { name: "resolveSpec", args: () => [conv2dSpec()], params: [{ name: "spec", type: structured }] },
-  {
-    name: "describeLayer",
-    args: () => [1, "conv"],
-    params: [
-      { name: "index", type: any },
-      { name: "name", type: text },
-    ],
-  },
-  {
-    name: "withContext",
-    op: "demo",
-    args: () => ["demo", "layer 1", () => 3],
-    params: [fixed("op"), { name: "where", type: text }, { name: "fn", type: callback }],
-  },
   { name: "layerSpec", args: (k) => [new k.Conv2d(4, 6, 3)], params: [{ name: "layer", type: structured }] },
   { name: "resolveLayer", args: () => [conv2dSpec()], params: [{ name: "layer", type: structured }] },
   { name: "resolveModel", args: (k) => [model(k)], params: [{ name: "model", type: structured }] },
@@ -1064,7 +996,44 @@ export const DESCRIPTORS = [
       { name: "totals", type: structured },
     ],
   },
-  { name: "formatThousands", args: () => [12345], params: [{ name: "n", type: finite }] },
+  // NaN and the infinities print as String prints them.
+  { name: "formatThousands", args: () => [12345], params: [{ name: "n", type: NUMBER }] },
+  {
+    name: "formatFixed",
+    args: () => [1234.5, 2],
+    params: [
+      { name: "n", type: finite },
+      { name: "digits", type: TYPES.digits },
+    ],
+  },
+  {
+    name: "formatBytes",
+    args: () => [1234567, { decimals: 2 }],
+    params: [
+      { name: "bytes", type: finite },
+      { name: "options", type: options },
+    ],
+    options: 1,
+    keys: { decimals: TYPES.decimals, unit: oneOf("B", "kB", "MB", "GB", "TB") },
+  },
+  {
+    name: "alignedTable",
+    args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
+    params: [
+      { name: "header", type: structured },
+      { name: "rows", type: TABLE_ROWS },
+      { name: "align", type: TYPES.alignments },
+    ],
+  },
+  {
+    name: "markdownTable",
+    args: () => [["layer", "MACs"], [["conv1", "86,704,128"]], ["left", "right"]],
+    params: [
+      { name: "header", type: structured },
+      { name: "rows", type: TABLE_ROWS },
+      { name: "align", type: TYPES.alignments },
+    ],
+  },
   {
     name: "summary",
     args: (k) => [model(k), [1, 4, 6, 6], { convention: "exact" }],
@@ -1255,8 +1224,6 @@ export const DESCRIPTORS = [
     args: (k, c, document) => [[c.costBars(costData(), { document, metrics: ["params"] })], document],
     params: [{ name: "charts", type: structured }, fixed("document")],
   },
-  { module: "charts", name: "formatTick", args: () => [7.9999], params: [{ name: "n", type: finite }] },
-  { module: "charts", name: "formatCount", args: () => [12345], params: [{ name: "n", type: finite }] },
   {
     module: "charts",
     name: "channelCounts",

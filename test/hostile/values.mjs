@@ -111,6 +111,28 @@ export function tensorValues(k, shape) {
   ];
 }
 
+/** A plain object with no own keys: an options object that asks for the defaults. */
+function isEmptyObject(v) {
+  try {
+    return (
+      v !== null &&
+      typeof v === "object" &&
+      Object.getPrototypeOf(v) === Object.prototype &&
+      Object.keys(v).length === 0
+    );
+  } catch {
+    return false; // an object whose traps throw
+  }
+}
+function isCyclic(v) {
+  try {
+    return v !== null && typeof v === "object" && v.self === v;
+  } catch {
+    return false;
+  }
+}
+const OPTIONS_REFUSE = (v) => (isCyclic(v) ? { refuse: true, names: ["a", "self"] } : REFUSE);
+
 const isPlainInteger = (v) => typeof v === "number" && Number.isInteger(v);
 /** Sizes past this are valid but so large a library may refuse them as too big to compute. */
 const LARGE = 64;
@@ -142,13 +164,27 @@ export const TYPES = {
   size: { canonical: sizeCanonical(1) },
   /** A pooling stride: null means the kernel size, as in PyTorch (stride=None). */
   poolStride: { canonical: (v, rank) => (v === null ? keep(undefined, true) : sizeCanonical(1)(v, rank)) },
-  /** A chart width: any number, clamped to the narrowest chart (MIN_CHART_WIDTH, 120 px). */
+  /**
+   * A chart width: a finite number up to MAX_CHART_SIZE (10,000 px), clamped to the narrowest
+   * chart (MIN_CHART_WIDTH, 120 px); NaN (a page before layout) draws the narrowest.
+   */
   chartWidth: {
     canonical: (v) =>
       v === undefined
         ? keep(undefined)
-        : typeof v === "number"
-          ? keep(Number.isFinite(v) ? Math.max(120, v) : 120)
+        : Number.isNaN(v)
+          ? keep(120) // a page before layout
+          : typeof v === "number" && Number.isFinite(v) && v <= 10_000
+            ? keep(Math.max(120, v))
+            : REFUSE,
+  },
+  /** A chart height: a finite number up to MAX_CHART_SIZE (10,000 px). */
+  chartHeight: {
+    canonical: (v) =>
+      v === undefined
+        ? keep(undefined)
+        : typeof v === "number" && Number.isFinite(v) && v <= 10_000
+          ? keep(v, true)
           : REFUSE,
   },
   /** A non-negative size (padding, outputPadding). */
@@ -208,6 +244,21 @@ export const TYPES = {
     canonical: (v) =>
       v === undefined ? keep(undefined) : typeof v === "number" && Number.isFinite(v) && v > 0 ? keep(v, true) : REFUSE,
   },
+  /** Digits after the decimal point: an integer from 0 to 20. */
+  digits: { canonical: (v) => (isPlainInteger(v) && v >= 0 && v <= 20 ? keep(v) : REFUSE) },
+  /** formatBytes' decimals: digits, or "auto". */
+  decimals: {
+    canonical: (v) => (v === undefined || v === "auto" || (isPlainInteger(v) && v >= 0 && v <= 20) ? keep(v) : REFUSE),
+  },
+  /** Column alignments: an array of "left" and "right" (missing columns are "left"). */
+  alignments: {
+    canonical: (v) =>
+      v === undefined
+        ? keep(undefined)
+        : Array.isArray(v) && v.every((a) => a === "left" || a === "right")
+          ? keep(v, true)
+          : REFUSE,
+  },
   /** A boolean: true or false, nothing truthy. */
   boolean: { canonical: (v) => (v === undefined || v === true || v === false ? keep(v) : REFUSE) },
   /** Any text (a title, a label, a name). */
@@ -221,13 +272,22 @@ export const TYPES = {
         ? keep(v, v.length === 0 || v.length > 5)
         : REFUSE,
   },
-  /** An options object that may be omitted: undefined means {}; null may mean {} too. */
+  /**
+   * An options object that may be omitted: undefined and {} mean the defaults, so the call equals
+   * the same call with {}; anything that is not an object (null, a number, a string, an array, a
+   * typed array, a function) is refused naming "options". A cyclic object holds unknown keys, so
+   * it may be refused for one of them.
+   */
   options: {
-    canonical: (v) => (v === undefined ? keep({}) : v === null ? keep({}, true) : REFUSE),
+    canonical: (v) =>
+      v === undefined || isEmptyObject(v) ? keep({}) : isCyclic(v) ? { refuse: true, names: ["a", "self"] } : REFUSE,
     options: true,
   },
-  /** An options object that must be given (it holds a required key). */
-  requiredOptions: { canonical: () => REFUSE, options: true },
+  /** An options object that must be given (it holds a required key): undefined and {} are refused for that key. */
+  requiredOptions: {
+    canonical: (v) => (v === undefined || isEmptyObject(v) ? { refuse: true, names: null } : OPTIONS_REFUSE(v)),
+    options: true,
+  },
   /** Anything: the function formats or passes through its argument; it must never throw another error. */
   any: { canonical: (v) => keep(v, true) },
   /** A structured value (a model, a spec, a list of records): any other value is refused. */
