@@ -14,6 +14,7 @@ import {
   costLines,
   kernelFootprint,
   kernelFootprintData,
+  latencyScatter,
   MAX_CHART_SIZE,
   panels,
   plotChart,
@@ -396,24 +397,28 @@ describe("chart helpers refuse data that is not a non-empty array", () => {
     [
       "channelConnectivity",
       () => channelConnectivity(null as never),
-      /^channelConnectivity: expected at least one stage, got null$/,
+      /^channelConnectivity: stages must be a non-empty array of stages, got null$/,
     ],
-    ["channelCounts", () => channelCounts({} as never), /^channelCounts: expected at least one stage, got \{\}$/],
+    [
+      "channelCounts",
+      () => channelCounts({} as never),
+      /^channelCounts: stages must be a non-empty array of stages, got \{\}$/,
+    ],
     [
       "channelReachMatrix",
       () => channelReachMatrix("x" as never),
-      /^channelReach: expected at least one stage, got "x"$/,
+      /^channelReachMatrix: stages must be a non-empty array of stages, got "x"$/,
     ],
-    ["costBars", () => costBars(null as never), /^costBars: expected at least one variant, got null$/],
+    ["costBars", () => costBars(null as never), /^costBars: data must be a non-empty array of variants, got null$/],
     [
       "costLines",
       () => costLines(null as never, { param: "groups" }),
-      /^costLines: expected at least one point, got null$/,
+      /^costLines: data must be a non-empty array of points, got null$/,
     ],
     [
       "receptiveFieldGrowth",
       () => receptiveFieldGrowth([]),
-      /^receptiveFieldGrowth: expected at least one layer, got \[\]$/,
+      /^receptiveFieldGrowth: data must be a non-empty array of layers, got \[\]$/,
     ],
   ])("%s", (_name, fn, message) => {
     expect(fn).toThrow(ConvError);
@@ -433,7 +438,9 @@ describe("chart sizes", () => {
     expect(() => costBars(data, { document, width: 2n as never })).toThrow(
       /^costBars: width must be a finite number <= 10000, got 2n$/,
     );
-    expect(() => plotChart(NaN as never)).toThrow(/^plotChart: own must be an object of Plot options, got NaN$/);
+    expect(() => plotChart(NaN as never)).toThrow(
+      /^plotChart: own must be an object of Plot options with marks: \[\.\.\.\], got NaN$/,
+    );
     expect(MAX_CHART_SIZE).toBe(10_000);
   });
 
@@ -497,5 +504,84 @@ describe("chart labels", () => {
     expect(() => channelConnectivity(stages, { document, inputLabel: Symbol("x") as never })).toThrow(
       /^channelConnectivity: inputLabel must be a string, got Symbol\(x\)$/,
     );
+  });
+});
+
+describe("chart refusals name the argument", () => {
+  const costs = [{ name: "a", params: 1, macs: 2 }];
+
+  it.each([
+    ["costBars metrics []", () => costBars(costs, { document, metrics: [] }), /^costBars: metrics must be a non-empty/],
+    [
+      "costLines metrics []",
+      () =>
+        costLines(costVsGroups({ inChannels: 4, outChannels: 4, kernelSize: 3, inputSize: 6 }), {
+          param: "groups",
+          metrics: [],
+        }),
+      /^costLines: metrics must be a non-empty array of field names, got \[\]$/,
+    ],
+    [
+      "costLines metrics [1]",
+      () =>
+        costLines(costVsGroups({ inChannels: 4, outChannels: 4, kernelSize: 3, inputSize: 6 }), {
+          param: "groups",
+          metrics: [1] as never,
+        }),
+      /^costLines: metrics must be a non-empty array of field names, got \[1\]$/,
+    ],
+    [
+      "latencyScatter xField NaN",
+      () => latencyScatter([], { xField: NaN as never }),
+      /^latencyScatter: xField must be a field name, got NaN$/,
+    ],
+    [
+      "kernelFootprintData config NaN",
+      () => kernelFootprintData(NaN as never),
+      /^kernelFootprint: config must be an object like \{inputSize: 5, kernelSize: 3\}, got NaN$/,
+    ],
+    [
+      "kernelFootprint config null",
+      () => kernelFootprint(null as never, { document }),
+      /^kernelFootprint: config must be an object like \{inputSize: 5, kernelSize: 3\}, got null$/,
+    ],
+    [
+      "channelCounts stage null",
+      () => channelCounts([null] as never),
+      /^channelCounts: stage 0 must be an object like \{type: "conv", inChannels, outChannels\}, got null$/,
+    ],
+    [
+      "channelReachMatrix bad stage",
+      () => channelReachMatrix([{ type: "conv", inChannels: 4, outChannels: 4, groups: 3 }], { document }),
+      /^channelReachMatrix: stage 0: inChannels \(4\) and outChannels \(4\) must be divisible by groups \(3\)$/,
+    ],
+    [
+      "plotChart own without marks",
+      () => plotChart({}, { document }),
+      /^plotChart: own must be an object of Plot options with marks: \[\.\.\.\], got \{\}$/,
+    ],
+  ])("%s is a ConvError naming the argument", (_name, fn, message) => {
+    expect(fn).toThrow(ConvError);
+    expect(fn).toThrow(message);
+  });
+});
+
+describe("chart data rows", () => {
+  it.each([
+    [
+      "costBars",
+      () => costBars([1] as never, { document }),
+      /^costBars: data\[0\] must be an object like \{name, params, macs\}, got 1$/,
+    ],
+    ["costLines", () => costLines([null] as never, { param: "groups" }), /^costLines: data\[0\] must be an object/],
+    ["latencyScatter", () => latencyScatter([[1]] as never), /^latencyScatter: data\[0\] must be an object/],
+    [
+      "receptiveFieldGrowth",
+      () => receptiveFieldGrowth([1] as never),
+      /^receptiveFieldGrowth: data\[0\] must be an object/,
+    ],
+  ])("%s names the element of data that is not an object", (_name, fn, message) => {
+    expect(fn).toThrow(ConvError);
+    expect(fn).toThrow(message);
   });
 });

@@ -246,3 +246,27 @@ describe("closed forms never return Infinity", () => {
     );
   });
 });
+
+describe("closed forms refuse null options instead of taking the default", () => {
+  const shape = { inChannels: 8, outChannels: 8, kernelSize: 3, inputSize: 6 };
+
+  it.each(["stride", "padding", "dilation", "batch", "bias"])("costVsGroups({%s: null}) names the option", (key) => {
+    expect(() => costVsGroups({ ...shape, [key]: null } as never)).toThrow(new RegExp(`^costVsGroups: ${key} must be`));
+  });
+
+  it("costVsDilation refuses an empty dilations list and names the dilation that is not a positive integer", () => {
+    expect(() => costVsDilation({ ...shape, dilations: [] })).toThrow(
+      /^costVsDilation: dilations must be a non-empty array of positive integers, got \[\]$/,
+    );
+    expect(() => costVsDilation({ ...shape, dilations: [1, NaN] })).toThrow(
+      /^costVsDilation: dilations\[1\] must be a positive integer, got NaN$/,
+    );
+    expect(() => costVsDilation({ ...shape, dilations: [1], stride: null } as never)).toThrow(
+      /^costVsDilation: stride must be a positive integer, got null$/,
+    );
+  });
+
+  it("costVsGroups takes a 3-D kernel with a square input size (the rank comes from the array)", () => {
+    expect(costVsGroups({ ...shape, kernelSize: [2, 2, 2] })[0]).toMatchObject({ groups: 1, weightParams: 512 });
+  });
+});

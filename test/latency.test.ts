@@ -16,6 +16,7 @@ import {
   mobileNetCostRatio,
   setBackend,
   setWasmFma,
+  timeConv,
   timeSample,
   type LatencyProgress,
   type LatencyVariant,
@@ -53,7 +54,9 @@ describe("median", () => {
 
   it("median([]) and non-finite values throw a ConvError", () => {
     expect(() => median([])).toThrow(ConvError);
-    expect(() => median([1, Number.NaN])).toThrow(/median: expected finite numbers/);
+    expect(() => median([1, Number.NaN])).toThrow(
+      /^median: values must be a non-empty array of finite numbers, got \[1,"NaN"\]$/,
+    );
   });
 });
 
@@ -145,7 +148,7 @@ describe("latencyRows", () => {
     );
     expect(() => latencyRows([entry("a", conv(), [])])).toThrow(/variant "a": samples must be positive times/);
     expect(() => latencyRows([entry("a", conv(), [0])])).toThrow(ConvError);
-    expect(() => latencyRows([])).toThrow(/expected at least one variant/);
+    expect(() => latencyRows([])).toThrow(/^latencyRows: entries must be a non-empty array of variants, got \[\]$/);
   });
 });
 
@@ -269,7 +272,9 @@ describe("measureLatency", () => {
     expect(() => measureLatency(bad)).toThrow(/Conv2d: inChannels \(3\) must be divisible by groups \(2\)/);
     expect(() => measureLatency(small(), { baseline: "nope" })).toThrow(/baseline "nope" is not one of the variants/);
     expect(() => measureLatency(small(), { rounds: 0 })).toThrow(/measureLatency: rounds must be a positive integer/);
-    expect(() => measureLatency([])).toThrow(/measureLatency: expected at least one variant/);
+    expect(() => measureLatency([])).toThrow(
+      /^measureLatency: variants must be a non-empty array of variants, got \[\]$/,
+    );
   });
 
   it("on the real clock: positive medians, finite GFLOP/s, one sample per round", () => {
@@ -318,7 +323,7 @@ describe("measureLatencyAsync", () => {
     let n = 0;
     await expect(
       measureLatencyAsync(variants, { rounds: 2, sampleMs: 0, now: fakeClock(1).now, cancelled: () => ++n > 2 }),
-    ).rejects.toThrow(/measureLatency: cancelled after 2 of 6 samples/);
+    ).rejects.toThrow(/^measureLatencyAsync: cancelled after 2 of 6 samples$/);
   });
 });
 
@@ -356,7 +361,9 @@ describe("latency errors name the op called", () => {
     expect(() => measureLatency([{ name: "a", layer: { type: "ReLU" }, input: undefined as never }])).toThrow(
       /^measureLatency: variants\[0\]: layerStats: inputShape must be an array of sizes/,
     );
-    await expect(measureLatencyAsync([], {})).rejects.toThrow(/^measureLatencyAsync: expected at least one variant/);
+    await expect(measureLatencyAsync([], {})).rejects.toThrow(
+      /^measureLatencyAsync: variants must be a non-empty array of variants, got \[\]$/,
+    );
     await expect(
       measureLatencyAsync([{ name: "a", layer: { type: "ReLU" }, input: [1, 2] }], { warmup: NaN }),
     ).rejects.toThrow(/^measureLatencyAsync: warmup must be a non-negative integer, got NaN$/);
@@ -376,5 +383,40 @@ describe("formatLatencyTable with hostile input", () => {
       /^formatTutorialTable: rows must be a non-empty array of tutorialTable\(\) rows/,
     );
     expect(() => formatTutorialTable([], "text")).toThrow(/^formatTutorialTable: rows must be a non-empty array/);
+  });
+});
+
+describe("latency and timing refusals name the argument", () => {
+  const entries = () => [entry("regular", conv(), [1, 2])];
+
+  it("latencyRows(entries, {baseline: null}) refuses the baseline instead of using the first variant", () => {
+    expect(() => latencyRows(entries(), { baseline: null as never })).toThrow(
+      /^latencyRows: baseline must be a variant's name, got null$/,
+    );
+  });
+
+  it("latencyRows(entries) names the entry that is not {name, stats, timing}", () => {
+    expect(() => latencyRows([1, 1] as never)).toThrow(
+      /^latencyRows: entries\[0\] must be \{name, stats, timing: \{samplesMs, calls\}\}, got 1$/,
+    );
+  });
+
+  it("measureLatency with a clock that never moves is refused as measureLatency's, not latencyRows'", () => {
+    const variants = matchedBudgetVariants({ channels: 4, size: 4, groups: [2] });
+    expect(() => measureLatency(variants, { warmup: 0, rounds: 1, sampleMs: 0, now: () => 5 })).toThrow(
+      /^measureLatency: variant "regular": samples must be positive times in ms, got \[0\]$/,
+    );
+  });
+
+  it("timeConv(run, {rounds: 0}) is refused instead of timing one round", () => {
+    expect(() => timeConv(() => 1, { rounds: 0, roundMs: 0 })).toThrow(
+      /^timeConv: rounds must be a positive integer, got 0$/,
+    );
+  });
+
+  it("matchedBudgetVariants({groups: []}) leaves the grouped convs out", () => {
+    const names = matchedBudgetVariants({ channels: 8, size: 6, groups: [] }).map((v) => v.name);
+    expect(names.some((n) => n.startsWith("grouped"))).toBe(false);
+    expect(names[0]).toBe("regular");
   });
 });

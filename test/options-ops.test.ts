@@ -333,7 +333,7 @@ const table: [string, () => unknown, RegExp][] = [
   [
     "costVsDilation dilations 2",
     () => costVsDilation({ ...shape, dilations: 2 } as never),
-    /^costVsDilation: dilations must be an array of positive integers, got 2$/,
+    /^costVsDilation: dilations must be a non-empty array of positive integers, got 2$/,
   ],
   [
     "shuffleNetMAC group",
@@ -404,7 +404,7 @@ const table: [string, () => unknown, RegExp][] = [
   [
     "costBars metrics string",
     () => costBars(costData, { metrics: "params" } as never),
-    /^costBars: metrics must be an array of field names, got "params"$/,
+    /^costBars: metrics must be a non-empty array of field names, got "params"$/,
   ],
   [
     "costLines xtype",

@@ -5,6 +5,7 @@ import {
   checkBoolean,
   checkFiniteNumber,
   checkInteger,
+  checkNonEmptyArray,
   checkOneOf,
   checkOptions,
   checkPositiveInteger,
@@ -96,5 +97,15 @@ describe("scalar checks", () => {
     expect(() => checkOneOf("pad", "mode", "mirror", ["reflect", "constant"])).toThrow(
       /^pad: unknown mode "mirror"; expected one of "reflect", "constant"$/,
     );
+  });
+});
+
+describe("checkNonEmptyArray(op, name, value, items)", () => {
+  it("names the argument and what it holds", () => {
+    expect(() => checkNonEmptyArray("costBars", "data", NaN, "variants")).toThrow(
+      /^costBars: data must be a non-empty array of variants, got NaN$/,
+    );
+    expect(() => checkNonEmptyArray("costBars", "data", [], "variants")).toThrow(ConvError);
+    expect(() => checkNonEmptyArray("costBars", "data", [1], "variants")).not.toThrow();
   });
 });

@@ -83,8 +83,9 @@ function outputSizes(op: string, o: ConvShapeOptions, dilation: number): { kerne
   );
   const kernel = expandSize(op, "kernelSize", o.kernelSize, rank);
   const input = expandSize(op, "inputSize", o.inputSize, rank);
-  const stride = checkPositiveInteger(op, "stride", o.stride ?? 1);
-  const padding = o.padding ?? 0;
+  // Defaults stand in for a missing option only: null is a value, and refused.
+  const stride = checkPositiveInteger(op, "stride", o.stride === undefined ? 1 : o.stride);
+  const padding = o.padding === undefined ? 0 : o.padding;
   check(
     padding === "same" ? stride === 1 : Number.isInteger(padding) && padding >= 0,
     op,
@@ -130,11 +131,12 @@ export function costVsGroups(options: ConvShapeOptions): GroupsPoint[] {
     ["outChannels", cout],
   ] as const)
     check(Number.isSafeInteger(channels), op, () => `${name} must be a safe integer (below 2^53), got ${channels}`);
-  const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
-  const { kernel, out } = outputSizes(op, options, checkPositiveInteger(op, "dilation", options.dilation ?? 1));
+  const N = checkPositiveInteger(op, "batch", options.batch === undefined ? 1 : options.batch);
+  const dilation = checkPositiveInteger(op, "dilation", options.dilation === undefined ? 1 : options.dilation);
+  const { kernel, out } = outputSizes(op, options, dilation);
   const K = kernel.reduce((a, b) => a * b, 1);
   const P = out.reduce((a, b) => a * b, 1);
-  const bias = checkBoolean(op, "bias", options.bias ?? true);
+  const bias = checkBoolean(op, "bias", options.bias === undefined ? true : options.bias);
   check(
     Number.isFinite(N * P * cout * cin * K),
     op,
@@ -182,9 +184,9 @@ export function costVsDilation(
   );
   const { dilations, groups = 1, ...options } = allOptions;
   check(
-    Array.isArray(dilations),
+    Array.isArray(dilations) && dilations.length > 0,
     op,
-    () => `dilations must be an array of positive integers, got ${formatValue(dilations)}`,
+    () => `dilations must be a non-empty array of positive integers, got ${formatValue(dilations)}`,
   );
   const cin = checkPositiveInteger(op, "inChannels", options.inChannels);
   const cout = checkPositiveInteger(op, "outChannels", options.outChannels);
@@ -194,10 +196,10 @@ export function costVsDilation(
     op,
     () => `groups (${g}) must divide inChannels (${cin}) and outChannels (${cout})`,
   );
-  const N = checkPositiveInteger(op, "batch", options.batch ?? 1);
-  const bias = checkBoolean(op, "bias", options.bias ?? true);
+  const N = checkPositiveInteger(op, "batch", options.batch === undefined ? 1 : options.batch);
+  const bias = checkBoolean(op, "bias", options.bias === undefined ? true : options.bias);
+  dilations.forEach((d, i) => checkPositiveInteger(op, `dilations[${i}]`, d));
   return dilations.map((d) => {
-    checkPositiveInteger(op, "dilation", d);
     const { kernel, out } = outputSizes(op, options, d);
     const K = kernel.reduce((a, b) => a * b, 1);
     const P = out.reduce((a, b) => a * b, 1);

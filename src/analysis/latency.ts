@@ -143,7 +143,23 @@ export function latencyRows(
 ): LatencyRow[] {
   const op = "latencyRows";
   const { baseline } = checkOptions(op, options, ["baseline"]);
-  checkNonEmptyArray(op, entries, "variant");
+  if (baseline !== undefined)
+    check(typeof baseline === "string", op, () => `baseline must be a variant's name, got ${formatValue(baseline)}`);
+  checkNonEmptyArray(op, "entries", entries, "variants");
+  entries.forEach((e, i) =>
+    check(
+      typeof e === "object" &&
+        e !== null &&
+        typeof e.name === "string" &&
+        typeof e.stats === "object" &&
+        e.stats !== null &&
+        typeof e.timing === "object" &&
+        e.timing !== null &&
+        Array.isArray(e.timing.samplesMs),
+      op,
+      () => `entries[${i}] must be {name, stats, timing: {samplesMs, calls}}, got ${formatValue(e)}`,
+    ),
+  );
   const names = entries.map((e) => e.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   check(duplicate === undefined, op, () => `variant names must be unique; ${formatValue(duplicate)} repeats`);
@@ -206,6 +222,7 @@ export function matchedBudgetVariants(
     channels?: number;
     size?: number;
     kernelSize?: number;
+    /** The group counts of the grouped convs, each > 1 and dividing channels (default [2, 4, 8]; [] leaves them out). */
     groups?: readonly number[];
     batch?: number;
   } = {},
@@ -279,7 +296,7 @@ function* latencySteps(
   variants: readonly LatencyVariant[],
   { warmup = 2, rounds = 7, sampleMs = 20, baseline, seed = 0, now = defaultNow }: LatencyOptions,
 ): Generator<LatencyProgress, LatencyReport> {
-  checkNonEmptyArray(op, variants, "variant");
+  checkNonEmptyArray(op, "variants", variants, "variants");
   checkNonNegativeInteger(op, "warmup", warmup);
   checkPositiveInteger(op, "rounds", rounds);
   checkFiniteNumber(op, "sampleMs", sampleMs, { min: 0 });
@@ -328,9 +345,11 @@ function* latencySteps(
     fma: backend === "wasm" && getWasmFma(),
     baseline: baseline ?? prepared[0]!.name,
     rounds,
-    rows: latencyRows(
-      prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })),
-      { baseline },
+    rows: asOp(op, "", () =>
+      latencyRows(
+        prepared.map((p) => ({ name: p.name, stats: p.stats, timing: { samplesMs: p.samplesMs, calls: p.calls } })),
+        { baseline },
+      ),
     ),
   };
 }
@@ -381,7 +400,7 @@ export async function measureLatencyAsync(
     if (step.done) return step.value;
     onProgress?.(step.value);
     await pause();
-    check(!cancelled?.(), "measureLatency", () => `cancelled after ${step.value.done} of ${step.value.total} samples`);
+    check(!cancelled?.(), op, () => `cancelled after ${step.value.done} of ${step.value.total} samples`);
   }
 }
 

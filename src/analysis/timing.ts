@@ -13,6 +13,7 @@ import {
   checkFunction,
   checkNonNegativeInteger,
   checkOptions,
+  checkPositiveInteger,
   formatValue,
 } from "../core/validate.js";
 
@@ -25,7 +26,7 @@ export function median(values: readonly number[]): number {
   check(
     Array.isArray(values) && values.length > 0 && values.every(Number.isFinite),
     "median",
-    () => `expected finite numbers, got ${formatValue(values)}`,
+    () => `values must be a non-empty array of finite numbers, got ${formatValue(values)}`,
   );
   const sorted = values.slice().sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -84,10 +85,10 @@ export function timeConv(run: () => unknown, options: TimeConvOptions = {}): Con
   const { warmup = 3, rounds = 7, roundMs = 50 } = checkOptions(op, options, ["warmup", "rounds", "roundMs"]);
   checkFunction(op, "run", run);
   checkNonNegativeInteger(op, "warmup", warmup);
-  checkNonNegativeInteger(op, "rounds", rounds); // 0 still times one round
+  checkPositiveInteger(op, "rounds", rounds);
   checkFiniteNumber(op, "roundMs", roundMs, { min: 0 });
   for (let i = 0; i < warmup; i++) run();
-  const samples = Array.from({ length: Math.max(1, rounds) }, () => timeSample(run, { sampleMs: roundMs }));
+  const samples = Array.from({ length: rounds }, () => timeSample(run, { sampleMs: roundMs }));
   const roundsMs = samples.map((s) => s.ms);
   const medianMs = median(roundsMs);
   return {

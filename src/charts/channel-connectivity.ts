@@ -30,7 +30,14 @@ export interface ChannelLink {
 
 /** Channel counts of every column: the input, then after each stage. Throws on a mismatch. */
 export function channelCounts(stages: readonly ChannelStage[], op = "channelCounts"): number[] {
-  checkNonEmptyArray(op, stages, "stage");
+  checkNonEmptyArray(op, "stages", stages, "stages");
+  stages.forEach((stage, i) =>
+    check(
+      typeof stage === "object" && stage !== null,
+      op,
+      () => `stage ${i} must be an object like {type: "conv", inChannels, outChannels}, got ${formatValue(stage)}`,
+    ),
+  );
   const first = stages[0]!;
   check(
     first.type === "conv",
@@ -84,7 +91,11 @@ export function channelCounts(stages: readonly ChannelStage[], op = "channelCoun
 
 /** Every wire of the stack, stage by stage, in (stage, to, from) order. */
 export function channelLinks(stages: readonly ChannelStage[]): ChannelLink[] {
-  const counts = channelCounts(stages, "channelLinks");
+  return linksOf(stages, channelCounts(stages, "channelLinks"));
+}
+
+/** channelLinks of stages whose channel counts channelCounts checked. */
+function linksOf(stages: readonly ChannelStage[], counts: readonly number[]): ChannelLink[] {
   const links: ChannelLink[] = [];
   stages.forEach((stage, i) => {
     const channels = counts[i]!;
@@ -110,11 +121,11 @@ export function channelLinks(stages: readonly ChannelStage[]): ChannelLink[] {
 
 /**
  * reach[o][i]: true when input channel i (first column) reaches output channel o (last column)
- * through the stack, i.e. o's value can depend on i.
+ * through the stack, i.e. o's value can depend on i. `op` names the caller in errors (channelReachMatrix).
  */
-export function channelReach(stages: readonly ChannelStage[]): boolean[][] {
-  const counts = channelCounts(stages, "channelReach");
-  const links = channelLinks(stages);
+export function channelReach(stages: readonly ChannelStage[], op = "channelReach"): boolean[][] {
+  const counts = channelCounts(stages, op);
+  const links = linksOf(stages, counts);
   // reach of each channel of the current column, as a set of first-column channels
   let reach: boolean[][] = Array.from({ length: counts[0]! }, (_, c) =>
     Array.from({ length: counts[0]! }, (_, i) => i === c),
@@ -169,7 +180,7 @@ export function channelConnectivity(
     () => `inputLabel must be a string, got ${formatValue(inputLabel)}`,
   );
   const counts = channelCounts(stages, "channelConnectivity");
-  const links = channelLinks(stages);
+  const links = linksOf(stages, counts);
   const last = counts.length - 1;
   if (highlight !== undefined) {
     check(

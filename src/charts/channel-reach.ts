@@ -10,7 +10,7 @@ import { channelReach, type ChannelStage } from "./channel-connectivity.js";
 /** The reach matrix of a channel stack (see channelReach) as a grid of cells. */
 export function channelReachMatrix(stages: readonly ChannelStage[], options: ChartOptions = {}): Chart {
   options = checkChartOptions("channelReachMatrix", options, []);
-  const reach = channelReach(stages);
+  const reach = channelReach(stages, "channelReachMatrix");
   const inputs = reach[0]!.length;
   const outputs = reach.length;
   const cells = reach.flatMap((row, output) => row.map((reaches, input) => ({ input, output, reaches })));

@@ -100,6 +100,36 @@ export function checkLabels(op: string, labels: unknown): Readonly<Record<string
   return labels as Readonly<Record<string, string>>;
 }
 
+/**
+ * Throws unless every element of a chart's `data` is an object (a row), naming the first that is
+ * not: "data[0] must be an object like {name, params, macs}, got 1".
+ */
+export function checkRows(op: string, name: string, data: readonly unknown[], like: string): void {
+  data.forEach((row, i) =>
+    check(
+      typeof row === "object" && row !== null && !Array.isArray(row),
+      op,
+      () => `${name}[${i}] must be an object like ${like}, got ${formatValue(row)}`,
+    ),
+  );
+}
+
+/** Throws unless `fields` (the data fields a chart draws, e.g. its `metrics`) is a non-empty array of strings. */
+export function checkFieldNames(op: string, name: string, fields: unknown): readonly string[] {
+  check(
+    Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f === "string"),
+    op,
+    () => `${name} must be a non-empty array of field names, got ${formatValue(fields)}`,
+  );
+  return fields as readonly string[];
+}
+
+/** Throws unless `field` (the data field an axis draws, e.g. `xField`) is a string. */
+export function checkFieldName(op: string, name: string, field: unknown): string {
+  check(typeof field === "string", op, () => `${name} must be a field name, got ${formatValue(field)}`);
+  return field as string;
+}
+
 /** The widest and tallest chart drawn, in px: larger widths and heights are refused. */
 export const MAX_CHART_SIZE = 10_000;
 
@@ -112,10 +142,11 @@ export const MIN_CHART_WIDTH = 120;
 
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
+  // A chart's own options always hold its marks: without them Plot draws an empty frame.
   check(
-    own !== null && typeof own === "object" && !Array.isArray(own),
+    own !== null && typeof own === "object" && !Array.isArray(own) && Array.isArray(own.marks),
     "plotChart",
-    () => `own must be an object of Plot options, got ${formatValue(own)}`,
+    () => `own must be an object of Plot options with marks: [...], got ${formatValue(own)}`,
   );
   checkChartOptions("plotChart", overrides, []);
   // An option given as undefined means the chart's own value, as a missing one does.

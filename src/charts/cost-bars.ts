@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkNonEmptyArray, formatValue } from "../core/validate.js";
-import { checkChartOptions, checkLabels } from "./chart-options.js";
+import { checkChartOptions, checkFieldNames, checkLabels, checkRows } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { panels, plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -37,13 +37,9 @@ export function costBars(data: readonly CostDatum[], allOptions: CostBarsOptions
   const checked = checkChartOptions(op, allOptions, ["metrics", "labels", "baseline"]);
   const { metrics = ["params", "macs"], labels = {}, baseline, ...options } = checked;
   checkLabels(op, labels);
-  check(
-    Array.isArray(metrics as unknown),
-    op,
-    () => `metrics must be an array of field names, got ${formatValue(metrics)}`,
-  );
-  checkNonEmptyArray(op, data, "variant");
-  check(metrics.length > 0, op, () => "expected at least one metric");
+  checkFieldNames(op, "metrics", metrics);
+  checkNonEmptyArray(op, "data", data, "variants");
+  checkRows(op, "data", data, "{name, params, macs}");
   const base = baseline === undefined ? undefined : data.find((d) => d.name === baseline);
   check(
     baseline === undefined || base !== undefined,

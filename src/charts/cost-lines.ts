@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkBoolean, checkNonEmptyArray, checkOneOf, formatValue } from "../core/validate.js";
-import { checkChartOptions, checkLabels } from "./chart-options.js";
+import { checkChartOptions, checkFieldNames, checkLabels, checkRows } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -50,8 +50,9 @@ export function costLines(data: readonly CostPoint[], allOptions: CostLinesOptio
   checkOneOf(op, "xType", xType, ["linear", "log"]);
   checkOneOf(op, "yType", yType, ["linear", "log"]);
   checkBoolean(op, "values", values);
-  check(Array.isArray(y as unknown), op, () => `metrics must be an array of field names, got ${formatValue(y)}`);
-  checkNonEmptyArray(op, data, "point");
+  checkFieldNames(op, "metrics", y);
+  checkNonEmptyArray(op, "data", data, "points");
+  checkRows(op, "data", data, "{groups, params, macs}");
   check(typeof x === "string", op, () => `param must name a field, got ${formatValue(x)}`);
   const points = y.flatMap((metric) =>
     data.map((d) => {

@@ -73,7 +73,11 @@ export const MAX_FOOTPRINT_CELLS = 10_000;
 export function kernelFootprintData(config: FootprintConfig): Footprint {
   const op = "kernelFootprint";
   const keys = ["inputSize", "kernelSize", "stride", "padding", "dilation", "paddingMode", "output"];
-  check(config !== undefined, op, () => "expected a configuration like {inputSize: 5, kernelSize: 3}");
+  check(
+    typeof config === "object" && config !== null && !Array.isArray(config) && !ArrayBuffer.isView(config),
+    op,
+    () => `config must be an object like {inputSize: 5, kernelSize: 3}, got ${formatValue(config)}`,
+  );
   const {
     inputSize,
     kernelSize,

@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkNonEmptyArray, formatValue } from "../core/validate.js";
-import { checkChartOptions, checkLabels } from "./chart-options.js";
+import { checkChartOptions, checkFieldName, checkLabels, checkRows } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -41,7 +41,10 @@ export function latencyScatter(data: readonly LatencyPoint[], allOptions: Latenc
   const checked = checkChartOptions(op, allOptions, ["xField", "yField", "labels", "baseline"]);
   const { xField: x = "macs", yField: y = "medianMs", labels = {}, baseline, ...options } = checked;
   checkLabels(op, labels);
-  checkNonEmptyArray(op, data, "variant");
+  checkFieldName(op, "xField", x);
+  checkFieldName(op, "yField", y);
+  checkNonEmptyArray(op, "data", data, "variants");
+  checkRows(op, "data", data, "{name, macs, medianMs}");
   const points = data.map((d) => {
     const r = d as unknown as Record<string, unknown>;
     const [xv, yv] = [r[x], r[y]];

@@ -10,7 +10,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { checkBoolean, checkNonEmptyArray, checkOneOf, formatValue } from "../core/validate.js";
-import { checkChartOptions } from "./chart-options.js";
+import { checkChartOptions, checkRows } from "./chart-options.js";
 import { check } from "../core/errors.js";
 import { plotChart, type Chart, type ChartOptions } from "./chart-options.js";
 import { formatThousands } from "../core/format.js";
@@ -43,7 +43,8 @@ export function receptiveFieldGrowth(
   const { showStride = true, yType = "linear", ...options } = checked;
   checkBoolean(op, "showStride", showStride);
   checkOneOf(op, "yType", yType, ["linear", "log"]);
-  checkNonEmptyArray(op, data, "layer");
+  checkNonEmptyArray(op, "data", data, "layers");
+  checkRows(op, "data", data, "{layer, r, stride}");
   for (const d of data) {
     check(
       Number.isInteger(d.layer) && d.layer >= 0,

@@ -138,10 +138,13 @@ export function checkBoolean(op: string, name: string, value: unknown): boolean 
   return value;
 }
 
-/** Throws unless `value` is an array with at least one element; `item` names one, e.g. "variant". */
-export function checkNonEmptyArray(op: string, value: unknown, item: string): void {
+/**
+ * Throws unless `value` is an array with at least one element: "costBars: data must be a
+ * non-empty array of variants, got NaN". `name` is the argument's name, `items` what it holds.
+ */
+export function checkNonEmptyArray(op: string, name: string, value: unknown, items: string): void {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ConvError(op, `expected at least one ${item}, got ${formatValue(value)}`);
+    throw new ConvError(op, `${name} must be a non-empty array of ${items}, got ${formatValue(value)}`);
   }
 }
 

@@ -147,6 +147,47 @@ export const PLOT_KEYS = [
   "aspectRatio",
 ];
 const CHART_KEYS = { width: TYPES.chartWidth, height: TYPES.chartHeight, title: text, caption: text };
+/** A chart's fields to draw (metrics): a non-empty array of names; a name the data lacks may be refused. */
+const FIELD_NAMES = {
+  canonical: (v) =>
+    v === undefined
+      ? { value: undefined, mayRefuse: false }
+      : Array.isArray(v) && v.length > 0 && v.every((f) => typeof f === "string")
+        ? { value: v, mayRefuse: true }
+        : { refuse: true },
+};
+/** A chart's axis labels per field: an object of strings ({} and undefined: the chart's own labels). */
+const LABELS = {
+  canonical: (v) => {
+    if (v === undefined) return { value: undefined, mayRefuse: false };
+    try {
+      const plain = v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+      return plain && Object.values(v).every((label) => typeof label === "string")
+        ? { value: v, mayRefuse: false }
+        : { refuse: true };
+    } catch {
+      return { refuse: true }; // an object whose getters throw
+    }
+  },
+};
+/**
+ * costVsGroups' and costVsDilation's kernelSize and inputSize: one size, or one per spatial
+ * dimension of a 1-, 2- or 3-D convolution (the rank comes from the array).
+ */
+const CONV_SHAPE_SIZE = {
+  canonical: (v) =>
+    Array.isArray(v) && v.length >= 1 && v.length <= 3 && v.every((x) => Number.isInteger(x) && x >= 1)
+      ? { value: v, mayRefuse: v.some((x) => x > 64) }
+      : TYPES.size.canonical(v, 2),
+};
+/** A Tensor, live or disposed (an object whose getters throw is none). */
+const isTensor = (v) => {
+  try {
+    return v !== null && typeof v === "object" && v.constructor?.name === "Tensor";
+  } catch {
+    return false;
+  }
+};
 
 const x1 = (k) => k.randn([1, 4, 7], { seed: 1 });
 const x2 = (k) => k.randn([1, 4, 6, 6], { seed: 1 });
@@ -491,8 +532,26 @@ export const DESCRIPTORS = [
     params: [{ name: "name", type: BACKEND, aliases: ["unknown backend"] }, fixed("op")],
   },
   { name: "toWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
-  { name: "inWasm", args: (k) => [k.ones([2, 3])], params: [{ name: "tensor", type: tensor }] },
-  { name: "disposeWasm", args: (k) => [k.toWasm(k.ones([2, 3]))], params: [{ name: "tensor", type: tensor }] },
+  // A predicate: false for anything that is not a live tensor in wasm memory (null included).
+  {
+    name: "inWasm",
+    args: (k) => [k.ones([2, 3])],
+    params: [{ name: "tensor", type: { canonical: () => ({ value: null, mayRefuse: false }), tensor: true } }],
+  },
+  // False, doing nothing, for a Tensor not in wasm memory or already disposed; not a Tensor: refused.
+  {
+    name: "disposeWasm",
+    args: (k) => [k.toWasm(k.ones([2, 3]))],
+    params: [
+      {
+        name: "tensor",
+        type: {
+          canonical: (v) => (isTensor(v) ? { value: v, mayRefuse: false } : { refuse: true }),
+          tensor: true,
+        },
+      },
+    ],
+  },
   { name: "setThreads", args: () => [1], params: [{ name: "threads", type: requiredPositiveInteger }] },
   { name: "setWasmFma", args: () => [false], params: [{ name: "enabled", type: boolean }] },
   // --- ops
@@ -1054,8 +1113,8 @@ export const DESCRIPTORS = [
     keys: {
       inChannels: requiredPositiveInteger,
       outChannels: requiredPositiveInteger,
-      kernelSize: size,
-      inputSize: size,
+      kernelSize: CONV_SHAPE_SIZE,
+      inputSize: CONV_SHAPE_SIZE,
       stride: positiveInteger,
       padding: { canonical: (v) => (v === "same" ? { value: v } : TYPES.nonNegativeInteger.canonical(v)) },
       dilation: positiveInteger,
@@ -1072,14 +1131,19 @@ export const DESCRIPTORS = [
     keys: {
       inChannels: requiredPositiveInteger,
       outChannels: requiredPositiveInteger,
-      kernelSize: size,
-      inputSize: size,
+      kernelSize: CONV_SHAPE_SIZE,
+      inputSize: CONV_SHAPE_SIZE,
       stride: positiveInteger,
       padding: { canonical: (v) => (v === "same" ? { value: v } : TYPES.nonNegativeInteger.canonical(v)) },
       batch: positiveInteger,
       bias: boolean,
       groups: positiveInteger,
-      dilations: structured,
+      dilations: {
+        canonical: (v) =>
+          Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d >= 1)
+            ? { value: v, mayRefuse: v.some((d) => d > 64) }
+            : { refuse: true },
+      },
     },
     rank: 2,
   },
@@ -1115,7 +1179,8 @@ export const DESCRIPTORS = [
     name: "formatTutorialTable",
     args: (k) => [k.tutorialTable(), "text"],
     params: [
-      { name: "rows", type: structured },
+      // undefined: the default rows, tutorialTable()
+      { name: "rows", type: { canonical: (v) => (v === undefined ? { value: undefined } : { refuse: true }) } },
       { name: "format", type: oneOf("markdown", "text") },
     ],
   },
@@ -1138,7 +1203,15 @@ export const DESCRIPTORS = [
       channels: positiveInteger,
       size: positiveInteger,
       kernelSize: positiveInteger,
-      groups: structured,
+      // Group counts > 1 dividing channels (8); [] leaves the grouped convs out; undefined: [2, 4, 8].
+      groups: {
+        canonical: (v) =>
+          v === undefined
+            ? { value: undefined, mayRefuse: false }
+            : Array.isArray(v) && v.every((g) => Number.isInteger(g))
+              ? { value: v, mayRefuse: true }
+              : { refuse: true },
+      },
       batch: positiveInteger,
     },
   },
@@ -1182,7 +1255,21 @@ export const DESCRIPTORS = [
     args: (k) => [k.measureLatency(variants(), { warmup: 0, rounds: 1, sampleMs: 0 })],
     params: [{ name: "report", type: structured }],
   },
-  { name: "median", args: () => [[3, 1, 2]], params: [{ name: "values", type: structured }] },
+  {
+    name: "median",
+    args: () => [[3, 1, 2]],
+    params: [
+      {
+        name: "values",
+        type: {
+          canonical: (v) =>
+            Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number" && Number.isFinite(x))
+              ? { value: v, mayRefuse: false }
+              : { refuse: true },
+        },
+      },
+    ],
+  },
   {
     name: "timeSample",
     random: true,
@@ -1228,17 +1315,27 @@ export const DESCRIPTORS = [
     module: "charts",
     name: "channelCounts",
     args: () => [stack()],
-    params: [{ name: "stages", type: structured }, fixed("op")],
+    params: [{ name: "stages", type: structured, aliases: ["stage "] }, fixed("op")],
   },
-  { module: "charts", name: "channelLinks", args: () => [stack()], params: [{ name: "stages", type: structured }] },
-  { module: "charts", name: "channelReach", args: () => [stack()], params: [{ name: "stages", type: structured }] },
+  {
+    module: "charts",
+    name: "channelLinks",
+    args: () => [stack()],
+    params: [{ name: "stages", type: structured, aliases: ["stage "] }],
+  },
+  {
+    module: "charts",
+    name: "channelReach",
+    args: () => [stack()],
+    params: [{ name: "stages", type: structured, aliases: ["stage "] }],
+  },
   { module: "charts", name: "stageLabel", args: () => [stack()[0]], params: [{ name: "stage", type: structured }] },
   {
     module: "charts",
     name: "channelConnectivity",
     args: () => [stack(), { highlight: 1 }],
     params: [
-      { name: "stages", type: structured },
+      { name: "stages", type: structured, aliases: ["stage "] },
       { name: "options", type: options },
     ],
     options: 1,
@@ -1250,7 +1347,7 @@ export const DESCRIPTORS = [
     name: "channelReachMatrix",
     args: () => [stack(), {}],
     params: [
-      { name: "stages", type: structured },
+      { name: "stages", type: structured, aliases: ["stage "] },
       { name: "options", type: options },
     ],
     options: 1,
@@ -1266,7 +1363,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 1,
-    keys: { ...CHART_KEYS, metrics: structured, labels: structured, baseline: text },
+    keys: { ...CHART_KEYS, metrics: FIELD_NAMES, labels: LABELS, baseline: text },
     chartKeys: true,
   },
   {
@@ -1281,8 +1378,8 @@ export const DESCRIPTORS = [
     keys: {
       ...CHART_KEYS,
       param: oneOf("groups"),
-      metrics: structured,
-      labels: structured,
+      metrics: FIELD_NAMES,
+      labels: LABELS,
       xType: YTYPE,
       yType: YTYPE,
       values: boolean,
@@ -1322,7 +1419,15 @@ export const DESCRIPTORS = [
       padding: convPadding,
       dilation: size,
       paddingMode: PADDING_MODE,
-      output: structured,
+      // The output cell [row, col] (default [0, 0]); a cell outside the output is refused.
+      output: {
+        canonical: (v) =>
+          v === undefined
+            ? { value: undefined, mayRefuse: false }
+            : Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))
+              ? { value: v, mayRefuse: true }
+              : { refuse: true },
+      },
     },
   },
   {
@@ -1347,7 +1452,7 @@ export const DESCRIPTORS = [
       { name: "options", type: options },
     ],
     options: 1,
-    keys: { ...CHART_KEYS, xField: text, yField: text, labels: structured, baseline: text },
+    keys: { ...CHART_KEYS, xField: text, yField: text, labels: LABELS, baseline: text },
     chartKeys: true,
   },
 ];
