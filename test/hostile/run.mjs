@@ -48,8 +48,12 @@ const HUNG = new Set(JSON.parse(argv.hung || "[]"));
 
 /** A call slower than this is reported: a hang guard, not a speed assertion. */
 export const CALL_MS = 2000;
-/** Resident memory, and array buffers (typed arrays live outside the V8 heap), after any call. */
-export const MEMORY_BYTES = 1024 ** 3;
+/**
+ * Resident memory, and array buffers (typed arrays live outside the V8 heap), after any call: what
+ * one tensor at convkit's allocation limit takes (MAX_ALLOCATED_ELEMENTS float32 values), plus
+ * room for the process itself.
+ */
+export const MEMORY_BYTES = convkit.MAX_ALLOCATED_ELEMENTS * 4 + 384 * 1024 ** 2;
 /** Growth of the wasm memory in one call. */
 export const WASM_GROWTH_BYTES = 256 * 1024 ** 2;
 
