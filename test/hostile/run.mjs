@@ -453,12 +453,23 @@ async function runCaseUnguarded(c, i) {
 
   // A valid call whose cost comes from its size alone (a huge but valid size) is not held to the
   // per-call time bound; the memory bound stays, and the supervisor still kills a hang.
-  const hugeButValid = !threw && expect.mayRefuse && isHuge(where.value);
+  // A huge value that the contract lets through (or refuses only once its size is known, as a
+  // layer's forward() does) is held to the memory of its own tensors, not to the time bound: a
+  // weight near the allocation limit is drawn value by value and, on the wasm backend, copied into
+  // the engine's memory once.
+  const hugeButValid = expect.mayRefuse && isHuge(where.value);
   if (ms > CALL_MS && !hugeButValid) report(`took ${Math.round(ms)} ms (bound ${CALL_MS} ms)`);
-  const memory = process.memoryUsage();
+  let memory = process.memoryUsage();
+  // What an earlier call left for the collector is not this call's: collect before judging.
+  if (Math.max(memory.rss, memory.arrayBuffers) > MEMORY_BYTES && typeof globalThis.gc === "function") {
+    globalThis.gc();
+    memory = process.memoryUsage();
+  }
   const grown = k.wasmMemoryBytes() - wasmBefore;
-  if (grown > WASM_GROWTH_BYTES) report(`grew the wasm memory by ${Math.round(grown / 2 ** 20)} MiB`);
-  if (memory.rss > MEMORY_BYTES || memory.arrayBuffers > MEMORY_BYTES) {
+  const growthBound = hugeButValid ? MEMORY_BYTES : WASM_GROWTH_BYTES;
+  const memoryBound = hugeButValid ? 2 * MEMORY_BYTES : MEMORY_BYTES;
+  if (grown > growthBound) report(`grew the wasm memory by ${Math.round(grown / 2 ** 20)} MiB`);
+  if (memory.rss > memoryBound || memory.arrayBuffers > memoryBound) {
     report(
       `left rss ${Math.round(memory.rss / 2 ** 20)} MiB, array buffers ${Math.round(memory.arrayBuffers / 2 ** 20)} MiB`,
     );

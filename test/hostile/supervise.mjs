@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 export const CALL_KILL_MS = 15_000;
 const STARTUP_MS = 60_000;
-export const RSS_KILL_BYTES = 2 * 1024 ** 3;
+export const RSS_KILL_BYTES = 3.5 * 1024 ** 3;
 export const DEFAULT_SEED = 20261207;
 
 function rssOf(pid) {
@@ -42,6 +42,7 @@ function runChild({ seed, runs, start, only, hung, budgetMs }, onEvent) {
       [
         ...relaxedSimd,
         "--max-old-space-size=1024",
+        "--expose-gc",
         "--stack-size=984",
         resolve(here, "run.mjs"),
         `--seed=${seed}`,
