@@ -817,7 +817,13 @@ export const DESCRIPTORS = [
         ["relu", new k.ReLU()],
       ],
     ],
-    params: [{ name: "entries", type: structured }],
+    // No entries: the identity, as PyTorch's empty nn.Sequential.
+    params: [
+      {
+        name: "entries",
+        type: { canonical: (v) => (Array.isArray(v) && v.length === 0 ? { value: v } : { refuse: true }) },
+      },
+    ],
     forward: x2,
   },
   {
