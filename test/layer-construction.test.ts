@@ -4,14 +4,18 @@ import {
   buildLayer,
   Conv2d,
   ConvError,
+  ConvNd,
   ConvTranspose2d,
+  ConvTransposeNd,
   DepthwiseConv2d,
   GroupedSeparableConv2d,
   Linear,
   loadModel,
   manualSeed,
+  MaxPool2d,
   MAX_NESTING,
   NamedSequential,
+  PoolNd,
   PointwiseConv2d,
   ReLU,
   resolveSpec,
@@ -102,10 +106,10 @@ describe("a composite layer's constructor errors start with the composite's own 
     ],
   ])("%s", (_, fn, message) => expectConvError(fn, message));
 
-  it("a (grouped) separable spec's errors start with its own type too", () => {
+  it("a (grouped) separable spec's errors name its own type after resolveSpec's op", () => {
     expectConvError(
       () => resolveSpec({ type: "SeparableConv2d", inChannels: 4, outChannels: 6, kernelSize: 3, stride: NaN }),
-      /^SeparableConv2d: depthwise: stride must be a positive integer, got NaN$/,
+      /^resolveSpec: SeparableConv2d: depthwise: stride must be a positive integer, got NaN$/,
     );
     expectConvError(
       () =>
@@ -116,7 +120,7 @@ describe("a composite layer's constructor errors start with the composite's own 
           kernelSize: 0,
           groups: 2,
         }),
-      /^GroupedSeparableConv2d: depthwise: kernelSize must be a positive integer, got 0$/,
+      /^resolveSpec: GroupedSeparableConv2d: depthwise: kernelSize must be a positive integer, got 0$/,
     );
   });
 
@@ -144,7 +148,7 @@ describe("seeds must be safe integers", () => {
     ["manualSeed", (seed) => manualSeed(seed)],
     ["buildLayer", (seed) => buildLayer({ type: "Linear", inFeatures: 2, outFeatures: 2 }, { seed })],
     [
-      "loadModel",
+      "model", // loadModel's errors are the model file's
       (seed) =>
         loadModel({ inputShape: [1, 2], layers: [{ type: "Linear", inFeatures: 2, outFeatures: 2 }] }, { seed }),
     ],
@@ -226,7 +230,7 @@ describe("a layer refuses at construction what its forward would refuse for any 
     expectConvError(() => new BatchNorm2d(4, { eps: Infinity }), /^BatchNorm2d: eps must be finite, got Infinity$/);
     expectConvError(
       () => resolveSpec({ type: "BatchNorm2d", numFeatures: 4, eps: Infinity }),
-      /^BatchNorm2d: eps must be finite, got Infinity$/,
+      /^resolveSpec: BatchNorm2d: eps must be finite, got Infinity$/,
     );
   });
 });
@@ -300,5 +304,39 @@ describe("Sequential and NamedSequential refuse what is not a layer, naming it",
     const x = zeros([1, 2, 3, 3]);
     expect(new Sequential().forward(x)).toBe(x);
     expect(new NamedSequential([]).forward(x)).toBe(x);
+  });
+});
+
+describe("layer base classes take their options as the layers do", () => {
+  it("ConvNd and ConvTransposeNd without an options object use the defaults", () => {
+    // The bases are abstract to TypeScript only; a subclass that passes no options reaches them so.
+    const Conv = ConvNd as unknown as new (...args: unknown[]) => Conv2d;
+    const ConvT = ConvTransposeNd as unknown as new (...args: unknown[]) => ConvTranspose2d;
+    const conv = new Conv("Conv2d", 2, 4, 6, 3, undefined);
+    expect([conv.stride, conv.padding, conv.groups]).toEqual([[1, 1], [0, 0], 1]);
+    const convT = new ConvT("ConvTranspose2d", 2, 4, 6, 3, undefined);
+    expect([convT.stride, convT.outputPadding]).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it("a pooling layer refuses a null padding, dilation or ceilMode, and keeps a null stride as no stride", () => {
+    expectConvError(() => new MaxPool2d(3, { padding: null as never }), /^MaxPool2d: padding must be/);
+    expectConvError(() => new MaxPool2d(3, { dilation: null as never }), /^MaxPool2d: dilation must be/);
+    expectConvError(
+      () => new MaxPool2d(3, { ceilMode: null as never }),
+      /^MaxPool2d: ceilMode must be true or false, got null$/,
+    );
+    expect(new MaxPool2d(3, { stride: null as never, padding: 1 }).options).toEqual(
+      new MaxPool2d(3, { padding: 1 }).options,
+    );
+    const Pool = PoolNd as unknown as new (...args: unknown[]) => MaxPool2d;
+    expect(new Pool("MaxPool2d", 2, true, 3, undefined).options).toEqual({ kernelSize: 3 });
+  });
+
+  it("an empty NamedSequential is the identity, as PyTorch's empty nn.Sequential", () => {
+    const x = zeros([1, 2, 3, 3]);
+    expect(new NamedSequential([]).forward(x).shape).toEqual([1, 2, 3, 3]);
   });
 });

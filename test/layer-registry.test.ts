@@ -381,13 +381,17 @@ describe("layer specs refuse unknown fields and wrong types, with the same check
       /^Sequential: layers must be an array of layer objects, got "ReLU"$/,
     ],
   ];
-  it.each(specCases)("%s", (_name, spec, message) => expectConvError(() => resolveSpec(spec), message));
+  // resolveSpec reports the constructor's message under its own op.
+  const fromResolveSpec = (message: RegExp) => new RegExp(`^resolveSpec: ${message.source.replace(/^\^/, "")}`);
+  it.each(specCases)("%s", (_name, spec, message) =>
+    expectConvError(() => resolveSpec(spec), fromResolveSpec(message)),
+  );
 
   it('refuses "constructor", "toString" and "__proto__" as layer types (inherited keys are not types)', () => {
     for (const type of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
       expectConvError(
         () => resolveSpec({ type }),
-        new RegExp(`^layer: unknown layer type "${type}"; expected one of Conv1d`),
+        new RegExp(`^resolveSpec: spec: unknown layer type "${type}"; expected one of Conv1d`),
       );
       expectConvError(
         () => parseModel(`{"inputShape": [1, 3, 8, 8], "layers": [{"type": "${type}"}]}`),
@@ -397,7 +401,7 @@ describe("layer specs refuse unknown fields and wrong types, with the same check
   });
 
   it("refuses a spec nested 2,000 deep with a ConvError, not a stack overflow", () => {
-    expectConvError(() => resolveSpec(nested(2000)), /^layer: layers nest more than 100 deep$/);
+    expectConvError(() => resolveSpec(nested(2000)), /^resolveSpec: spec: layers nest more than 100 deep$/);
     expectConvError(() => layerStats(nested(2000), [1, 3]), /layers nest more than 100 deep/);
     expectConvError(
       () => parseModel({ inputShape: [1, 3], layers: [nested(2000)] }),
@@ -409,7 +413,7 @@ describe("layer specs refuse unknown fields and wrong types, with the same check
   it("refuses a cyclic spec with a ConvError", () => {
     const cyclic = { type: "Sequential", layers: [] as unknown[] };
     cyclic.layers.push({ type: "ReLU" }, cyclic);
-    expectConvError(() => resolveSpec(cyclic), /^layer: a Sequential contains itself \(a cyclic spec\)$/);
+    expectConvError(() => resolveSpec(cyclic), /^resolveSpec: spec: a Sequential contains itself \(a cyclic spec\)$/);
     expectConvError(() => summary(cyclic as never, [1, 3]), /a Sequential contains itself/);
     expectConvError(() => parseModel({ inputShape: [1, 3], layers: [cyclic] }), /a Sequential contains itself/);
   });
@@ -588,7 +592,7 @@ describe("Identity", () => {
     expect(text).toMatch(/skip \(Identity\) +\[1, 2, 6, 6\] +\[1, 2, 6, 6\] +0 +0 +0 +0 +3 \/ 1 \/ 0/);
     expectConvError(
       () => resolveSpec({ type: "Identity", inplace: true }),
-      /^Identity: unknown option "inplace"; Identity takes no options$/,
+      /^resolveSpec: Identity: unknown option "inplace"; Identity takes no options$/,
     );
   });
 });
@@ -602,7 +606,10 @@ describe("AdaptiveAvgPool2d and BatchNorm2d constructors keep their checks", () 
     for (const outputSize of [0, [2, 1.5]]) {
       const message = /^AdaptiveAvgPool2d: outputSize must hold positive integers \(or null to keep the input size\)/;
       expectConvError(() => new AdaptiveAvgPool2d(outputSize as never), message);
-      expectConvError(() => resolveSpec({ type: "AdaptiveAvgPool2d", outputSize } as never), message);
+      expectConvError(
+        () => resolveSpec({ type: "AdaptiveAvgPool2d", outputSize } as never),
+        new RegExp(`^resolveSpec: ${message.source.slice(1)}`),
+      );
     }
   });
 });

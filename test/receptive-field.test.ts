@@ -8,6 +8,7 @@ import {
   countIn,
   describeReceptiveField,
   initialReceptiveField,
+  layerStats,
   nextReceptiveField,
   spatialRank,
   statsLeaves,
@@ -271,5 +272,20 @@ describe("receptive-field helpers with hostile arguments", () => {
     expect(() => spatialRank(NaN as never, [1, 4, 6, 6])).toThrow(/^spatialRank: leaves must be an array/);
     expect(() => countIn(null as never, "thop")).toThrow(/^countIn: stats must be a layer's statistics/);
     expect(nextReceptiveField(initialReceptiveField(1), window)).toEqual({ size: [3], stride: [2], padding: [1] });
+  });
+});
+
+describe("receptive-field helpers refuse an empty stack", () => {
+  it("receptiveFieldOfStack(stack) and tutorialReceptiveField(stack) refuse a stack without layers, naming stack", () => {
+    expect(() => receptiveFieldOfStack([])).toThrow(
+      /^receptiveFieldOfStack: stack must hold at least one layer, got \[\]$/,
+    );
+    expect(() => tutorialReceptiveField([])).toThrow(/^tutorialReceptiveField: stack must hold at least one layer/);
+  });
+
+  it("statsLeaves(stats) of an empty model has no leaves, and spatialRank falls back to the input's rank", () => {
+    const stats = layerStats({ type: "Sequential", layers: [] }, [1, 4, 6, 6]);
+    expect(statsLeaves(stats)).toEqual([]);
+    expect(spatialRank(statsLeaves(stats), [1, 4, 6, 6])).toBe(2);
   });
 });

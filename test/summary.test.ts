@@ -2,8 +2,16 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  buildLayer,
   Conv2d,
+  ConvError,
+  layerStats,
   Linear,
+  ModelSummary,
+  resolvedLayerStats,
+  resolveLayer,
+  resolveModel,
+  resolveSpec,
   loadModel,
   MaxPool2d,
   modelToJSON,
@@ -110,7 +118,7 @@ describe("summary()", () => {
   it("names the layer, its input shape and the reason when shapes do not chain", () => {
     const bad = new Sequential(new Conv2d(3, 8, 3), new Flatten(), new Linear(100, 10));
     expect(() => summary(bad, [1, 3, 8, 8])).toThrow(
-      /model: layer 2 \(Linear\) on input \[1, 288\]: Linear: input \[1, 288\] has 288 features in its last dimension but weight \[10, 100\] expects 100/,
+      /^summary: layer 2 \(Linear\) on input \[1, 288\]: Linear: input \[1, 288\] has 288 features in its last dimension but weight \[10, 100\] expects 100/,
     );
     expect(() => summary(net, input, { convention: "macs" as never })).toThrow(/summary: unknown convention "macs"/);
   });
@@ -215,12 +223,10 @@ describe("model files", () => {
     );
   });
 
-  it("loadModel(source, options) refuses an unknown option and a seed that is not an integer, naming loadModel", () => {
+  it("loadModel(source, options) refuses an unknown option and a seed that is not an integer, as model errors", () => {
     const text = exampleText("small-cnn.json");
-    expect(() => loadModel(text, { sead: 1 } as never)).toThrow(
-      /^loadModel: unknown option "sead"; did you mean "seed"\?/,
-    );
-    expect(() => loadModel(text, { seed: 0.5 })).toThrow(/^loadModel: seed must be an integer, got 0\.5$/);
+    expect(() => loadModel(text, { sead: 1 } as never)).toThrow(/^model: unknown option "sead"; did you mean "seed"\?/);
+    expect(() => loadModel(text, { seed: 0.5 })).toThrow(/^model: seed must be an integer, got 0\.5$/);
   });
 
   it("modelToJSON() writes a file loadModel() reads back to the same summary", () => {
@@ -232,7 +238,7 @@ describe("model files", () => {
 
   it.each([
     ["not JSON", "{", /model: not valid JSON/],
-    ["not an object", "[1, 2]", /model: expected an object with "inputShape" and "layers"/],
+    ["not an object", "[1, 2]", /^model: source must be JSON text or an object with "inputShape" and "layers", got /],
     [
       "unknown field",
       '{"inputShape": [1, 3, 8, 8], "layers": [{"type": "ReLU"}], "input": 1}',
@@ -291,5 +297,107 @@ describe("model files", () => {
     ],
   ])("parseModel() explains a file with %s", (_, text, message) => {
     expect(() => parseModel(text)).toThrow(message);
+  });
+});
+
+describe("functions taking a layer, spec or model report errors under their own op", () => {
+  const conv = { type: "Conv2d", inChannels: 4, outChannels: 6, kernelSize: 3, padding: 1 } as LayerSpec;
+  const input = [1, 4, 6, 6];
+  const refuses = (fn: () => unknown, message: RegExp) => {
+    let thrown: unknown;
+    try {
+      fn();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConvError);
+    expect((thrown as Error).message).toMatch(message);
+  };
+
+  it("layerStats(layer, inputShape) names its layer argument when it is not a layer object or a Module", () => {
+    refuses(
+      () => layerStats(NaN as never, input),
+      /^layerStats: layer must be a layer object like \{"type": "Conv2d", \.\.\.\} or a Module, got NaN$/,
+    );
+    refuses(() => layerStats({ ...conv, kernelSize: 0 } as never, input), /^layerStats: Conv2d: kernelSize/);
+    refuses(() => layerStats({ type: "Conv5d" } as never, input), /^layerStats: layer: unknown layer type "Conv5d"/);
+  });
+
+  it("layerStats(layer, inputShape) names the input shape a layer refuses", () => {
+    refuses(
+      () => layerStats(conv, [0, 1]),
+      /^layerStats: on inputShape \[0, 1\]: Conv2d: expected input of rank 3 \(unbatched\) or 4 \(batched\)/,
+    );
+  });
+
+  it("resolveSpec, resolveLayer, resolveModel and buildLayer name their argument", () => {
+    refuses(
+      () => resolveSpec(NaN),
+      /^resolveSpec: spec must be a layer object like \{"type": "Conv2d", \.\.\.\}, got NaN$/,
+    );
+    refuses(() => resolveSpec({ type: "Conv5d" }), /^resolveSpec: spec: unknown layer type "Conv5d"/);
+    refuses(() => resolveLayer(null as never), /^resolveLayer: layer must be a layer object .* or a Module, got null$/);
+    refuses(() => resolveModel(3 as never), /^resolveModel: model must be a layer object .* or a Module, got 3$/);
+    refuses(() => resolveModel([conv, 1] as never), /^resolveModel: layer 1: expected a layer object/);
+    refuses(() => buildLayer("Conv2d" as never), /^buildLayer: spec must be a layer object .*, got "Conv2d"$/);
+    refuses(() => buildLayer({ ...conv, stride: 0 } as never), /^buildLayer: Conv2d: stride/);
+  });
+
+  it("resolvedLayerStats(layer, inputShape) refuses what is not resolveLayer's result", () => {
+    refuses(() => resolvedLayerStats(null as never, input), /^resolvedLayerStats: layer must be a resolved layer/);
+    refuses(() => resolvedLayerStats(resolveSpec(conv), NaN as never), /^resolvedLayerStats: inputShape must be/);
+    refuses(() => resolvedLayerStats(resolveSpec(conv), [1, 5, 6, 6]), /^resolvedLayerStats: on inputShape/);
+  });
+
+  it("summary and receptiveField name the model argument and the failing layer", () => {
+    refuses(() => summary(NaN as never, input), /^summary: model must be a layer object .* or a Module, got NaN$/);
+    refuses(() => receptiveField(NaN as never, input), /^receptiveField: model must be a layer object/);
+    refuses(
+      () => summary([conv, { ...conv, inChannels: 5 }] as LayerSpec[], input),
+      /^summary: layer 1 \(Conv2d\) on input \[1, 6, 6, 6\]: Conv2d: input/,
+    );
+  });
+
+  it("an empty model is the identity, as PyTorch's empty nn.Sequential", () => {
+    expect(resolveModel([])).toEqual({ kind: "sequence", type: "Sequential", children: [] });
+    const s = summary([], input);
+    expect(s.rows).toEqual([]);
+    expect(s.totals.outputShape).toEqual(input);
+    expect(s.totals.params).toBe(0);
+    expect(receptiveField([], input)).toEqual([]);
+  });
+
+  it("modelToJSON(model, inputShape, options) checks its options, model and inputShape", () => {
+    const net = new Sequential(new Conv2d(4, 6, 3, { padding: 1 }), new ReLU());
+    refuses(
+      () => modelToJSON(net, input, { nmae: "x" } as never),
+      /^modelToJSON: unknown option "nmae"; did you mean "name"\?/,
+    );
+    refuses(() => modelToJSON(net, input, null as never), /^modelToJSON: options must be/);
+    refuses(() => modelToJSON(net, input, { source: 3 } as never), /^modelToJSON: source must be a string, got 3$/);
+    refuses(() => modelToJSON(NaN as never, input), /^modelToJSON: model must be a Module, got NaN$/);
+    refuses(() => modelToJSON(net, NaN as never), /^modelToJSON: inputShape must be an array of sizes, got NaN$/);
+    refuses(() => modelToJSON(net, [1, 5, 6, 6]), /^modelToJSON: model: layer 0 \(Conv2d\) on input \[1, 5, 6, 6\]/);
+  });
+
+  it("new ModelSummary(title, convention, rows, totals) checks each argument", () => {
+    const { title, convention, rows, totals } = summary([conv], input);
+    expect(new ModelSummary(title, convention, rows, totals).toText()).toBe(summary([conv], input).toText());
+    refuses(() => new ModelSummary(NaN as never, convention, rows, totals), /^ModelSummary: title must be a string/);
+    refuses(() => new ModelSummary(title, "macs" as never, rows, totals), /^ModelSummary: unknown convention "macs"/);
+    refuses(() => new ModelSummary(title, convention, NaN as never, totals), /^ModelSummary: rows must be an array/);
+    refuses(
+      () => new ModelSummary(title, convention, [{ ...rows[0]!, macs: NaN }], totals),
+      /^ModelSummary: rows\[0\]\.macs must be a finite number >= 0, got NaN$/,
+    );
+    refuses(
+      () => new ModelSummary(title, convention, [{ ...rows[0]!, name: 1 as never }], totals),
+      /^ModelSummary: rows\[0\]\.name must be a string, got 1$/,
+    );
+    refuses(() => new ModelSummary(title, convention, rows, null as never), /^ModelSummary: totals must be an object/);
+    refuses(
+      () => new ModelSummary(title, convention, rows, { ...totals, counts: {} as never }),
+      /^ModelSummary: totals\.counts\.exact must be a finite number/,
+    );
   });
 });

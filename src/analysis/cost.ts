@@ -30,9 +30,9 @@
 import { checkShapeSizes } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
 import { checkOneOf, formatValue } from "../core/validate.js";
-import { resolveLayer, type LayerSpec } from "../nn/layer-spec.js";
+import { resolveLayerOf, type LayerSpec } from "../nn/layer-spec.js";
 import type { Module } from "../nn/module.js";
-import { CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./layer-stats.js";
+import { CONVENTIONS, statsOn, type Convention, type LayerStats } from "./layer-stats.js";
 
 export * from "./layer-stats.js";
 
@@ -117,8 +117,10 @@ export const COUNTING_CONVENTIONS: Readonly<Record<Convention, ConventionInfo>> 
  * @example layerStats(new Conv2d(4, 10, 3), [4, 5, 5]).macs // 3240
  */
 export function layerStats(layer: Module | LayerSpec, inputShape: readonly number[]): LayerStats {
-  checkShapeSizes("layerStats", inputShape, "inputShape");
-  return resolvedLayerStats(resolveLayer(layer), inputShape);
+  const op = "layerStats";
+  checkShapeSizes(op, inputShape, "inputShape");
+  const resolved = resolveLayerOf(op, layer);
+  return statsOn(op, resolved, inputShape);
 }
 
 /** The number `convention` reports for a layer: stats.counts[convention] (MACs for "exact"). */

@@ -4,9 +4,10 @@
  * and adds its children up. The units are cost.ts's; each layer type's own counts live with its
  * definition (src/nn/conv.ts, pool.ts, ...), which calls `statsOf`.
  */
-import { numel } from "../core/arithmetic.js";
+import { checkShapeSizes, numel } from "../core/arithmetic.js";
 import { check, shapeText } from "../core/errors.js";
-import { definitionOf, describeLayer, withContext, type ResolvedLayer } from "../nn/registry.js";
+import { formatValue } from "../core/validate.js";
+import { definitionOf, describeLayer, SPEC_OP, withContext, type ResolvedLayer } from "../nn/registry.js";
 
 /** Bytes per value: float32. */
 export const BYTES_PER_VALUE = 4;
@@ -114,14 +115,34 @@ export function statsOf(
   };
 }
 
-/** Stats of a validated layer; composites run their children in order and add them up. */
+/** Stats of a validated layer (resolveLayer's result); composites run their children in order and add them up. */
 export function resolvedLayerStats(layer: ResolvedLayer, inputShape: readonly number[]): LayerStats {
+  const op = "resolvedLayerStats";
+  check(
+    layer !== null && typeof layer === "object" && (layer.kind === "layer" || layer.kind === "sequence"),
+    op,
+    () => `layer must be a resolved layer (resolveLayer's result), got ${formatValue(layer)}`,
+  );
+  checkShapeSizes(op, inputShape, "inputShape");
+  return statsOn(op, layer, inputShape);
+}
+
+/**
+ * statsOfResolved for the exported function `op`: its errors start with `op` and name the input
+ * shape they are about: `layerStats: on inputShape [1, 4]: Conv2d: expected input of rank 3 ...`.
+ */
+export function statsOn(op: string, layer: ResolvedLayer, inputShape: readonly number[]): LayerStats {
+  return withContext(op, `on inputShape ${shapeText(inputShape)}`, () => statsOfResolved(layer, inputShape));
+}
+
+/** resolvedLayerStats without checking its arguments: errors keep the layer's own op, for the caller's context. */
+export function statsOfResolved(layer: ResolvedLayer, inputShape: readonly number[]): LayerStats {
   if (layer.kind !== "sequence") {
     const definition = definitionOf(layer.type);
     check(
       definition !== undefined && "stats" in definition,
-      "layerStats",
-      () => `unknown layer type ${JSON.stringify(layer.type)}`,
+      SPEC_OP,
+      () => `unknown layer type ${formatValue(layer.type)}`,
     );
     return definition.stats(layer.options, inputShape, layer.type);
   }
@@ -131,7 +152,7 @@ export function resolvedLayerStats(layer: ResolvedLayer, inputShape: readonly nu
     const stats = withContext(
       layer.type,
       `${describeLayer(i, name)} (${child.type}) on input ${shapeText(shape)}`,
-      () => resolvedLayerStats(child, shape),
+      () => statsOfResolved(child, shape),
     );
     children.push({ name, stats });
     shape = stats.outputShape;

@@ -29,8 +29,8 @@
 import { checkShapeSizes, effectiveKernelSize } from "../core/arithmetic.js";
 import { check } from "../core/errors.js";
 import { checkBoolean, checkInteger, checkOptions, formatValue } from "../core/validate.js";
-import { resolvedLayerStats, type LayerStats, type LayerWindow } from "./cost.js";
-import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
+import { statsOfResolved, type LayerStats, type LayerWindow } from "./cost.js";
+import { resolveModelOf, withOp, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 
 /** Receptive field after a layer, one entry per spatial dimension, in input pixels. */
 export interface ReceptiveField {
@@ -163,11 +163,11 @@ export interface ReceptiveFieldStep {
   tutorialGap: number[] | null;
 }
 
-/** Leaves of a stats tree, depth first, with dotted names. */
+/** Leaves of a stats tree, depth first, with dotted names. A composite without children (an empty model) has none. */
 export function statsLeaves(stats: LayerStats, prefix = ""): { name: string; stats: LayerStats }[] {
   checkStats("statsLeaves", stats);
   check(typeof prefix === "string", "statsLeaves", () => `prefix must be a string, got ${formatValue(prefix)}`);
-  if (stats.children.length === 0) return [{ name: prefix, stats }];
+  if (stats.children.length === 0) return stats.window.kind === "sequence" ? [] : [{ name: prefix, stats }];
   return stats.children.flatMap((c) => statsLeaves(c.stats, prefix ? `${prefix}.${c.name}` : c.name));
 }
 
@@ -193,13 +193,14 @@ export function spatialRank(leaves: readonly { stats: LayerStats }[], inputShape
  * @example receptiveField(vgg16, [1, 3, 224, 224]).at(-1).receptiveField // {size: [212, 212], stride: [32, 32], padding: [90, 90], ...}
  */
 export function receptiveField(model: ModelInput, inputShape: readonly number[]): ReceptiveFieldStep[] {
-  checkShapeSizes("receptiveField", inputShape, "inputShape");
-  const resolved = resolveModel(model);
+  const op = "receptiveField";
+  checkShapeSizes(op, inputShape, "inputShape");
+  const resolved = resolveModelOf(op, model);
   const root =
     resolved.kind === "sequence"
       ? resolved
       : { kind: "sequence" as const, type: "Sequential", children: [["0", resolved]] as [string, ResolvedLayer][] };
-  const stats = resolvedLayerStats(root, inputShape);
+  const stats = withOp(op, "model", () => statsOfResolved(root, inputShape));
   const leaves = statsLeaves(stats);
   const rank = spatialRank(leaves, inputShape);
   let state: ReceptiveFieldState | null = initialReceptiveField(rank);
@@ -298,13 +299,14 @@ export function tutorialReceptiveField(stack: readonly { kernelSize: number; dil
 
 const STACK_LAYER_KEYS = ["kernelSize", "stride", "padding", "dilation", "transposed"] as const;
 
-/** Throws unless `stack` is an array (of layers, checked one by one with checkStackLayer). */
+/** Throws unless `stack` is a non-empty array (of layers, checked one by one with checkStackLayer). */
 function checkStack(op: string, stack: unknown): void {
   check(
     Array.isArray(stack),
     op,
     () => `stack must be an array of layers like {kernelSize: 3, stride: 1}, got ${formatValue(stack)}`,
   );
+  check(stack.length > 0, op, () => `stack must hold at least one layer, got []`);
 }
 
 /** Throws unless layer `i` of a stack is an object with only the keys in `keys`; returns it. */

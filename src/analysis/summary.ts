@@ -9,10 +9,10 @@
  *
  * Everything comes from shapes (cost.ts, receptive-field.ts); no tensor is allocated.
  */
-import { shapeText, ConvError } from "../core/errors.js";
+import { check, shapeText, ConvError } from "../core/errors.js";
 import { alignedTable, formatBytes, formatThousands, markdownTable } from "../core/format.js";
-import { COUNTING_CONVENTIONS, CONVENTIONS, resolvedLayerStats, type Convention, type LayerStats } from "./cost.js";
-import { resolveModel, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
+import { COUNTING_CONVENTIONS, CONVENTIONS, statsOfResolved, type Convention, type LayerStats } from "./cost.js";
+import { resolveModelOf, withOp, type ModelInput, type ResolvedLayer } from "../nn/layer-spec.js";
 import {
   describeReceptiveField,
   initialReceptiveField,
@@ -22,7 +22,15 @@ import {
   type ReceptiveField,
   type ReceptiveFieldState,
 } from "./receptive-field.js";
-import { checkOneOf, checkOptions, checkPositiveInteger, formatValue } from "../core/validate.js";
+import {
+  checkBoolean,
+  checkFiniteNumber,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInteger,
+  formatValue,
+} from "../core/validate.js";
 import { checkShapeSizes } from "../core/arithmetic.js";
 
 export interface SummaryOptions {
@@ -78,7 +86,14 @@ export class ModelSummary {
     readonly convention: Convention,
     readonly rows: SummaryRow[],
     readonly totals: SummaryTotals,
-  ) {}
+  ) {
+    const op = "ModelSummary";
+    check(typeof title === "string", op, () => `title must be a string, got ${formatValue(title)}`);
+    checkOneOf(op, "convention", convention, CONVENTIONS);
+    check(Array.isArray(rows), op, () => `rows must be an array of summary rows, got ${formatValue(rows)}`);
+    rows.forEach((row, i) => checkRow(op, `rows[${i}]`, row));
+    checkCounts(op, "totals", totals);
+  }
 
   /** Header of the convention's column (e.g. "Mult-Adds (torchinfo)"). */
   get countLabel(): string {
@@ -258,12 +273,12 @@ export function summary(model: ModelInput, inputShape: readonly number[], option
   if (depth !== Infinity) checkPositiveInteger(op, "depth", depth);
   if (typeof title !== "string") throw new ConvError(op, `title must be a string, got ${formatValue(title)}`);
   checkShapeSizes(op, inputShape, "inputShape");
-  const root = resolveModel(model);
+  const root = resolveModelOf(op, model);
   const top =
     root.kind === "sequence"
       ? root
       : { kind: "sequence" as const, type: "Sequential", children: [["0", root]] as [string, ResolvedLayer][] };
-  const stats = resolvedLayerStats({ ...top, type: "model" }, inputShape);
+  const stats = withOp(op, "model", () => statsOfResolved({ ...top, type: op }, inputShape));
   const rank = spatialRank(statsLeaves(stats), inputShape);
 
   const rows: SummaryRow[] = [];
@@ -295,6 +310,57 @@ export function summary(model: ModelInput, inputShape: readonly number[], option
     counts: { ...stats.counts },
   };
   return new ModelSummary(title, convention, rows, totals);
+}
+
+const COUNT_FIELDS = [
+  "params",
+  "weightParams",
+  "biasParams",
+  "macs",
+  "biasAdds",
+  "otherOps",
+  "flops",
+  "memoryBytes",
+  "count",
+] as const;
+
+/** Throws unless `value` holds the counts of a summary row or its totals (summary's fields), naming `what`. */
+function checkCounts(op: string, what: string, value: unknown): asserts value is SummaryCounts {
+  check(
+    value !== null && typeof value === "object" && !Array.isArray(value),
+    op,
+    () => `${what} must be an object of counts like summary()'s, got ${formatValue(value)}`,
+  );
+  const fields = value as Record<string, unknown>;
+  for (const key of ["inputShape", "outputShape"]) checkShapeSizes(op, fields[key] as number[], `${what}.${key}`);
+  for (const key of COUNT_FIELDS) checkFiniteNumber(op, `${what}.${key}`, fields[key], { min: 0 });
+  const counts = fields.counts as Record<string, unknown> | null;
+  check(
+    counts !== null && typeof counts === "object",
+    op,
+    () => `${what}.counts must be an object with a count per convention, got ${formatValue(counts)}`,
+  );
+  for (const convention of CONVENTIONS)
+    checkFiniteNumber(op, `${what}.counts.${convention}`, counts[convention], { min: 0 });
+}
+
+/** Throws unless `value` is a summary row (summary()'s rows), naming `what`. */
+function checkRow(op: string, what: string, value: unknown): void {
+  checkCounts(op, what, value);
+  const row = value as unknown as Record<string, unknown>;
+  for (const key of ["name", "type"])
+    check(typeof row[key] === "string", op, () => `${what}.${key} must be a string, got ${formatValue(row[key])}`);
+  checkInteger(op, `${what}.depth`, row.depth, { min: 1 });
+  checkBoolean(op, `${what}.leaf`, row.leaf);
+  checkFiniteNumber(op, `${what}.arithmeticIntensity`, row.arithmeticIntensity, { min: 0 });
+  const rf = row.receptiveField;
+  check(
+    rf === null ||
+      (typeof rf === "object" &&
+        ["size", "stride", "padding", "center"].every((k) => Array.isArray((rf as Record<string, unknown>)[k]))),
+    op,
+    () => `${what}.receptiveField must be null or {size, stride, padding, center}, got ${formatValue(rf)}`,
+  );
 }
 
 function rowOf(name: string, s: LayerStats, depth: number, convention: Convention): SummaryRow {

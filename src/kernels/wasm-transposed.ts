@@ -23,10 +23,28 @@ export function convTransposeWasm(
   bias: Float32Array | null,
   out: Float32Array | null = null,
 ): Float32Array {
-  if (!allFinite(weight)) return convTransposeScatter(info, x, weight, bias, out);
+  if (!allFinite(weight) || mostlyPadding(info)) return convTransposeScatter(info, x, weight, bias, out);
   return info.stride.some((s) => s > 1)
     ? convTransposeSubPixel(info, x, weight, bias, out)
     : run(info, x, weight, bias, { into: out });
+}
+
+/**
+ * How many times more (output, tap) pairs the gather formulations may visit than the scatter's
+ * (input, tap) pairs before the scatter, slower per pair, is the faster one.
+ */
+const SCATTER_RATIO = 16;
+
+/**
+ * Whether the gather formulations (run, convTransposeSubPixel) would mostly multiply padding: an
+ * output reads prod(k) / prod(s) taps, but on average only inPlane * prod(s) / outPlane of them
+ * land on the input. When the kernel dwarfs the input (100,000 taps over 6 inputs) the padding is
+ * nearly all the work, which grows as the square of the kernel; the scatter multiplies only real
+ * (input, tap) pairs, which grow with the kernel.
+ */
+function mostlyPadding(info: ConvInfo): boolean {
+  const product = (v: readonly number[]) => v.reduce((a, b) => a * b, 1);
+  return product(info.outSize) > SCATTER_RATIO * product(info.inSize) * product(info.stride);
 }
 
 function allFinite(a: Float32Array): boolean {

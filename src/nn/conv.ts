@@ -118,7 +118,7 @@ abstract class ConvLayerBase<R extends SpatialRank> extends Module {
     inChannels: number,
     outChannels: number,
     kernelSize: SizeArg<R>,
-    options: ConvLayerOptions<R> | ConvTransposeLayerOptions<R>,
+    options: ConvLayerOptions<R> | ConvTransposeLayerOptions<R> = {},
     transposed: boolean,
   ) {
     super();
@@ -170,7 +170,7 @@ export abstract class ConvNd<R extends SpatialRank> extends ConvLayerBase<R> {
     inChannels: number,
     outChannels: number,
     kernelSize: SizeArg<R>,
-    options: ConvLayerOptions<R>,
+    options: ConvLayerOptions<R> = {},
   ) {
     super(op, rank, inChannels, outChannels, kernelSize, options, false);
     const { padding = 0, paddingMode = "zeros" } = options;
@@ -201,7 +201,7 @@ export abstract class ConvTransposeNd<R extends SpatialRank> extends ConvLayerBa
     inChannels: number,
     outChannels: number,
     kernelSize: SizeArg<R>,
-    options: ConvTransposeLayerOptions<R>,
+    options: ConvTransposeLayerOptions<R> = {},
   ) {
     super(op, rank, inChannels, outChannels, kernelSize, options, true);
     const { padding = 0, outputPadding = 0 } = options;

@@ -22,15 +22,17 @@ import {
   describeLayer,
   layerTypes,
   MAX_NESTING,
+  seeded,
   SPEC_OP,
   withContext,
+  withOp,
   type CompositeParts,
   type ResolvedLayer,
   type SpecOfDefinition,
 } from "./registry.js";
 
 export type { ResolvedLayer } from "./registry.js";
-export { describeLayer, MAX_NESTING, withContext } from "./registry.js";
+export { describeLayer, MAX_NESTING, withContext, withOp } from "./registry.js";
 export type { ConvSpec, ConvTransposeSpec, DepthwiseConv2dSpec, PointwiseConv2dSpec } from "./conv.js";
 export type { SeparableConv2dSpec, GroupedSeparableConv2dSpec } from "./conv.js";
 export type { MaxPoolSpec, AvgPoolSpec, AdaptiveAvgPool2dSpec } from "./pool.js";
@@ -78,8 +80,28 @@ function checkNesting(op: string, spec: unknown): void {
 
 /** Validates a spec (from a file or code) and normalizes it. Throws ConvError naming the type and option. */
 export function resolveSpec(spec: unknown): ResolvedLayer {
+  checkLayerArgument("resolveSpec", "spec", spec, false);
+  return withOp("resolveSpec", "spec", () => resolveSpecPart(spec));
+}
+
+/**
+ * resolveSpec for a spec that is part of a larger input (a model file's layer): its errors keep
+ * the spec's own op ("layer" or the layer type), for the caller to put in context.
+ */
+export function resolveSpecPart(spec: unknown): ResolvedLayer {
   checkNesting(SPEC_OP, spec);
   return resolveChecked(spec);
+}
+
+const LAYER_OBJECT = `a layer object like {"type": "Conv2d", ...}`;
+
+/** Refuses an argument of `op` that is not a layer object (nor a Module, when `module` allows one), naming it. */
+function checkLayerArgument(op: string, argument: string, value: unknown, module: boolean): void {
+  check(
+    value !== null && typeof value === "object" && !Array.isArray(value),
+    op,
+    () => `${argument} must be ${LAYER_OBJECT}${module ? " or a Module" : ""}, got ${formatValue(value)}`,
+  );
 }
 
 function resolveChecked(spec: unknown): ResolvedLayer {
@@ -143,7 +165,17 @@ export function layerSpec(layer: Module): LayerSpec {
 
 /** Validates and normalizes a module or a spec. */
 export function resolveLayer(layer: Module | LayerSpec): ResolvedLayer {
-  return resolveSpec(layer instanceof Module ? layerSpec(layer) : layer);
+  return resolveLayerOf("resolveLayer", layer);
+}
+
+/** resolveLayer for the exported function `op` (layerStats), whose argument is `layer`: its errors start with `op`. */
+export function resolveLayerOf(op: string, layer: Module | LayerSpec): ResolvedLayer {
+  checkLayerArgument(op, "layer", layer, true);
+  return withOp(op, "layer", () => resolveModuleOrSpec(layer));
+}
+
+function resolveModuleOrSpec(layer: Module | LayerSpec): ResolvedLayer {
+  return resolveSpecPart(layer instanceof Module ? layerSpec(layer) : layer);
 }
 
 /** What summary() and receptiveField() take: a module, a spec, or a list of them run in order. */
@@ -151,7 +183,18 @@ export type ModelInput = Module | LayerSpec | readonly (Module | LayerSpec)[];
 
 /** Resolves a model into one validated tree; list entries are named by their spec's name or index. */
 export function resolveModel(model: ModelInput): ResolvedLayer {
-  if (!Array.isArray(model)) return resolveLayer(model as Module | LayerSpec);
+  return resolveModelOf("resolveModel", model);
+}
+
+/**
+ * resolveModel for the exported function `op` (summary, receptiveField), whose argument is `model`:
+ * its errors start with `op`. An empty list is a valid model, the identity (as PyTorch's empty Sequential).
+ */
+export function resolveModelOf(op: string, model: ModelInput): ResolvedLayer {
+  if (!Array.isArray(model)) {
+    checkLayerArgument(op, "model", model, true);
+    return withOp(op, "model", () => resolveModuleOrSpec(model as Module | LayerSpec));
+  }
   const list = model as readonly (Module | LayerSpec)[];
   return {
     kind: "sequence",
@@ -161,7 +204,7 @@ export function resolveModel(model: ModelInput): ResolvedLayer {
       const name = typeof raw === "string" ? raw : String(i);
       return [
         name,
-        withContext("model", describeLayer(i, typeof raw === "string" ? raw : undefined), () => resolveLayer(layer)),
+        withContext(op, describeLayer(i, typeof raw === "string" ? raw : undefined), () => resolveModuleOrSpec(layer)),
       ];
     }),
   };
@@ -171,9 +214,17 @@ export function resolveModel(model: ModelInput): ResolvedLayer {
 export function buildLayer(spec: LayerSpec, options: { seed?: number } = {}): Module {
   const { seed } = checkOptions("buildLayer", options, ["seed"]);
   if (seed !== undefined) checkSeed("buildLayer", seed);
-  resolveSpec(spec); // validate everything first, with the spec's own messages
-  return definitionOf(spec.type)!.build(spec, seed, composite);
+  checkLayerArgument("buildLayer", "spec", spec, false);
+  return withOp("buildLayer", "spec", () => {
+    resolveSpecPart(spec); // validate everything first, with the spec's own messages
+    return buildResolved(spec, seeded(seed));
+  });
+}
+
+/** Builds a spec already validated (a composite's child, a model file's layers); options are internal. */
+export function buildResolved(spec: LayerSpec, options: { seed?: number } = {}): Module {
+  return definitionOf(spec.type)!.build(spec, options.seed, composite);
 }
 
 /** What a composite entry calls for its children: resolve, build or describe them like any layer. */
-const composite: CompositeParts = { resolve: resolveChecked, resolveChildren, build: buildLayer, layerSpec };
+const composite: CompositeParts = { resolve: resolveChecked, resolveChildren, build: buildResolved, layerSpec };

@@ -22,13 +22,14 @@
 import { ConvError, check } from "../core/errors.js";
 import { checkOptions, formatValue } from "../core/validate.js";
 import { checkShape } from "../core/arithmetic.js";
-import { resolvedLayerStats } from "../analysis/layer-stats.js";
+import { statsOfResolved } from "../analysis/layer-stats.js";
 import {
-  buildLayer,
+  buildResolved,
   describeLayer,
   layerSpec,
-  resolveSpec,
+  resolveSpecPart,
   withContext,
+  withOp,
   type LayerSpec,
   type ResolvedLayer,
 } from "./layer-spec.js";
@@ -78,7 +79,7 @@ export function parseModel(source: string | unknown): ModelDescription {
   check(
     json !== null && typeof json === "object" && !Array.isArray(json),
     op,
-    () => `expected an object with "inputShape" and "layers", got ${formatValue(json)}`,
+    () => `source must be JSON text or an object with "inputShape" and "layers", got ${formatValue(json)}`,
   );
   const m = json as Record<string, unknown>;
   checkOptions(op, m, TOP_LEVEL, "field");
@@ -112,12 +113,12 @@ export function parseModel(source: string | unknown): ModelDescription {
     const raw = layer !== null && typeof layer === "object" ? (layer as { name?: unknown }).name : undefined;
     const name = typeof raw === "string" ? raw : String(i);
     const where = describeLayer(i, typeof raw === "string" ? raw : undefined);
-    const resolved = withContext(op, where, () => resolveSpec(layer));
+    const resolved = withContext(op, where, () => resolveSpecPart(layer));
     check(!names.has(name), op, () => `${where}: duplicate layer name ${JSON.stringify(name)}`);
     names.add(name);
     return [name, resolved];
   });
-  const stats = resolvedLayerStats({ kind: "sequence", type: op, children }, inputShape);
+  const stats = statsOfResolved({ kind: "sequence", type: op, children }, inputShape);
   return {
     name: typeof m.name === "string" ? m.name : "model",
     description: typeof m.description === "string" ? m.description : "",
@@ -138,11 +139,12 @@ export interface LoadedModel extends ModelDescription {
  * Layers are named by their "name" or their index. `seed` makes the initial weights reproducible.
  */
 export function loadModel(source: string | unknown, options: { seed?: number } = {}): LoadedModel {
-  const { seed } = checkOptions("loadModel", options, ["seed"]);
-  if (seed !== undefined) checkSeed("loadModel", seed);
+  // Errors say "model", as parseModel's do: the file is what is wrong, whichever function read it.
+  const { seed } = checkOptions("model", options, ["seed"]);
+  if (seed !== undefined) checkSeed("model", seed);
   const description = parseModel(source);
   // Built as a Sequential spec, so that a file's layers get the seeds a Sequential's children get.
-  const model = buildLayer({ type: "Sequential", layers: description.layers }, seeded(seed)) as NamedSequential;
+  const model = buildResolved({ type: "Sequential", layers: description.layers }, seeded(seed)) as NamedSequential;
   return { ...description, model };
 }
 
@@ -153,9 +155,19 @@ export function loadModel(source: string | unknown, options: { seed?: number } =
 export function modelToJSON(
   model: Module,
   inputShape: readonly number[],
-  { name, description, source }: { name?: string; description?: string; source?: string } = {},
+  options: { name?: string; description?: string; source?: string } = {},
 ): ModelJSON {
-  const spec = layerSpec(model);
+  const op = "modelToJSON";
+  const { name, description, source } = checkOptions(op, options, ["name", "description", "source"]);
+  for (const [key, value] of Object.entries({ name, description, source }))
+    check(
+      value === undefined || typeof value === "string",
+      op,
+      () => `${key} must be a string, got ${formatValue(value)}`,
+    );
+  check(model instanceof Module, op, () => `model must be a Module, got ${formatValue(model)}`);
+  checkShape(op, inputShape, "inputShape");
+  const spec = withOp(op, "model", () => layerSpec(model));
   const layers = spec.type === "Sequential" ? spec.layers : [spec];
   const json: ModelJSON = {
     ...(name === undefined ? {} : { name }),
@@ -164,6 +176,6 @@ export function modelToJSON(
     inputShape: inputShape.slice(),
     layers,
   };
-  parseModel(json); // the layers must accept the input
+  withOp(op, "model", () => parseModel(json)); // the layers must accept the input
   return json;
 }

@@ -49,13 +49,18 @@ function resolvePool(op: string, rank: SpatialRank, max: boolean, s: Record<stri
   const kernelSize = expandSize(op, "kernelSize", s.kernelSize, rank);
   const stride =
     s.stride === undefined || s.stride === null ? kernelSize.slice() : expandSize(op, "stride", s.stride, rank);
-  const padding = expandSize(op, "padding", s.padding ?? 0, rank, { min: 0 });
-  const ceilMode = checkBoolean(op, "ceilMode", s.ceilMode ?? false);
+  // Only stride may be null (PyTorch's stride=None: the kernel size); a null padding is refused, as in PyTorch.
+  const padding = expandSize(op, "padding", s.padding === undefined ? 0 : s.padding, rank, { min: 0 });
+  const ceilMode = checkBoolean(op, "ceilMode", s.ceilMode === undefined ? false : s.ceilMode);
   if (max) {
-    const dilation = expandSize(op, "dilation", s.dilation ?? 1, rank);
+    const dilation = expandSize(op, "dilation", s.dilation === undefined ? 1 : s.dilation, rank);
     return { rank, max, options: { kernelSize, stride, padding, dilation, ceilMode } };
   }
-  const countIncludePad = checkBoolean(op, "countIncludePad", s.countIncludePad ?? true);
+  const countIncludePad = checkBoolean(
+    op,
+    "countIncludePad",
+    s.countIncludePad === undefined ? true : s.countIncludePad,
+  );
   return {
     rank,
     max,
@@ -68,14 +73,16 @@ function resolvePool(op: string, rank: SpatialRank, max: boolean, s: Record<stri
 export abstract class PoolNd<R extends SpatialRank, O> extends Module {
   readonly rank: R;
   readonly options: O & { kernelSize: SizeArg<R> };
-  constructor(op: string, rank: R, max: boolean, kernelSize: SizeArg<R>, options: O) {
+  constructor(op: string, rank: R, max: boolean, kernelSize: SizeArg<R>, options: O = {} as O) {
     super();
     const keys = ((max ? MAX_POOL_OPTION_KEYS : AVG_POOL_OPTION_KEYS) as readonly string[]).filter(
       (k) => k !== "kernelSize",
     );
     checkOptions(op, options as object, keys);
     this.rank = rank;
-    this.options = { ...options, kernelSize };
+    // A null stride (the kernel size) is kept as no stride, so the layer equals one built without it.
+    const { stride, ...rest } = options as { stride?: unknown };
+    this.options = { ...(stride === null ? rest : options), kernelSize } as O & { kernelSize: SizeArg<R> };
     resolvePool(op, rank, max, specFields(this.options)); // the same checks as the layer's spec, at construction
   }
 }

@@ -204,3 +204,19 @@ export function withContext<T>(op: string, where: string, fn: () => T): T {
     throw new ConvError(op, `${where}: ${inner}`);
   }
 }
+
+/**
+ * Runs fn for the exported function `op`, whose argument `argument` holds a layer, spec or model;
+ * a ConvError raised inside is rethrown by `op`, keeping its detail: `layerStats: Conv2d: ...`,
+ * `summary: layer 0 (Conv2d) on input [1, 4, 6, 6]: ...`. An error about the spec as a whole names
+ * the argument rather than the generic "layer": `resolveSpec: spec: unknown layer type "Foo"; ...`.
+ */
+export function withOp<T>(op: string, argument: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof ConvError) || error.op === op) throw error;
+    const inner = error.op === SPEC_OP ? `${argument}: ${error.message.slice(SPEC_OP.length + 2)}` : error.message;
+    throw new ConvError(op, inner);
+  }
+}

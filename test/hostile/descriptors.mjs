@@ -323,6 +323,15 @@ const costData = () => [
   { name: "grouped", params: 50, macs: 500 },
 ];
 const modelJSON = () => ({ name: "tiny", inputShape: [1, 4, 6, 6], layers: [conv2dSpec(), { type: "ReLU" }] });
+/**
+ * A model argument (summary, receptiveField, resolveModel): a Module, a spec or a list of them. An
+ * empty list is the identity (PyTorch's empty nn.Sequential); a list's entries are named "layer N".
+ */
+const MODEL = {
+  name: "model",
+  type: { canonical: (v) => (Array.isArray(v) && v.length === 0 ? { value: v } : { refuse: true }) },
+  aliases: ["layer "],
+};
 const fixed = (name) => ({ name, type: any, fuzz: false });
 
 export const DESCRIPTORS = [
@@ -867,7 +876,13 @@ export const DESCRIPTORS = [
         ["relu", new k.ReLU()],
       ],
     ],
-    params: [{ name: "entries", type: structured }],
+    // No entries: the identity, as PyTorch's empty nn.Sequential.
+    params: [
+      {
+        name: "entries",
+        type: { canonical: (v) => (Array.isArray(v) && v.length === 0 ? { value: v } : { refuse: true }) },
+      },
+    ],
     forward: x2,
   },
   {
@@ -931,7 +946,7 @@ export const DESCRIPTORS = [
   { name: "resolveSpec", args: () => [conv2dSpec()], params: [{ name: "spec", type: structured }] },
   { name: "layerSpec", args: (k) => [new k.Conv2d(4, 6, 3)], params: [{ name: "layer", type: structured }] },
   { name: "resolveLayer", args: () => [conv2dSpec()], params: [{ name: "layer", type: structured }] },
-  { name: "resolveModel", args: (k) => [model(k)], params: [{ name: "model", type: structured }] },
+  { name: "resolveModel", args: (k) => [model(k)], params: [MODEL] },
   {
     name: "buildLayer",
     args: () => [conv2dSpec(), { seed: 5 }],
@@ -943,12 +958,18 @@ export const DESCRIPTORS = [
     keys: { seed },
     forward: x2,
   },
-  { name: "parseModel", args: () => [JSON.stringify(modelJSON())], params: [{ name: "source", type: structured }] },
+  {
+    name: "parseModel",
+    op: "model", // the documented op of model-file errors
+    args: () => [JSON.stringify(modelJSON())],
+    params: [{ name: "source", type: structured, aliases: ["not valid JSON", "inputShape", "layers", "field"] }],
+  },
   {
     name: "loadModel",
+    op: "model", // as parseModel
     args: () => [modelJSON(), { seed: 5 }],
     params: [
-      { name: "source", type: structured },
+      { name: "source", type: structured, aliases: ["not valid JSON", "inputShape", "layers", "field"] },
       { name: "options", type: options },
     ],
     options: 1,
@@ -998,7 +1019,8 @@ export const DESCRIPTORS = [
       { kind: "sliding", kernel: [3], stride: [2], padding: [1], transposed: false, exact: true },
     ],
     params: [
-      { name: "state", type: structured },
+      // null is the state after a Linear or Flatten (no spatial positions left): it stays null.
+      { name: "state", type: { canonical: (v) => (v === null ? { value: v } : { refuse: true }) } },
       { name: "window", type: structured },
     ],
   },
@@ -1019,27 +1041,28 @@ export const DESCRIPTORS = [
     name: "spatialRank",
     args: (k) => [[{ stats: stats(k) }], [1, 4, 6, 6]],
     params: [
-      { name: "leaves", type: structured },
+      // No leaves (an empty model): the input's spatial rank.
+      {
+        name: "leaves",
+        type: { canonical: (v) => (Array.isArray(v) && v.length === 0 ? { value: v } : { refuse: true }) },
+      },
       { name: "inputShape", type: shape },
     ],
   },
   {
     name: "receptiveField",
     args: (k) => [model(k), [1, 4, 6, 6]],
-    params: [
-      { name: "model", type: structured },
-      { name: "inputShape", type: shape },
-    ],
+    params: [MODEL, { name: "inputShape", type: shape }],
   },
   {
     name: "receptiveFieldOfStack",
     args: () => [[{ kernelSize: 3 }, { kernelSize: 3, stride: 2, padding: 1 }]],
-    params: [{ name: "stack", type: structured }],
+    params: [{ name: "stack", type: structured, aliases: ["layer "] }],
   },
   {
     name: "tutorialReceptiveField",
     args: () => [[{ kernelSize: 3 }, { kernelSize: 3, dilation: 2 }]],
-    params: [{ name: "stack", type: structured }],
+    params: [{ name: "stack", type: structured, aliases: ["layer "] }],
   },
   {
     name: "ModelSummary",
@@ -1051,7 +1074,11 @@ export const DESCRIPTORS = [
     params: [
       { name: "title", type: text },
       { name: "convention", type: CONVENTION },
-      { name: "rows", type: structured },
+      // No rows: the summary of an empty model.
+      {
+        name: "rows",
+        type: { canonical: (v) => (Array.isArray(v) && v.length === 0 ? { value: v } : { refuse: true }) },
+      },
       { name: "totals", type: structured },
     ],
   },
@@ -1096,13 +1123,14 @@ export const DESCRIPTORS = [
   {
     name: "summary",
     args: (k) => [model(k), [1, 4, 6, 6], { convention: "exact" }],
-    params: [
-      { name: "model", type: structured },
-      { name: "inputShape", type: shape },
-      { name: "options", type: options },
-    ],
+    params: [MODEL, { name: "inputShape", type: shape }, { name: "options", type: options }],
     options: 2,
-    keys: { convention: CONVENTION, depth: nonNegativeInteger, title: text },
+    // depth: Infinity (the default) lists every level.
+    keys: {
+      convention: CONVENTION,
+      depth: { canonical: (v) => (v === Infinity ? { value: v } : nonNegativeInteger.canonical(v)) },
+      title: text,
+    },
   },
   { name: "divisors", args: () => [12], params: [{ name: "n", type: requiredPositiveInteger }] },
   {
