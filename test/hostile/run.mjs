@@ -62,7 +62,23 @@ const { document } = parseHTML("<!doctype html><html><body></body></html>");
 // Plot renders into window.document when a chart's options carry no document.
 globalThis.window = { document };
 
-const emit = (event) => writeSync(1, `${JSON.stringify(event)}\n`);
+/**
+ * One JSON line to the supervisor, written synchronously so that a call that hangs has already
+ * been announced. Stdout is a non-blocking pipe: when the supervisor falls behind (a loaded
+ * machine), writeSync throws EAGAIN or writes part of the line, so the rest is retried.
+ */
+function emit(event) {
+  const bytes = Buffer.from(`${JSON.stringify(event)}\n`);
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      if (error.code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // let the pipe drain for 1 ms
+    }
+  }
+}
 
 // ---------- formatting any value for a report, without throwing ----------
 function show(value, depth = 0, seen = new Set()) {

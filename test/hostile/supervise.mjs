@@ -135,7 +135,7 @@ export async function superviseHostileRun({ seed = DEFAULT_SEED, runs = 40, only
         ...c,
         what:
           outcome.killedFor ??
-          `killed the process (exit ${outcome.code ?? outcome.signal}): ${outcome.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+          `killed the process (exit ${outcome.code ?? outcome.signal}): ${outcome.stderr.trim().split("\n").slice(-12).join(" | ")}`,
       });
       start = outcome.current.at + 1;
       restarts++;
