@@ -6,7 +6,6 @@ import {
   conv1d,
   conv2d,
   conv3d,
-  ConvError,
   convTranspose2d,
   ConvTranspose2d,
   DepthwiseConv2d,
@@ -19,20 +18,10 @@ import {
   zeros,
   type BackendName,
 } from "../src/index.js";
+import { expectConvError } from "./helpers.js";
 
 const x = zeros([1, 4, 5, 5]);
 const w = zeros([10, 4, 3, 3]);
-
-function expectConvError(fn: () => unknown, message: RegExp): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ConvError);
-  expect((error as Error).message).toMatch(message);
-}
 
 describe("convolution errors", () => {
   it("input channels not divisible by groups", () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, Tensor } from "../src/index.js";
+import { conv1d, conv2d, conv3d, ConvError, convTranspose1d, convTranspose2d, Tensor } from "../src/index.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -86,4 +86,16 @@ export function runTorchCase(c: TorchCase, backend?: string): Tensor {
       } as unknown as Parameters<typeof convTranspose2d>[3]);
     }
   }
+}
+
+/** Runs fn, expecting a ConvError whose message matches `message`. */
+export function expectConvError(fn: () => unknown, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, `expected a ConvError matching ${message}`).toBeInstanceOf(ConvError);
+  expect((thrown as Error).message).toMatch(message);
 }

@@ -3,7 +3,6 @@ import {
   BatchNorm2d,
   buildLayer,
   Conv2d,
-  ConvError,
   ConvNd,
   ConvTranspose2d,
   ConvTransposeNd,
@@ -24,18 +23,7 @@ import {
   zeros,
   type Module,
 } from "../src/index.js";
-
-/** Runs fn, expecting a ConvError whose message matches `message`. */
-function expectConvError(fn: () => unknown, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected a ConvError matching ${message}`).toBeInstanceOf(ConvError);
-  expect((thrown as Error).message).toMatch(message);
-}
+import { expectConvError } from "./helpers.js";
 
 describe("a composite layer's constructor errors start with the composite's own name", () => {
   it.each([

@@ -11,7 +11,6 @@ import {
   Conv1d,
   Conv2d,
   Conv3d,
-  ConvError,
   ConvNd,
   ConvTranspose1d,
   ConvTranspose2d,
@@ -39,18 +38,7 @@ import {
   zeros,
   type LayerSpec,
 } from "../src/index.js";
-
-/** Runs fn, expecting a ConvError whose message matches `message`. */
-function expectConvError(fn: () => unknown, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected a ConvError matching ${message}`).toBeInstanceOf(ConvError);
-  expect((thrown as Error).message).toMatch(message);
-}
+import { expectConvError } from "./helpers.js";
 
 /** Runs the CLI on a model file given as text. */
 function report(text: string): { code: number; stdout: string; stderr: string } {
