@@ -379,15 +379,20 @@ describe("kernelFootprint", () => {
 });
 
 describe("chart widths", () => {
-  it("a chart asked for a width of 0 or less (a page before layout) is drawn at the minimum width, never negative", () => {
+  it("a chart asked for a width of 0 or less (a page before layout) is drawn at its margins plus a sliver, and no mark gets a negative width", () => {
     for (const width of [0, -10, Number.NaN]) {
-      const chart = costBars([{ name: "regular", params: 370, macs: 3240 }], {
+      const chart = costBars([{ name: "depthwise-separable", params: 370, macs: 3240 }], {
         metrics: ["params"],
         width,
         document,
       }) as Element;
-      expect(chart.getAttribute("width")).toBe("120");
-      expect(chart.getAttribute("viewBox")).toBe(`0 0 120 ${chart.getAttribute("height")}`);
+      const drawn = Number(chart.getAttribute("width"));
+      // costBars' margins: 12 + 6.2 px per character of the longest name on the left, 110 on the right.
+      expect(drawn).toBeCloseTo(12 + 6.2 * "depthwise-separable".length + 110 + 20, 6);
+      expect(chart.getAttribute("viewBox")).toBe(`0 0 ${drawn} ${chart.getAttribute("height")}`);
+      const widths = [...chart.querySelectorAll("rect")].map((r) => Number(r.getAttribute("width") ?? 0));
+      expect(widths.length).toBeGreaterThan(0);
+      for (const w of widths) expect(w).toBeGreaterThanOrEqual(0);
     }
   });
 });

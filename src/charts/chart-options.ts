@@ -139,6 +139,8 @@ export const MAX_CHART_SIZE = 10_000;
  * Plot would then write negative SVG sizes, which browsers reject.
  */
 export const MIN_CHART_WIDTH = 120;
+/** The narrowest plot area between a chart's side margins, in px. */
+const MIN_PLOT_WIDTH = 20;
 
 /** Plot.plot with the chart's options, overridden by the caller's (scale objects merged). */
 export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): Chart {
@@ -152,8 +154,13 @@ export function plotChart(own: Plot.PlotOptions, overrides: ChartOptions = {}): 
   // An option given as undefined means the chart's own value, as a missing one does.
   const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
   const options: Plot.PlotOptions = { ...own, ...given };
-  if (typeof options.width === "number")
-    options.width = Math.max(MIN_CHART_WIDTH, Number.isFinite(options.width) ? options.width : MIN_CHART_WIDTH);
+  if (typeof options.width === "number") {
+    // Never narrower than the chart's side margins plus a sliver of plot: a narrower frame gives
+    // the marks a negative width, which browsers refuse (a page can draw before its layout).
+    const margins = (Number(options.marginLeft) || 0) + (Number(options.marginRight) || 0);
+    const narrowest = Math.max(MIN_CHART_WIDTH, margins + MIN_PLOT_WIDTH);
+    options.width = Math.max(narrowest, Number.isFinite(options.width) ? options.width : narrowest);
+  }
   const merged = options as Record<string, unknown>;
   for (const scale of SCALES) {
     const a = (own as Record<string, unknown>)[scale];
