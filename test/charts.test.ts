@@ -390,7 +390,7 @@ describe("chart widths", () => {
       // costBars' margins: 12 + 6.2 px per character of the longest name on the left, 110 on the right.
       expect(drawn).toBeCloseTo(12 + 6.2 * "depthwise-separable".length + 110 + 20, 6);
       expect(chart.getAttribute("viewBox")).toBe(`0 0 ${drawn} ${chart.getAttribute("height")}`);
-      const widths = [...chart.querySelectorAll("rect")].map((r) => Number(r.getAttribute("width") ?? 0));
+      const widths = Array.from(chart.querySelectorAll("rect"), (r) => Number(r.getAttribute("width") ?? 0));
       expect(widths.length).toBeGreaterThan(0);
       for (const w of widths) expect(w).toBeGreaterThanOrEqual(0);
     }
