@@ -374,7 +374,7 @@ export function seededStream(op: string, seed: unknown): () => number {
 }
 
 /** Throws unless `seed` is a safe integer: past 2^53 neighbouring seeds round to one stream. */
-function checkSeed(op: string, seed: unknown): number {
+export function checkSeed(op: string, seed: unknown): number {
   checkInteger(op, "seed", seed);
   if (!Number.isSafeInteger(seed))
     throw new ConvError(op, `seed must be a safe integer (|seed| < 2^53), got ${formatValue(seed)}`);

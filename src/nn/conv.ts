@@ -27,7 +27,8 @@ import { checkBoolean, checkOptions, checkPositiveInteger } from "../core/valida
 import type { Tensor } from "../core/tensor.js";
 import { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d } from "../ops/conv.js";
 import { statsOf, type LayerStats } from "../analysis/layer-stats.js";
-import { checkParameterSize, checkSeed, childSeed, initialStream, Module, uniform } from "./module.js";
+import { checkParameterSize, childSeed, initialStream, Module, uniform } from "./module.js";
+import { checkSeed } from "../core/tensor.js";
 import {
   defineLayer,
   specFields,

@@ -13,7 +13,8 @@ import { check, ConvError } from "../core/errors.js";
 import { checkOptions, formatValue } from "../core/validate.js";
 import type { LAYER_DEFINITIONS } from "./layers.js";
 import "./layers.js"; // registers every layer type
-import { checkSeed, Module } from "./module.js";
+import { Module } from "./module.js";
+import { checkSeed } from "../core/tensor.js";
 import {
   checkSpecFields,
   checkSpecObject,

@@ -33,7 +33,8 @@ import {
   type LayerSpec,
   type ResolvedLayer,
 } from "./layer-spec.js";
-import { checkSeed, Module } from "./module.js";
+import { Module } from "./module.js";
+import { checkSeed } from "../core/tensor.js";
 import { seeded } from "./registry.js";
 import { NamedSequential } from "./sequential.js";
 

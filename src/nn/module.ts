@@ -7,24 +7,9 @@
 import { checkAllocation, MAX_ALLOCATED_ELEMENTS } from "../core/arithmetic.js";
 import { check, formatShape } from "../core/errors.js";
 import { mulberry32, seededStream, Tensor } from "../core/tensor.js";
-import { checkInteger, formatValue } from "../core/validate.js";
 import { MAX_NESTING } from "./registry.js";
 
 let initStream = mulberry32(0);
-
-/**
- * Throws unless `seed` is a safe integer (Number.isSafeInteger): beyond 2^53 neighbouring integers
- * share one double, so `seed + 1` could name the same stream as `seed`. Returns it.
- */
-export function checkSeed(op: string, seed: unknown): number {
-  checkInteger(op, "seed", seed);
-  check(
-    Number.isSafeInteger(seed),
-    op,
-    () => `seed must be a safe integer (at most 2^53 - 1 in magnitude), got ${formatValue(seed)}`,
-  );
-  return seed as number;
-}
 
 /**
  * The seed of a composite's child `offset`: the parent's seed plus the offset. The stream reads a
@@ -37,12 +22,12 @@ export function childSeed(seed: number | undefined, offset: number): { seed?: nu
 
 /** Resets the stream that layers without a `seed` draw their initial weights from. */
 export function manualSeed(seed: number): void {
-  initStream = seededStream("manualSeed", checkSeed("manualSeed", seed));
+  initStream = seededStream("manualSeed", seed);
 }
 
 /** The random stream a layer draws its initial parameters from: its own seed's, or the global one. */
 export function initialStream(op: string, seed: unknown): () => number {
-  return seed === undefined ? initStream : seededStream(op, checkSeed(op, seed));
+  return seed === undefined ? initStream : seededStream(op, seed);
 }
 
 /**
